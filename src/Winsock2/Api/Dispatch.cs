@@ -1,0 +1,65 @@
+using Winsock2.Runtime;
+
+namespace Winsock2;
+
+/// <summary>
+/// The one template every per-socket API call follows: startup check (WSANOTINITIALISED), handle lookup
+/// that holds the socket's table entry for the call (WSAENOTSOCK), the provider's WSP* call, and the error
+/// copied into WSAGetLastError (WSASYSCALLFAILURE when a provider fails without a code). No exception escapes.
+/// </summary>
+internal static class Dispatch
+{
+    /// <summary>The prolog. False (with the last error set) when the call cannot go to a provider.</summary>
+    public static bool Enter(SOCKET s, out WSPPROC_TABLE proc)
+    {
+        proc = null!;
+        if (!Started()) return false;
+        if (!ApiInstance.Sockets.TryGet(s.Value, out var entry)) return SetError(Ws2_32.WSAENOTSOCK);
+        var loaded = ApiInstance.TryGetProvider(entry.CatalogEntryId, out int errno);
+        if (loaded is null) return SetError(errno == 0 ? Ws2_32.WSAENOTSOCK : errno);
+        proc = loaded.Table;
+        return true;
+    }
+
+    /// <summary>The startup check alone.</summary>
+    public static bool Started() => ApiInstance.IsStarted || SetError(Ws2_32.WSANOTINITIALISED);
+
+    /// <summary>Sets the last error; always false, for use in returns.</summary>
+    public static bool SetError(int code)
+    {
+        ThreadContext.Current.LastError = code;
+        return false;
+    }
+
+    /// <summary>The epilog for int-returning calls.</summary>
+    public static int Finish(int rc, int errno)
+    {
+        if (rc == Ws2_32.SOCKET_ERROR) SetError(errno == 0 ? Ws2_32.WSASYSCALLFAILURE : errno);
+        return rc;
+    }
+
+    /// <summary>The epilog for SOCKET-returning calls.</summary>
+    public static SOCKET Finish(SOCKET s, int errno)
+    {
+        if (!s.IsValid) SetError(errno == 0 ? Ws2_32.WSASYSCALLFAILURE : errno);
+        return s;
+    }
+
+    /// <summary>The epilog for BOOL-returning calls.</summary>
+    public static bool Finish(bool ok, int errno)
+    {
+        if (!ok) SetError(errno == 0 ? Ws2_32.WSASYSCALLFAILURE : errno);
+        return ok;
+    }
+
+    /// <summary>An exception reached the API boundary: it becomes an error code.</summary>
+    public static int Fail(Exception e)
+    {
+        Diagnostics.CallbackFailed("API", e);
+        SetError(e is OutOfMemoryException ? Ws2_32.WSAENOBUFS : Ws2_32.WSASYSCALLFAILURE);
+        return Ws2_32.SOCKET_ERROR;
+    }
+
+    /// <summary>The calling thread's WSATHREADID, for overlapped calls (what WPUOpenCurrentThread fills).</summary>
+    public static WSATHREADID ThreadId() => new() { ThreadHandle = ThreadContext.Current.Handle };
+}

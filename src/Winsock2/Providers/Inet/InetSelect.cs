@@ -1,0 +1,72 @@
+using Winsock2.Runtime;
+
+namespace Winsock2.Providers.Inet;
+
+/// <summary>WSPSelect over the base provider's sockets: readiness now, or an alertable wait for a change.</summary>
+internal static class InetSelect
+{
+    public static int Run(InetProvider provider, fd_set? readfds, fd_set? writefds, fd_set? exceptfds, timeval? timeout, out int errno)
+    {
+        int total = (int)((readfds?.fd_count ?? 0) + (writefds?.fd_count ?? 0) + (exceptfds?.fd_count ?? 0));
+        if (total == 0 || (timeout is not null && (timeout.tv_sec < 0 || timeout.tv_usec < 0)))
+        {
+            errno = Ws2_32.WSAEINVAL;
+            return Ws2_32.SOCKET_ERROR;
+        }
+        var sets = new[] { readfds, writefds, exceptfds };
+        var members = new List<(int Set, SOCKET Handle, InetSocket Sock)>();
+        for (int k = 0; k < 3; k++)
+        {
+            var set = sets[k];
+            if (set is null) continue;
+            if (set.fd_count > (uint)set.fd_array.Length) { errno = Ws2_32.WSAEFAULT; return Ws2_32.SOCKET_ERROR; }
+            for (int i = 0; i < set.fd_count; i++)
+            {
+                if (!provider.Resolve(set.fd_array[i], out var sock)) { errno = Ws2_32.WSAENOTSOCK; return Ws2_32.SOCKET_ERROR; }
+                members.Add((k, set.fd_array[i], sock));
+            }
+        }
+        int timeoutMs = timeout is null ? -1 : (int)Math.Min(int.MaxValue, timeout.tv_sec * 1000L + (timeout.tv_usec + 999) / 1000);
+        var ready = new bool[members.Count];
+        int Check()
+        {
+            int n = 0;
+            for (int i = 0; i < members.Count; i++)
+            {
+                var (set, _, sock) = members[i];
+                var r = sock.Readiness();
+                ready[i] = set switch { 0 => r.Read, 1 => r.Write, _ => r.Except };
+                if (ready[i]) n++;
+            }
+            return n;
+        }
+
+        errno = 0;
+        int count = Check();
+        if (count == 0 && timeoutMs != 0)
+        {
+            var ctx = ThreadContext.Current;
+            foreach (var m in members) m.Sock.AddReadyWaiter(ctx);
+            try
+            {
+                int rc = Waits.BlockingWait(0, _ => Check() > 0, timeoutMs == -1 ? -1 : Math.Max(1, timeoutMs));
+                if (rc != 0 && rc != Ws2_32.WSAETIMEDOUT) { errno = rc; return Ws2_32.SOCKET_ERROR; }
+            }
+            finally
+            {
+                foreach (var m in members) m.Sock.RemoveReadyWaiter(ctx);
+            }
+            count = Check();
+        }
+        // Rewrite each set to hold only its ready sockets.
+        foreach (var set in sets) if (set is not null) set.fd_count = 0;
+        for (int i = 0; i < members.Count; i++)
+        {
+            if (!ready[i]) continue;
+            var set = sets[members[i].Set]!;
+            set.fd_array[set.fd_count++] = members[i].Handle;
+            if (members[i].Set == 2) members[i].Sock.ConnectFailureSeen();
+        }
+        return count;
+    }
+}

@@ -1,0 +1,212 @@
+using System.Runtime.InteropServices;
+using Winsock2.Interop;
+using Winsock2.Providers.Shared;
+using Winsock2.Runtime;
+
+namespace Winsock2.Providers.Inet;
+
+internal sealed partial class InetSocket
+{
+    /// <summary>WSPRecv / WSPRecvFrom (the seed): validation, immediate attempt, then queue or wait.</summary>
+    public int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,
+        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
+    {
+        received = 0;
+        int inFlags = (int)flags;
+        bool overlapped = ov is not null || routine is not null;
+        IoRequest r;
+        lock (Gate)
+        {
+            // Any receive call re-enables FD_READ and FD_OOB, even one that fails (SPEC §5).
+            Events.Reenable(Ws2_32.FD_READ | Ws2_32.FD_OOB);
+            errno = CheckReceive(inFlags, overlapped);
+            if (errno == 0 && (from is not null && fromlen < SockAddr.SizeOf(Family))) errno = Ws2_32.WSAEFAULT;
+            if (errno != 0)
+            {
+                RefreshEvents();
+                return Ws2_32.SOCKET_ERROR;
+            }
+            if (overlapped && _recvQ.Count >= MaxOutstanding)
+            {
+                errno = Ws2_32.WSAEWOULDBLOCK;
+                return Ws2_32.SOCKET_ERROR;
+            }
+            r = new IoRequest(buffers, count, inFlags, ov, routine, threadId) { From = from };
+            if (_recvQ.Count == 0 && TryReceive(r))
+            {
+                RefreshEvents();
+                received = (uint)r.Bytes;
+                flags = (uint)r.OutFlags;
+                if (from is not null) fromlen = SockAddr.SizeOf(Family);
+                if (r.Error != 0)
+                {
+                    // Failed at once: no completion indication will come (the seed's rule).
+                    errno = r.Error;
+                    return Ws2_32.SOCKET_ERROR;
+                }
+                if (overlapped)
+                {
+                    ov?.Start();
+                    _completion.Complete(r, 0, r.Bytes, r.OutFlags);
+                }
+                return 0;
+            }
+            if (overlapped)
+            {
+                ov?.Start();
+                if (ov is not null && routine is null && ov.hEvent.IsValid) _upcalls.WPUResetEvent(ov.hEvent, out _);
+                _recvQ.AddLast(r);
+                WatchThread(r);
+                errno = Ws2_32.WSA_IO_PENDING;
+                return Ws2_32.SOCKET_ERROR;
+            }
+            if (NonBlocking)
+            {
+                RefreshEvents();
+                errno = Ws2_32.WSAEWOULDBLOCK;
+                return Ws2_32.SOCKET_ERROR;
+            }
+            _recvQ.AddLast(r);
+        }
+        errno = WaitBlocking(r, _recvQ, RecvTimeoutMs);
+        lock (Gate) RefreshEvents();
+        if (errno != 0) return Ws2_32.SOCKET_ERROR;
+        received = (uint)r.Bytes;
+        flags = (uint)r.OutFlags;
+        if (from is not null) fromlen = SockAddr.SizeOf(Family);
+        return 0;
+    }
+
+    /// <summary>The seed's preconditions for a receive, in the order Windows checks them.</summary>
+    private int CheckReceive(int inFlags, bool overlapped)
+    {
+        if (_closed) return Ws2_32.WSAENOTSOCK;
+        if (overlapped && !OverlappedCapable) return Ws2_32.WSAEINVAL;
+        const int known = Ws2_32.MSG_OOB | Ws2_32.MSG_PEEK | Ws2_32.MSG_WAITALL | Ws2_32.MSG_PARTIAL;
+        if ((inFlags & ~known) != 0) return Ws2_32.WSAEOPNOTSUPP;
+        if ((inFlags & Ws2_32.MSG_OOB) != 0 && IsDatagram) return Ws2_32.WSAEOPNOTSUPP;
+        if ((inFlags & Ws2_32.MSG_PARTIAL) != 0 && !Info.Has(Ws2_32.XP1_PARTIAL_MESSAGE) && IsDatagram) return Ws2_32.WSAEOPNOTSUPP;
+        if ((inFlags & Ws2_32.MSG_PEEK) != 0 && overlapped) return Ws2_32.WSAEOPNOTSUPP;
+        if ((inFlags & Ws2_32.MSG_WAITALL) != 0
+            && (IsDatagram || NonBlocking || overlapped || (inFlags & (Ws2_32.MSG_OOB | Ws2_32.MSG_PEEK | Ws2_32.MSG_PARTIAL)) != 0))
+            return Ws2_32.WSAEOPNOTSUPP;
+        if (_listening) return Ws2_32.WSAENOTCONN;
+        if (IsStream)
+        {
+            if (!_bound && _conn != ConnState.Connected) return Ws2_32.WSAEINVAL;
+            if (_conn != ConnState.Connected) return Ws2_32.WSAENOTCONN;
+        }
+        else if (!_bound) return Ws2_32.WSAEINVAL;
+        if (_recvShut) return Ws2_32.WSAESHUTDOWN;
+        if ((inFlags & Ws2_32.MSG_OOB) != 0 && OobInline) return Ws2_32.WSAEINVAL;
+        return 0;
+    }
+
+    /// <summary>Completes queued receives in posting order while data is there.</summary>
+    private void PumpReceives()
+    {
+        while (_recvQ.First is { } node)
+        {
+            if (!TryReceive(node.Value)) break;
+            _recvQ.RemoveFirst();
+            var r = node.Value;
+            _completion.Complete(r, r.Error, r.Bytes, r.OutFlags);
+        }
+    }
+
+    /// <summary>
+    /// One nonblocking attempt. False = nothing there yet. True = finished: Bytes/OutFlags/Error set
+    /// (stream: 0 bytes is a graceful close; datagram larger than the buffers: WSAEMSGSIZE, excess lost).
+    /// </summary>
+    private unsafe bool TryReceive(IoRequest r)
+    {
+        if (_sockError != 0) { r.Error = _sockError; return true; }
+        if (_recvShut) { r.Error = Ws2_32.WSAESHUTDOWN; return true; }
+        int total = r.TotalLength;
+        bool oob = (r.Flags & Ws2_32.MSG_OOB) != 0;
+        bool waitAll = (r.Flags & Ws2_32.MSG_WAITALL) != 0;
+        if (IsStream && total == 0) { r.Bytes = 0; return true; }
+        if (IsStream && _eof && !oob) { r.Bytes = 0; return true; }
+
+        int linuxFlags = Libc.MSG_DONTWAIT;
+        if ((r.Flags & Ws2_32.MSG_PEEK) != 0) linuxFlags |= Libc.MSG_PEEK;
+        if (oob) linuxFlags |= Libc.MSG_OOB;
+
+        int segCount = r.Segments.Length;
+        var handles = segCount <= 8 ? stackalloc GCHandle[segCount] : new GCHandle[segCount];
+        var iov = stackalloc Libc.iovec[Math.Max(1, segCount)];
+        byte* name = stackalloc byte[128];
+        int first = 0, skip = r.Progress, iovCount = 0;
+        try
+        {
+            for (int i = 0; i < segCount; i++)
+            {
+                var seg = r.Segments[i];
+                int offset = 0;
+                if (skip > 0)
+                {
+                    int take = Math.Min(skip, seg.Count);
+                    skip -= take;
+                    offset = take;
+                    if (offset == seg.Count) { first++; continue; }
+                }
+                handles[i] = GCHandle.Alloc(seg.Array, GCHandleType.Pinned);
+                iov[iovCount].iov_base = (byte*)handles[i].AddrOfPinnedObject() + seg.Offset + offset;
+                iov[iovCount].iov_len = (nuint)(seg.Count - offset);
+                iovCount++;
+            }
+            var msg = new Libc.msghdr
+            {
+                msg_name = name,
+                msg_namelen = 128,
+                msg_iov = iov,
+                msg_iovlen = (nuint)iovCount,
+            };
+            nint n;
+            int err;
+            do
+            {
+                n = Libc.recvmsg(_fd, &msg, linuxFlags);
+                err = n < 0 ? Libc.Errno : 0;
+            } while (n < 0 && err == Errno.EINTR);
+
+            if (n < 0)
+            {
+                if (err == Errno.EAGAIN) return false;
+                if (oob && err == 22) return false; // EINVAL: no urgent data yet
+                int code = DatagramAware(err);
+                if (IsStream && code == Ws2_32.WSAETIMEDOUT) code = Ws2_32.WSAECONNABORTED; // keepalive gave up
+                if (IsStream && (code == Ws2_32.WSAECONNRESET || code == Ws2_32.WSAECONNABORTED)) _sockError = code;
+                r.Error = code;
+                return true;
+            }
+            if (IsStream)
+            {
+                if (n == 0 && !oob)
+                {
+                    _eof = true;
+                    r.Bytes = r.Progress;
+                    return true;
+                }
+                r.Progress += (int)n;
+                if (waitAll && r.Progress < total) return false;
+                r.Bytes = r.Progress;
+                r.OutFlags = 0;
+                return true;
+            }
+            // Datagram: one message per receive; a larger one is cut and the excess is lost.
+            r.Bytes = (int)n;
+            if ((msg.msg_flags & Libc.MSG_TRUNC) != 0) r.Error = Ws2_32.WSAEMSGSIZE;
+            if (r.From is not null)
+            {
+                var ep = SockAddr.FromLinux(new ReadOnlySpan<byte>(name, (int)msg.msg_namelen));
+                if (ep is not null) SockAddr.From(ep).AsSpan().CopyTo(r.From);
+            }
+            return true;
+        }
+        finally
+        {
+            for (int i = 0; i < segCount; i++) if (handles[i].IsAllocated) handles[i].Free();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Winsock2.Runtime;
+
+namespace Winsock2.Providers.Shared;
+
+/// <summary>
+/// Delivers finished requests the way the SPI prescribes: fill the WSAOVERLAPPED, then either queue the
+/// provider's APC trampoline to the initiating thread (which calls the client's completion routine) or
+/// signal hEvent; a blocked thread is simply woken.
+/// </summary>
+internal sealed class Completion(WSPUPCALLTABLE upcalls)
+{
+    /// <summary>Per thread: the sockets whose routine is running now, with the routines that must wait for it.</summary>
+    [ThreadStatic] private static Dictionary<Completion, Queue<IoRequest>?>? t_running;
+
+    /// <summary>Records the result and notifies whoever waits for it.</summary>
+    public void Complete(IoRequest r, int error, int bytes, int flags)
+    {
+        r.Error = error;
+        r.Bytes = bytes;
+        r.OutFlags = flags;
+        r.Rundown?.Dispose();
+        r.Rundown = null;
+        if (r.Overlapped is not null) r.Overlapped.Complete(error, bytes, flags);
+        r.Done = true;
+        if (r.Routine is not null)
+        {
+            if (r.Thread is null || upcalls.WPUQueueApc(r.Thread, Trampoline, r, out _) != 0)
+                Diagnostics.CallbackFailed("completion routine", new InvalidOperationException("initiating thread is gone"));
+        }
+        else if (r.Overlapped is not null)
+        {
+            if (r.Overlapped.hEvent.IsValid) upcalls.WPUSetEvent(r.Overlapped.hEvent, out _);
+        }
+        else
+        {
+            r.Waiter?.Waiter.Wake();
+        }
+    }
+
+    /// <summary>
+    /// The APC the provider queues (one context value): calls the client's routine. Routines for one socket
+    /// never nest: one that arrives while another of this socket runs on this thread waits until it returns.
+    /// </summary>
+    private void Trampoline(object? context)
+    {
+        var r = (IoRequest)context!;
+        var running = t_running ??= new Dictionary<Completion, Queue<IoRequest>?>();
+        if (running.TryGetValue(this, out var waiting))
+        {
+            (waiting ??= new Queue<IoRequest>()).Enqueue(r);
+            running[this] = waiting;
+            return;
+        }
+        running[this] = null;
+        try
+        {
+            Invoke(r);
+            while (running.TryGetValue(this, out waiting) && waiting is not null && waiting.TryDequeue(out var next)) Invoke(next);
+        }
+        finally { running.Remove(this); }
+    }
+
+    private static void Invoke(IoRequest r)
+    {
+        try { r.Routine!((uint)r.Error, (uint)r.Bytes, r.Overlapped!, (uint)r.OutFlags); }
+        catch (Exception e) { Diagnostics.CallbackFailed("completion routine", e); }
+    }
+}

@@ -1,0 +1,104 @@
+using Winsock2.Providers.Inet;
+
+namespace Winsock2.Runtime;
+
+/// <summary>
+/// The process-wide protocol catalog (Windows keeps it in the registry). Built-in providers are installed
+/// first; WSCInstallProvider adds more. API instances snapshot it at their first WSAStartup.
+/// </summary>
+internal static class ProtocolCatalog
+{
+    private static readonly object Gate = new();
+    private static readonly List<CatalogEntry> Entries = new();
+    private static uint _nextId = 1001;
+
+    static ProtocolCatalog()
+    {
+        InstallBuiltIn(InetCatalog.ProviderId, typeof(InetProvider), InetCatalog.Entries());
+    }
+
+    private static void InstallBuiltIn(Guid id, Type provider, WSAPROTOCOL_INFOW[] entries)
+    {
+        int rc = Install(id, provider.AssemblyQualifiedName!, entries, out int errno);
+        if (rc != 0) throw new InvalidOperationException($"built-in provider {provider.Name} failed to install: {errno}");
+    }
+
+    public static CatalogEntry[] Snapshot()
+    {
+        lock (Gate) return Entries.Select(e => e with { Info = e.Info.Clone() }).ToArray();
+    }
+
+    /// <summary>WSCInstallProvider: entries get catalog ids in order; chains must name installed entries.</summary>
+    public static int Install(Guid providerId, string providerPath, WSAPROTOCOL_INFOW[] infos, out int errno)
+    {
+        errno = 0;
+        if (string.IsNullOrEmpty(providerPath) || infos.Length == 0 || Array.Exists(infos, i => i is null))
+        {
+            errno = Ws2_32.WSAEINVAL;
+            return Ws2_32.SOCKET_ERROR;
+        }
+        var type = Type.GetType(providerPath, throwOnError: false);
+        if (type is null || !typeof(IWSPProvider).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null)
+        {
+            errno = Ws2_32.WSAEINVAL;
+            return Ws2_32.SOCKET_ERROR;
+        }
+        lock (Gate)
+        {
+            if (Entries.Exists(e => e.Info.ProviderId == providerId))
+            {
+                errno = Ws2_32.WSAEINVAL; // a provider id is installed once
+                return Ws2_32.SOCKET_ERROR;
+            }
+            var added = new List<CatalogEntry>();
+            foreach (var src in infos)
+            {
+                var info = src.Clone();
+                info.ProviderId = providerId;
+                int len = info.ProtocolChain.ChainLen;
+                if (len < 0 || len > Ws2_32.MAX_PROTOCOL_CHAIN || !ChainIsValid(info.ProtocolChain))
+                {
+                    errno = Ws2_32.WSAEINVAL;
+                    return Ws2_32.SOCKET_ERROR;
+                }
+                info.dwCatalogEntryId = _nextId++;
+                if (len == Ws2_32.BASE_PROTOCOL) info.ProtocolChain.ChainEntries[0] = info.dwCatalogEntryId;
+                added.Add(new CatalogEntry(info, providerPath));
+            }
+            Entries.AddRange(added);
+            return 0;
+        }
+    }
+
+    /// <summary>A chain names only installed entries, ends in a base entry, and holds no layer twice.</summary>
+    private static bool ChainIsValid(WSAPROTOCOLCHAIN chain)
+    {
+        if (chain.ChainLen <= 1) return true;
+        var seen = new HashSet<uint>();
+        for (int i = 0; i < chain.ChainLen; i++)
+        {
+            uint id = chain.ChainEntries[i];
+            var entry = Entries.Find(e => e.Id == id);
+            if (entry is null || !seen.Add(id)) return false;
+            bool last = i == chain.ChainLen - 1;
+            if (last != (entry.Info.ProtocolChain.ChainLen == Ws2_32.BASE_PROTOCOL)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>WSCDeinstallProvider: removes every entry of the provider.</summary>
+    public static int Deinstall(Guid providerId, out int errno)
+    {
+        lock (Gate)
+        {
+            int removed = Entries.RemoveAll(e => e.Info.ProviderId == providerId);
+            errno = removed == 0 ? Ws2_32.WSAEINVAL : 0;
+            return removed == 0 ? Ws2_32.SOCKET_ERROR : 0;
+        }
+    }
+
+    public static string? ProviderPath(Guid providerId)
+    {
+        lock (Gate) return Entries.Find(e => e.Info.ProviderId == providerId)?.ProviderPath;
+    }
+}

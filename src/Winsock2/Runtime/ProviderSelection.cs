@@ -1,0 +1,48 @@
+namespace Winsock2.Runtime;
+
+/// <summary>
+/// Which catalog entry WSASocket uses: the first base entry or chain in catalog order that matches
+/// (af 0, type 0 wildcards; protocol 0 matches PFL_MATCHES_PROTOCOL_ZERO; iProtocol..iProtocol+iProtocolMaxOffset),
+/// with Windows' error precedence WSAEAFNOSUPPORT, then WSAESOCKTNOSUPPORT, then WSAEPROTONOSUPPORT.
+/// </summary>
+internal static class ProviderSelection
+{
+    public static CatalogEntry? Choose(CatalogEntry[] catalog, int af, int type, int protocol, out int errno)
+    {
+        bool anyAf = false, anyType = false;
+        foreach (var e in catalog)
+        {
+            var i = e.Info;
+            if (e.IsLayered || (i.dwProviderFlags & Ws2_32.PFL_HIDDEN) != 0) continue;
+            if (af != Ws2_32.AF_UNSPEC && i.iAddressFamily != af) continue;
+            anyAf = true;
+            if (type != 0 && i.iSocketType != type) continue;
+            anyType = true;
+            bool protoOk = protocol == 0
+                ? (i.dwProviderFlags & Ws2_32.PFL_MATCHES_PROTOCOL_ZERO) != 0
+                : protocol >= i.iProtocol && protocol <= i.iProtocol + i.iProtocolMaxOffset;
+            if (!protoOk) continue;
+            errno = 0;
+            return e;
+        }
+        errno = !anyAf ? Ws2_32.WSAEAFNOSUPPORT : !anyType ? Ws2_32.WSAESOCKTNOSUPPORT : Ws2_32.WSAEPROTONOSUPPORT;
+        return null;
+    }
+
+    /// <summary>SPEC §3: one control-plane and one data-plane flag, each allowed by the entry's XP1_ flags.</summary>
+    public static int CheckMultipointFlags(WSAPROTOCOL_INFOW info, uint flags)
+    {
+        const uint known = Ws2_32.WSA_FLAG_OVERLAPPED | Ws2_32.WSA_FLAG_MULTIPOINT_C_ROOT | Ws2_32.WSA_FLAG_MULTIPOINT_C_LEAF
+                           | Ws2_32.WSA_FLAG_MULTIPOINT_D_ROOT | Ws2_32.WSA_FLAG_MULTIPOINT_D_LEAF
+                           | 0x40 /* WSA_FLAG_ACCESS_SYSTEM_SECURITY */ | 0x80 /* WSA_FLAG_NO_HANDLE_INHERIT */;
+        if ((flags & ~known) != 0) return Ws2_32.WSAEINVAL;
+        uint c = flags & (Ws2_32.WSA_FLAG_MULTIPOINT_C_ROOT | Ws2_32.WSA_FLAG_MULTIPOINT_C_LEAF);
+        uint d = flags & (Ws2_32.WSA_FLAG_MULTIPOINT_D_ROOT | Ws2_32.WSA_FLAG_MULTIPOINT_D_LEAF);
+        if (c == 0 && d == 0) return 0;
+        if (System.Numerics.BitOperations.PopCount(c) != 1 || System.Numerics.BitOperations.PopCount(d) != 1) return Ws2_32.WSAEINVAL;
+        if (!info.Has(Ws2_32.XP1_SUPPORT_MULTIPOINT)) return Ws2_32.WSAEINVAL;
+        if (c == Ws2_32.WSA_FLAG_MULTIPOINT_C_ROOT && !info.Has(Ws2_32.XP1_MULTIPOINT_CONTROL_PLANE)) return Ws2_32.WSAEINVAL;
+        if (d == Ws2_32.WSA_FLAG_MULTIPOINT_D_ROOT && !info.Has(Ws2_32.XP1_MULTIPOINT_DATA_PLANE)) return Ws2_32.WSAEINVAL;
+        return 0;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Winsock2.Runtime;
+
+/// <summary>A socket handle's row in the API layer's table: which catalog entry owns it, and the provider's context.</summary>
+internal sealed class SocketEntry(uint catalogEntryId, object context)
+{
+    public uint CatalogEntryId { get; } = catalogEntryId;
+    public object Context { get; } = context;
+}

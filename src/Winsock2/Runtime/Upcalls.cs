@@ -1,0 +1,143 @@
+namespace Winsock2.Runtime;
+
+/// <summary>The API layer's implementation of every WPU* upcall.</summary>
+internal sealed class Upcalls : WSPUPCALLTABLE
+{
+    public static readonly Upcalls Instance = new();
+
+    private Upcalls() { }
+
+    public bool WPUCloseEvent(WSAEVENT hEvent, out int lpErrno)
+    {
+        bool ok = Events.Close(hEvent);
+        lpErrno = ok ? 0 : Ws2_32.WSA_INVALID_HANDLE;
+        return ok;
+    }
+
+    public int WPUCloseSocketHandle(SOCKET s, out int lpErrno)
+    {
+        bool ok = ApiInstance.Sockets.TryRemove(s.Value, out _);
+        lpErrno = ok ? 0 : Ws2_32.WSAENOTSOCK;
+        return ok ? 0 : Ws2_32.SOCKET_ERROR;
+    }
+
+    public WSAEVENT WPUCreateEvent(out int lpErrno)
+    {
+        lpErrno = 0;
+        return Events.Create();
+    }
+
+    public SOCKET WPUCreateSocketHandle(uint dwCatalogEntryId, object dwContext, out int lpErrno)
+    {
+        if (dwContext is null)
+        {
+            lpErrno = Ws2_32.WSAENOBUFS;
+            return SOCKET.Invalid;
+        }
+        lpErrno = 0;
+        return new SOCKET(ApiInstance.Sockets.Add(new SocketEntry(dwCatalogEntryId, dwContext)));
+    }
+
+    public int WPUFDIsSet(SOCKET s, fd_set fdset) => Ws2_32.__WSAFDIsSet(s, fdset);
+
+    public int WPUGetProviderPath(Guid lpProviderId, out string lpszProviderDllPath, out int lpErrno)
+    {
+        var path = ProtocolCatalog.ProviderPath(lpProviderId);
+        lpszProviderDllPath = path ?? "";
+        lpErrno = path is null ? Ws2_32.WSAEINVAL : 0;
+        return path is null ? Ws2_32.SOCKET_ERROR : 0;
+    }
+
+    public SOCKET WPUModifyIFSHandle(uint dwCatalogEntryId, SOCKET ProposedHandle, out int lpErrno)
+    {
+        // An IFS provider's handle is its own; the API layer records which entry owns it so dispatch finds it.
+        if (!ProposedHandle.IsValid)
+        {
+            lpErrno = Ws2_32.WSAEINVAL;
+            return SOCKET.Invalid;
+        }
+        lpErrno = 0;
+        return new SOCKET(ApiInstance.Sockets.Add(new SocketEntry(dwCatalogEntryId, new IfsHandle(ProposedHandle))));
+    }
+
+    public bool WPUPostMessage(HWND hWnd, uint Msg, nuint wParam, nint lParam) => hWnd is not null && hWnd.Post(Msg, wParam, lParam);
+
+    public int WPUQueryBlockingCallback(uint dwCatalogEntryId, out LPBLOCKINGCALLBACK? lplpfnCallback, out nuint lpdwContext, out int lpErrno)
+    {
+        lplpfnCallback = BlockingCallback;
+        lpdwContext = dwCatalogEntryId;
+        lpErrno = 0;
+        return 0;
+    }
+
+    /// <summary>Runs APCs queued to the blocking thread; FALSE once the blocking call was cancelled.</summary>
+    private static bool BlockingCallback(nuint context)
+    {
+        var ctx = ThreadContext.Current;
+        if (ctx.HasApcs) ctx.RunApcs();
+        return !ctx.CancelBlocking;
+    }
+
+    public int WPUQuerySocketHandleContext(SOCKET s, out object? lpContext, out int lpErrno)
+    {
+        if (ApiInstance.Sockets.TryGet(s.Value, out var entry))
+        {
+            lpContext = entry.Context;
+            lpErrno = 0;
+            return 0;
+        }
+        lpContext = null;
+        lpErrno = Ws2_32.WSAENOTSOCK;
+        return Ws2_32.SOCKET_ERROR;
+    }
+
+    public int WPUQueueApc(WSATHREADID lpThreadId, LPWSAUSERAPC lpfnUserApc, object? dwContext, out int lpErrno)
+    {
+        if (lpThreadId is null || lpfnUserApc is null)
+        {
+            lpErrno = Ws2_32.WSAEFAULT;
+            return Ws2_32.SOCKET_ERROR;
+        }
+        if (!ThreadRegistry.TryGet(lpThreadId.ThreadHandle, out var ctx) || !ctx.QueueApc(lpfnUserApc, dwContext))
+        {
+            lpErrno = Ws2_32.WSAEINVAL;
+            return Ws2_32.SOCKET_ERROR;
+        }
+        lpErrno = 0;
+        return 0;
+    }
+
+    public bool WPUResetEvent(WSAEVENT hEvent, out int lpErrno)
+    {
+        bool ok = Events.Reset(hEvent);
+        lpErrno = ok ? 0 : Ws2_32.WSA_INVALID_HANDLE;
+        return ok;
+    }
+
+    public bool WPUSetEvent(WSAEVENT hEvent, out int lpErrno)
+    {
+        bool ok = Events.Set(hEvent);
+        lpErrno = ok ? 0 : Ws2_32.WSA_INVALID_HANDLE;
+        return ok;
+    }
+
+    public int WPUOpenCurrentThread(WSATHREADID lpThreadId, out int lpErrno)
+    {
+        if (lpThreadId is null) { lpErrno = Ws2_32.WSAEFAULT; return Ws2_32.SOCKET_ERROR; }
+        lpThreadId.ThreadHandle = ThreadContext.Current.Handle;
+        lpThreadId.Reserved = 0;
+        lpErrno = 0;
+        return 0;
+    }
+
+    public int WPUCloseThread(WSATHREADID lpThreadId, out int lpErrno)
+    {
+        if (lpThreadId is null) { lpErrno = Ws2_32.WSAEFAULT; return Ws2_32.SOCKET_ERROR; }
+        lpThreadId.ThreadHandle = 0;
+        lpErrno = 0;
+        return 0;
+    }
+}
+
+/// <summary>The context the API layer keeps for an IFS provider's handle: the provider's own handle value.</summary>
+internal sealed record IfsHandle(SOCKET ProviderHandle);

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using static Winsock2.Ws2_32;
+
+namespace Ws2;
+
+/// <summary>`ws2 catalog`: every protocol catalog entry with its id, name, triple and decoded flags.</summary>
+internal static class CatalogCommand
+{
+    private static readonly (uint Bit, string Name)[] Xp1 =
+    [
+        (XP1_CONNECTIONLESS, "CONNECTIONLESS"), (XP1_GUARANTEED_DELIVERY, "GUARANTEED_DELIVERY"),
+        (XP1_GUARANTEED_ORDER, "GUARANTEED_ORDER"), (XP1_MESSAGE_ORIENTED, "MESSAGE_ORIENTED"),
+        (XP1_PSEUDO_STREAM, "PSEUDO_STREAM"), (XP1_GRACEFUL_CLOSE, "GRACEFUL_CLOSE"),
+        (XP1_EXPEDITED_DATA, "EXPEDITED_DATA"), (XP1_CONNECT_DATA, "CONNECT_DATA"),
+        (XP1_DISCONNECT_DATA, "DISCONNECT_DATA"), (XP1_SUPPORT_BROADCAST, "SUPPORT_BROADCAST"),
+        (XP1_SUPPORT_MULTIPOINT, "SUPPORT_MULTIPOINT"), (XP1_MULTIPOINT_CONTROL_PLANE, "MULTIPOINT_CONTROL_PLANE"),
+        (XP1_MULTIPOINT_DATA_PLANE, "MULTIPOINT_DATA_PLANE"), (XP1_QOS_SUPPORTED, "QOS_SUPPORTED"),
+        (XP1_INTERRUPT, "INTERRUPT"), (XP1_UNI_SEND, "UNI_SEND"), (XP1_UNI_RECV, "UNI_RECV"),
+        (XP1_IFS_HANDLES, "IFS_HANDLES"), (XP1_PARTIAL_MESSAGE, "PARTIAL_MESSAGE"),
+    ];
+
+    private static readonly (uint Bit, string Name)[] Pfl =
+    [
+        (PFL_MULTIPLE_PROTO_ENTRIES, "MULTIPLE_PROTO_ENTRIES"), (PFL_RECOMMENDED_PROTO_ENTRY, "RECOMMENDED_PROTO_ENTRY"),
+        (PFL_HIDDEN, "HIDDEN"), (PFL_MATCHES_PROTOCOL_ZERO, "MATCHES_PROTOCOL_ZERO"),
+    ];
+
+    public static string[] Decode(uint flags, (uint Bit, string Name)[] table, string prefix) =>
+        table.Where(t => (flags & t.Bit) != 0).Select(t => prefix + t.Name).ToArray();
+
+    public static string Family(int af) => af switch { AF_INET => "AF_INET", AF_INET6 => "AF_INET6", _ => af.ToString() };
+
+    public static string Type(int type) => type switch
+    {
+        SOCK_STREAM => "SOCK_STREAM", SOCK_DGRAM => "SOCK_DGRAM", SOCK_RAW => "SOCK_RAW", SOCK_RDM => "SOCK_RDM",
+        SOCK_SEQPACKET => "SOCK_SEQPACKET", _ => type.ToString(),
+    };
+
+    public static int Run(bool json, TextWriter output, TextWriter error)
+    {
+        uint len = 0;
+        if (WSCEnumProtocols(null, null, ref len, out int errno) != SOCKET_ERROR || errno != WSAENOBUFS)
+        {
+            error.WriteLine($"ws2: cannot read the catalog ({errno})");
+            return 1;
+        }
+        var entries = new Winsock2.WSAPROTOCOL_INFOW[len / Winsock2.WSAPROTOCOL_INFOW.Size];
+        int n = WSCEnumProtocols(null, entries, ref len, out errno);
+        if (n == SOCKET_ERROR)
+        {
+            error.WriteLine($"ws2: cannot read the catalog ({errno})");
+            return 1;
+        }
+        foreach (var e in entries.Take(n))
+        {
+            var xp1 = Decode(e.dwServiceFlags1, Xp1, "XP1_");
+            var pfl = Decode(e.dwProviderFlags, Pfl, "PFL_");
+            if (json)
+            {
+                output.WriteLine(JsonSerializer.Serialize(new
+                {
+                    @event = "catalog-entry", id = e.dwCatalogEntryId, name = e.szProtocol,
+                    af = Family(e.iAddressFamily), type = Type(e.iSocketType), protocol = e.iProtocol,
+                    chainLen = e.ProtocolChain.ChainLen, messageSize = e.dwMessageSize, xp1, pfl,
+                }));
+                continue;
+            }
+            output.WriteLine($"{e.dwCatalogEntryId,5}  {e.szProtocol}");
+            output.WriteLine($"       {Family(e.iAddressFamily)} / {Type(e.iSocketType)} / protocol {e.iProtocol}" +
+                             $"   chain {e.ProtocolChain.ChainLen}   max message {(e.dwMessageSize == 0 ? "stream" : e.dwMessageSize.ToString())}");
+            output.WriteLine($"       {string.Join(" | ", xp1)}");
+            if (pfl.Length > 0) output.WriteLine($"       {string.Join(" | ", pfl)}");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,3 @@
+// WSAStartup/WSACleanup reference-count one process-wide API instance; the last WSACleanup closes every
+// socket. Test classes therefore run one after another.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
