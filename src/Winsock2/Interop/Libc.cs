@@ -58,6 +58,8 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)] public static partial nint recvmsg(int fd, msghdr* msg, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial nint sendmsg(int fd, msghdr* msg, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial int connect(int fd, void* addr, uint addrlen);
+    [LibraryImport("libc", SetLastError = true)] public static partial int getsockname(int fd, void* addr, uint* addrlen);
+    [LibraryImport("libc", SetLastError = true)] public static partial int getpeername(int fd, void* addr, uint* addrlen);
     [LibraryImport("libc", SetLastError = true)] public static partial int accept4(int fd, void* addr, uint* addrlen, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial int ioctl(int fd, nuint request, int* arg);
     [LibraryImport("libc", SetLastError = true)] public static partial int getsockopt(int fd, int level, int optname, void* optval, uint* optlen);

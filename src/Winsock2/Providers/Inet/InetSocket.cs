@@ -220,21 +220,25 @@ internal sealed partial class InetSocket : IReadyHandler
         return r.Error;
     }
 
-    public IPEndPoint? LocalEndPoint
+    // Asked of the kernel, not of System.Net.Sockets: connect goes through libc, so the Socket object never
+    // learns the implicit bind or the peer, and its LocalEndPoint / RemoteEndPoint would stay null.
+    public unsafe IPEndPoint? LocalEndPoint
     {
         get
         {
-            try { return _os.LocalEndPoint as IPEndPoint; }
-            catch (Exception) { return null; }
+            byte* name = stackalloc byte[128];
+            uint len = 128;
+            return Libc.getsockname(_fd, name, &len) == 0 ? SockAddr.FromLinux(new ReadOnlySpan<byte>(name, (int)Math.Min(len, 128u))) : null;
         }
     }
 
-    public IPEndPoint? RemoteEndPoint
+    public unsafe IPEndPoint? RemoteEndPoint
     {
         get
         {
-            try { return _os.RemoteEndPoint as IPEndPoint; }
-            catch (Exception) { return null; }
+            byte* name = stackalloc byte[128];
+            uint len = 128;
+            return Libc.getpeername(_fd, name, &len) == 0 ? SockAddr.FromLinux(new ReadOnlySpan<byte>(name, (int)Math.Min(len, 128u))) : null;
         }
     }
 
