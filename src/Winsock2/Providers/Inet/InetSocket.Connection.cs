@@ -324,7 +324,7 @@ internal sealed partial class InetSocket
             bool connected = _conn == ConnState.Connected;
             bool read = connected && (rev & (Libc.POLLIN | Libc.POLLRDHUP | Libc.POLLHUP | Libc.POLLERR)) != 0;
             bool write = connected && (rev & Libc.POLLOUT) != 0;
-            bool except = failed || (connected && !OobInline && (rev & Libc.POLLPRI) != 0);
+            bool except = failed || (connected && UrgentPending(rev));
             return (read, write, except);
         }
     }

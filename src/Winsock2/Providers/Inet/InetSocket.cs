@@ -125,7 +125,7 @@ internal sealed partial class InetSocket : IReadyHandler
             return;
         }
         if (_conn != ConnState.Connected || _recvQ.Count > 0) return;
-        if ((rev & Libc.POLLPRI) != 0 && !OobInline)
+        if (UrgentPending(rev))
             Events.Signal(Ws2_32.FD_OOB, 0);
         if (_recvShut) return;
         int available = Libc.BytesAvailable(_fd);
