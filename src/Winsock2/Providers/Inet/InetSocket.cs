@@ -220,23 +220,11 @@ internal sealed partial class InetSocket : IReadyHandler
         return r.Error;
     }
 
-    public IPEndPoint? LocalEndPoint
-    {
-        get
-        {
-            try { return _os.LocalEndPoint as IPEndPoint; }
-            catch (Exception) { return null; }
-        }
-    }
+    /// <summary>The kernel's local address (also after an implicit bind by connect or sendto), or null.</summary>
+    public IPEndPoint? LocalEndPoint => _closed ? null : Libc.EndPoint(_fd, peer: false);
 
-    public IPEndPoint? RemoteEndPoint
-    {
-        get
-        {
-            try { return _os.RemoteEndPoint as IPEndPoint; }
-            catch (Exception) { return null; }
-        }
-    }
+    /// <summary>The kernel's peer address (also after a connect made through libc), or null when not connected.</summary>
+    public IPEndPoint? RemoteEndPoint => _closed ? null : Libc.EndPoint(_fd, peer: true);
 
     public Socket OsSocket => _os;
 }
