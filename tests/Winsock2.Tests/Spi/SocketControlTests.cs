@@ -238,4 +238,36 @@ public class SocketControlTests : WinsockTest
         Fails(WSAEINVAL, ioctlsocket(t, 0x4004_7777, ref arg));
         Ok(closesocket(t));
     }
+
+    [Fact]
+    public void accept_NotListening_WSAEINVAL()
+    {
+        var t = Tcp();
+        var addr = Loopback();
+        Ok(bind(t, addr, addr.Length));
+        Fails(WSAEINVAL, accept(t));
+        Ok(closesocket(t));
+    }
+
+    [Fact]
+    public void connect_Listening_WSAEINVAL_Connected_WSAEISCONN()
+    {
+        var (l, addr) = Listen();
+        Fails(WSAEINVAL, connect(l, addr, addr.Length));
+        var (c, s) = TcpPair();
+        Fails(WSAEISCONN, connect(c, addr, addr.Length));
+        Fails(WSAEISCONN, listen(c, 1));
+        foreach (var x in new[] { l, c, s }) Ok(closesocket(x));
+    }
+
+    [Fact]
+    public void shutdown_UnconnectedTcp_WSAENOTCONN_BadHow_WSAEINVAL()
+    {
+        var t = Tcp();
+        Fails(WSAENOTCONN, shutdown(t, SD_SEND));
+        var (c, s) = TcpPair();
+        Fails(WSAEINVAL, shutdown(c, 3));
+        Ok(shutdown(c, SD_BOTH));
+        foreach (var x in new[] { t, c, s }) Ok(closesocket(x));
+    }
 }
