@@ -82,6 +82,18 @@ internal static unsafe partial class Libc
         return getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 ? Errno : err;
     }
 
+    /// <summary>
+    /// The kernel's local (getsockname) or remote (getpeername) address; null if there is none. System.Net.Sockets
+    /// does not know the addresses of sockets connected (or implicitly bound) through libc, so ask the kernel.
+    /// </summary>
+    public static System.Net.IPEndPoint? EndPoint(int fd, bool peer)
+    {
+        byte* b = stackalloc byte[128];
+        uint len = 128;
+        int rc = peer ? getpeername(fd, b, &len) : getsockname(fd, b, &len);
+        return rc < 0 ? null : SockAddr.FromLinux(new ReadOnlySpan<byte>(b, (int)Math.Min(len, 128u)));
+    }
+
     /// <summary>FIONREAD: bytes waiting (stream) or the size of the next datagram.</summary>
     public static int BytesAvailable(int fd)
     {

@@ -294,9 +294,9 @@ internal sealed partial class InetSocket
         lock (Gate)
         {
             if (_closed) return Ws2_32.WSAENOTSOCK;
-            if (!_bound) return Ws2_32.WSAEINVAL;
+            // Bound explicitly or implicitly (connect, sendto): the kernel has a port; unbound: WSAEINVAL.
             var ep = LocalEndPoint;
-            return ep is null ? Ws2_32.WSAEINVAL : SockAddr.Write(ep, name, ref namelen);
+            return ep is null || ep.Port == 0 ? Ws2_32.WSAEINVAL : SockAddr.Write(ep, name, ref namelen);
         }
     }
 

@@ -220,27 +220,11 @@ internal sealed partial class InetSocket : IReadyHandler
         return r.Error;
     }
 
-    // Asked of the kernel, not of System.Net.Sockets: connect goes through libc, so the Socket object never
-    // learns the implicit bind or the peer, and its LocalEndPoint / RemoteEndPoint would stay null.
-    public unsafe IPEndPoint? LocalEndPoint
-    {
-        get
-        {
-            byte* name = stackalloc byte[128];
-            uint len = 128;
-            return Libc.getsockname(_fd, name, &len) == 0 ? SockAddr.FromLinux(new ReadOnlySpan<byte>(name, (int)Math.Min(len, 128u))) : null;
-        }
-    }
+    /// <summary>The kernel's local address (also after an implicit bind by connect or sendto), or null.</summary>
+    public IPEndPoint? LocalEndPoint => _closed ? null : Libc.EndPoint(_fd, peer: false);
 
-    public unsafe IPEndPoint? RemoteEndPoint
-    {
-        get
-        {
-            byte* name = stackalloc byte[128];
-            uint len = 128;
-            return Libc.getpeername(_fd, name, &len) == 0 ? SockAddr.FromLinux(new ReadOnlySpan<byte>(name, (int)Math.Min(len, 128u))) : null;
-        }
-    }
+    /// <summary>The kernel's peer address (also after a connect made through libc), or null when not connected.</summary>
+    public IPEndPoint? RemoteEndPoint => _closed ? null : Libc.EndPoint(_fd, peer: true);
 
     public Socket OsSocket => _os;
 }
