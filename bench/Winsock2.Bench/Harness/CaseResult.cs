@@ -1,0 +1,20 @@
+namespace Winsock2.Bench.Harness;
+
+/// <summary>All samples of one case, ours and baseline, in the order they ran.</summary>
+public sealed class CaseResult(BenchCase benchCase)
+{
+    public BenchCase Case { get; } = benchCase;
+    public List<Sample> Ours { get; } = [];
+    public List<Sample> Baseline { get; } = [];
+
+    public string? OursFailure => Ours.FirstOrDefault(s => s.Failure is not null)?.Failure;
+    public string? BaselineFailure => Baseline.FirstOrDefault(s => s.Failure is not null)?.Failure;
+    public bool Failed => OursFailure is not null || BaselineFailure is not null;
+
+    public Stats? OursStats(Metric m) => Stats.Of(Ours, m.Name);
+    public Stats? BaselineStats(Metric m) => Stats.Of(Baseline, m.Name);
+
+    /// <summary>median(ours) / median(baseline); null when either side has no number.</summary>
+    public double? Ratio(Metric m) =>
+        OursStats(m) is { } o && BaselineStats(m) is { } b && b.Median != 0 ? o.Median / b.Median : null;
+}
