@@ -12,7 +12,15 @@ public static class Program
         var catalog = new Command("catalog", "Print the protocol catalog: id, name, af/type/protocol, decoded XP1_ and PFL_ flags") { json };
         catalog.SetAction(r => CatalogCommand.Run(r.GetValue(json), Console.Out, Console.Error));
 
-        var root = new RootCommand("Winsock 2 multipoint sessions on .NET") { catalog };
+        var bench = new Command("bench", "Print the command that runs the benchmark harness (bench/Winsock2.Bench, issue 6)");
+        bench.SetAction(_ =>
+        {
+            Console.Out.WriteLine("From the repository root:");
+            Console.Out.WriteLine("  dotnet run -c Release --project bench/Winsock2.Bench -- [all|fanout|join|recv|latency|memory|multicast] [--quick] [--write-docs]");
+            return 0;
+        });
+
+        var root = new RootCommand("Winsock 2 multipoint sessions on .NET") { catalog, bench };
         return root.Parse(args).Invoke();
     }
 }
