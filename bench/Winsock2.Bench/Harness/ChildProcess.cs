@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using static Winsock2.Ws2_32;
 
 namespace Winsock2.Bench.Harness;
 
@@ -45,6 +46,8 @@ public sealed class ChildProcess : IDisposable
     {
         if (args.Length != 3 || !IPEndPoint.TryParse(args[1], out var target) || !int.TryParse(args[2], out int count)) return 2;
         var peers = new List<Socket>();
+        var leaves = new List<SOCKET>();
+        bool started = false;
         try
         {
             switch (args[0])
@@ -56,6 +59,10 @@ public sealed class ChildProcess : IDisposable
                         s.Connect(target);
                         peers.Add(s);
                     }
+                    break;
+                case "rooted-leaves":
+                    started = WSAStartup(0x0202, out _) == 0;
+                    leaves = Ours.RootedIdleLeaves.JoinLeaves(target, count);
                     break;
                 default:
                     Console.Error.WriteLine($"unknown child role {args[0]}");
@@ -69,6 +76,8 @@ public sealed class ChildProcess : IDisposable
         finally
         {
             foreach (var p in peers) Loopback.Abort(p);
+            Ours.Rooted.Close(leaves);
+            if (started) WSACleanup();
         }
     }
 }

@@ -23,8 +23,8 @@ public sealed class FanOutSuite : ISuite
     private static TimeSpan Budget(bool quick) => quick ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(1);
     private static long MaxMessages(bool quick) => quick ? 2_000 : 50_000_000;
 
-    /// <summary>Our side, once the rooted provider exists on main: return a new subject here.</summary>
-    private static Func<IFanOutSubject>? OursFactory => null;
+    /// <summary>Our side: the rooted multipoint provider.</summary>
+    private static Func<IFanOutSubject>? OursFactory => () => new RootedFanOut();
 
     public IEnumerable<BenchCase> Cases(Options options)
     {

@@ -17,8 +17,8 @@ public sealed class JoinSuite : ISuite
 
     private static int Joins(bool quick) => quick ? 50 : 1_000;
 
-    /// <summary>Our side, once the rooted provider exists on main: return a new subject here.</summary>
-    private static Func<IJoinSubject>? OursFactory => null;
+    /// <summary>Our side: the rooted multipoint provider.</summary>
+    private static Func<IJoinSubject>? OursFactory => () => new RootedJoin();
 
     public IEnumerable<BenchCase> Cases(Options options)
     {

@@ -18,8 +18,8 @@ public sealed class LatencySuite : ISuite
     private static int RoundTrips(bool quick) => quick ? 200 : 20_000;
     private static TimeSpan Budget(bool quick) => quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3);
 
-    /// <summary>Our side, once the rooted provider exists on main: return a new subject here.</summary>
-    private static Func<ILatencySubject>? OursFactory => null;
+    /// <summary>Our side: the rooted multipoint provider.</summary>
+    private static Func<ILatencySubject>? OursFactory => () => new RootedPingPong();
 
     public IEnumerable<BenchCase> Cases(Options options)
     {

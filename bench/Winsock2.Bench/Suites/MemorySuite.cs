@@ -16,8 +16,8 @@ public sealed class MemorySuite : ISuite
 
     private static int Peers(bool quick) => quick ? 100 : 1_000;
 
-    /// <summary>Our side, once the rooted provider exists on main: return a new subject here.</summary>
-    private static Func<IMemorySubject>? OursFactory => null;
+    /// <summary>Our side: the rooted multipoint provider.</summary>
+    private static Func<IMemorySubject>? OursFactory => () => new RootedIdleLeaves();
 
     public IEnumerable<BenchCase> Cases(Options options)
     {
