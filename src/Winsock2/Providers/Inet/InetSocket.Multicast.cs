@@ -148,6 +148,13 @@ internal sealed partial class InetSocket
     /// <summary>Adds or drops a kernel membership (any-source when <paramref name="source"/> is null). Returns a Winsock code.</summary>
     private int KernelMembership(bool join, IPAddress group, IPAddress? source, (uint Address, int Index) itf)
     {
+        int err = KernelMembershipCall(join, group, source, itf);
+        // Linux says EINVAL when dropping a source-specific membership that is not there; Windows says not available.
+        return !join && err == Ws2_32.WSAEINVAL ? Ws2_32.WSAEADDRNOTAVAIL : err;
+    }
+
+    private int KernelMembershipCall(bool join, IPAddress group, IPAddress? source, (uint Address, int Index) itf)
+    {
         bool v6 = group.AddressFamily == AddressFamily.InterNetworkV6;
         if (!v6 && itf.Index == 0)
         {
