@@ -58,6 +58,8 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)] public static partial nint recvmsg(int fd, msghdr* msg, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial nint sendmsg(int fd, msghdr* msg, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial int connect(int fd, void* addr, uint addrlen);
+    [LibraryImport("libc", SetLastError = true)] public static partial int getsockname(int fd, void* addr, uint* addrlen);
+    [LibraryImport("libc", SetLastError = true)] public static partial int getpeername(int fd, void* addr, uint* addrlen);
     [LibraryImport("libc", SetLastError = true)] public static partial int accept4(int fd, void* addr, uint* addrlen, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial int ioctl(int fd, nuint request, int* arg);
     [LibraryImport("libc", SetLastError = true)] public static partial int getsockopt(int fd, int level, int optname, void* optval, uint* optlen);
@@ -78,6 +80,18 @@ internal static unsafe partial class Libc
         int err = 0;
         uint len = sizeof(int);
         return getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 ? Errno : err;
+    }
+
+    /// <summary>
+    /// The kernel's local (getsockname) or remote (getpeername) address; null if there is none. System.Net.Sockets
+    /// does not know the addresses of sockets connected (or implicitly bound) through libc, so ask the kernel.
+    /// </summary>
+    public static System.Net.IPEndPoint? EndPoint(int fd, bool peer)
+    {
+        byte* b = stackalloc byte[128];
+        uint len = 128;
+        int rc = peer ? getpeername(fd, b, &len) : getsockname(fd, b, &len);
+        return rc < 0 ? null : SockAddr.FromLinux(new ReadOnlySpan<byte>(b, (int)Math.Min(len, 128u)));
     }
 
     /// <summary>FIONREAD: bytes waiting (stream) or the size of the next datagram.</summary>

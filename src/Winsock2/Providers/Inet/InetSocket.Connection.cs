@@ -294,9 +294,9 @@ internal sealed partial class InetSocket
         lock (Gate)
         {
             if (_closed) return Ws2_32.WSAENOTSOCK;
-            if (!_bound) return Ws2_32.WSAEINVAL;
+            // Bound explicitly or implicitly (connect, sendto): the kernel has a port; unbound: WSAEINVAL.
             var ep = LocalEndPoint;
-            return ep is null ? Ws2_32.WSAEINVAL : SockAddr.Write(ep, name, ref namelen);
+            return ep is null || ep.Port == 0 ? Ws2_32.WSAEINVAL : SockAddr.Write(ep, name, ref namelen);
         }
     }
 
@@ -324,7 +324,7 @@ internal sealed partial class InetSocket
             bool connected = _conn == ConnState.Connected;
             bool read = connected && (rev & (Libc.POLLIN | Libc.POLLRDHUP | Libc.POLLHUP | Libc.POLLERR)) != 0;
             bool write = connected && (rev & Libc.POLLOUT) != 0;
-            bool except = failed || (connected && !OobInline && (rev & Libc.POLLPRI) != 0);
+            bool except = failed || (connected && UrgentPending(rev));
             return (read, write, except);
         }
     }

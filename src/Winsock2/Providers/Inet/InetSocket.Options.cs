@@ -170,7 +170,7 @@ internal sealed partial class InetSocket
                     if (IsDatagram) return Ws2_32.WSAEINVAL;
                     // TRUE when no urgent data waits before the read pointer (Windows' sense, not BSD's).
                     bool urgentPending = (Libc.PollNow(_fd, Libc.POLLPRI) & Libc.POLLPRI) != 0;
-                    bool atMark = !urgentPending || Libc.AtMark(_fd);
+                    bool atMark = _urgentByte < 0 && (!urgentPending || Libc.AtMark(_fd));
                     BinaryPrimitives.WriteUInt32LittleEndian(output, atMark ? 1u : 0u);
                     returned = 4;
                     return 0;

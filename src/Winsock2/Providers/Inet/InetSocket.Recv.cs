@@ -127,6 +127,11 @@ internal sealed partial class InetSocket
         bool oob = (r.Flags & Ws2_32.MSG_OOB) != 0;
         bool waitAll = (r.Flags & Ws2_32.MSG_WAITALL) != 0;
         if (IsStream && total == 0) { r.Bytes = 0; return true; }
+        if (IsStream && !OobInline)
+        {
+            KeepUrgentByte(); // else Linux drops it once this read passes the mark (InetSocket.Oob.cs)
+            if (oob) return TakeUrgentByte(r);
+        }
         if (IsStream && _eof && !oob) { r.Bytes = 0; return true; }
 
         int linuxFlags = Libc.MSG_DONTWAIT;

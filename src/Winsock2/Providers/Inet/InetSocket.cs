@@ -126,7 +126,7 @@ internal sealed partial class InetSocket : IReadyHandler
             return;
         }
         if (_conn != ConnState.Connected || _recvQ.Count > 0) return;
-        if ((rev & Libc.POLLPRI) != 0 && !OobInline)
+        if (UrgentPending(rev))
             Events.Signal(Ws2_32.FD_OOB, 0);
         if (_recvShut) return;
         int available = Libc.BytesAvailable(_fd);
@@ -221,23 +221,11 @@ internal sealed partial class InetSocket : IReadyHandler
         return r.Error;
     }
 
-    public IPEndPoint? LocalEndPoint
-    {
-        get
-        {
-            try { return _os.LocalEndPoint as IPEndPoint; }
-            catch (Exception) { return null; }
-        }
-    }
+    /// <summary>The kernel's local address (also after an implicit bind by connect or sendto), or null.</summary>
+    public IPEndPoint? LocalEndPoint => _closed ? null : Libc.EndPoint(_fd, peer: false);
 
-    public IPEndPoint? RemoteEndPoint
-    {
-        get
-        {
-            try { return _os.RemoteEndPoint as IPEndPoint; }
-            catch (Exception) { return null; }
-        }
-    }
+    /// <summary>The kernel's peer address (also after a connect made through libc), or null when not connected.</summary>
+    public IPEndPoint? RemoteEndPoint => _closed ? null : Libc.EndPoint(_fd, peer: true);
 
     public Socket OsSocket => _os;
 }
