@@ -157,12 +157,11 @@ public class WSARecvErrorTests : WinsockTest
         var (c, s) = TcpPair();
         var buf = new byte[6];
         uint got = 0;
-        var t = new Thread(() =>
+        var t = Run(() =>
         {
             uint flags = MSG_WAITALL;
             WSARecv(s, [new WSABUF(buf)], 1, out got, ref flags, null, null);
         });
-        t.Start();
         Assert.Equal(3, send(c, Bytes("abc"), 3, 0));
         Assert.False(t.Join(100));
         Assert.Equal(3, send(c, Bytes("def"), 3, 0));
@@ -228,7 +227,7 @@ public class WSARecvErrorTests : WinsockTest
         var (c, s) = TcpPair();
         var (c2, s2) = TcpPair();
         int blockingResult = 0, blockingError = 0;
-        var t = new Thread(() =>
+        var t = Run(() =>
         {
             uint f = NoFlags;
             // An overlapped receive whose routine cancels the blocking call this thread is about to make.
@@ -236,7 +235,6 @@ public class WSARecvErrorTests : WinsockTest
             blockingResult = recv(s, new byte[4], 4, 0);
             blockingError = WSAGetLastError();
         });
-        t.Start();
         Assert.False(t.Join(100));
         Assert.Equal(1, send(c2, Bytes("!"), 1, 0)); // completes the overlapped receive → routine runs during the blocking wait
         Assert.True(t.Join(5000));
@@ -252,7 +250,7 @@ public class WSARecvErrorTests : WinsockTest
         var (c2, s2) = TcpPair();
         var (c3, s3) = TcpPair();
         int innerResult = 0, innerError = 0;
-        var t = new Thread(() =>
+        var t = Run(() =>
         {
             uint f = NoFlags;
             WSARecv(s2, [new WSABUF(new byte[4])], 1, out _, ref f, new WSAOVERLAPPED(), (_, _, _, _) =>
@@ -262,7 +260,6 @@ public class WSARecvErrorTests : WinsockTest
             });
             recv(s, new byte[4], 4, 0);
         });
-        t.Start();
         Assert.Equal(1, send(c2, Bytes("!"), 1, 0));
         Eventually(() => innerResult != 0, "inner call to return");
         Assert.Equal(1, send(c, Bytes("."), 1, 0)); // releases the outer blocking call
