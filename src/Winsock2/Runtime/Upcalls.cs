@@ -27,13 +27,9 @@ internal sealed class Upcalls : WSPUPCALLTABLE
         return Events.Create();
     }
 
-    public SOCKET WPUCreateSocketHandle(uint dwCatalogEntryId, object dwContext, out int lpErrno)
+    public SOCKET WPUCreateSocketHandle(uint dwCatalogEntryId, object? dwContext, out int lpErrno)
     {
-        if (dwContext is null)
-        {
-            lpErrno = Ws2_32.WSAENOBUFS;
-            return SOCKET.Invalid;
-        }
+        // A null context is allowed (C passes a DWORD_PTR of 0); WPUQuerySocketHandleContext then gives null back.
         lpErrno = 0;
         return new SOCKET(ApiInstance.Sockets.Add(new SocketEntry(dwCatalogEntryId, dwContext)));
     }
