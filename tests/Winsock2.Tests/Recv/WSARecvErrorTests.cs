@@ -128,6 +128,31 @@ public class WSARecvErrorTests : WinsockTest
     }
 
     [Fact]
+    public void WSARecv_OverlappedFailsAtOnceWithWSAEMSGSIZE_NoCompletionIndication()
+    {
+        // The return-value paragraph: an error other than WSA_IO_PENDING means no completion indication will come.
+        var (a, _, b, addrB) = UdpPair();
+        Assert.Equal(4, sendto(a, Bytes("four"), 4, 0, addrB, addrB.Length));
+        Eventually(() => { uint n = 0; ioctlsocket(b, FIONREAD, ref n); return n != 0; }, "datagram queued");
+        var ev = WSACreateEvent();
+        var evOnly = new WSAOVERLAPPED { hEvent = ev };
+        var buf = new byte[3];
+        uint flags = NoFlags;
+        Fails(WSAEMSGSIZE, WSARecv(b, [new WSABUF(buf)], 1, out _, ref flags, evOnly, null));
+        Assert.Equal("fou", Text(buf, 3));
+        Assert.Equal(WSA_WAIT_TIMEOUT, WSAWaitForMultipleEvents(1, [ev], false, 0, false));
+
+        Assert.Equal(4, sendto(a, Bytes("more"), 4, 0, addrB, addrB.Length));
+        Eventually(() => { uint n = 0; ioctlsocket(b, FIONREAD, ref n); return n != 0; }, "second datagram queued");
+        bool called = false;
+        Fails(WSAEMSGSIZE, WSARecv(b, [new WSABUF(buf)], 1, out _, ref flags, new WSAOVERLAPPED(), (_, _, _, _) => called = true));
+        Assert.Equal(0u, SleepEx(0, true)); // nothing was queued to this thread
+        Assert.False(called);
+        WSACloseEvent(ev);
+        closesocket(a); closesocket(b);
+    }
+
+    [Fact]
     public void WSARecv_MsgPeekOverlapped_WSAEOPNOTSUPP()
     {
         var (c, s) = TcpPair();
