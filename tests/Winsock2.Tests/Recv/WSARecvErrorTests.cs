@@ -153,6 +153,25 @@ public class WSARecvErrorTests : WinsockTest
     }
 
     [Fact]
+    public void WSARecv_ConnectedDatagramPortUnreachable_WSAECONNRESET()
+    {
+        // A connected UDP socket whose peer port is closed: the ICMP port-unreachable surfaces as WSAECONNRESET
+        // on the next receive, as on Windows. The receive timeout only bounds a wrong implementation's wait.
+        var gone = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var any = Loopback();
+        Ok(bind(gone, any, any.Length));
+        var closedPort = Loopback(PortOf(gone));
+        Ok(closesocket(gone));
+        var u = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        Ok(connect(u, closedPort, closedPort.Length));
+        Ok(setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, 5000));
+        Assert.Equal(1, send(u, Bytes("?"), 1, 0));
+        uint flags = NoFlags;
+        Fails(WSAECONNRESET, WSARecv(u, [new WSABUF(new byte[4])], 1, out _, ref flags, null, null));
+        closesocket(u);
+    }
+
+    [Fact]
     public void WSARecv_MsgPeekOverlapped_WSAEOPNOTSUPP()
     {
         var (c, s) = TcpPair();
