@@ -196,6 +196,22 @@ public class WSARecvErrorTests : WinsockTest
     }
 
     [Fact]
+    public void WSARecv_MsgWaitAllWithOobOrPartialOrOnDatagram_WSAEOPNOTSUPP()
+    {
+        // MSG_WAITALL is for blocking stream receives only, and never together with MSG_OOB, MSG_PEEK or MSG_PARTIAL.
+        var (c, s) = TcpPair();
+        foreach (uint combined in new[] { MSG_WAITALL | MSG_OOB, MSG_WAITALL | MSG_PARTIAL })
+        {
+            uint flags = combined;
+            Fails(WSAEOPNOTSUPP, WSARecv(s, [new WSABUF(new byte[4])], 1, out _, ref flags, null, null));
+        }
+        var (a, _, b, _) = UdpPair();
+        uint f = MSG_WAITALL;
+        Fails(WSAEOPNOTSUPP, WSARecv(b, [new WSABUF(new byte[4])], 1, out _, ref f, null, null));
+        foreach (var x in new[] { c, s, a, b }) closesocket(x);
+    }
+
+    [Fact]
     public void WSARecv_MsgWaitAllOnBlockingStream_WaitsForAllBytes()
     {
         var (c, s) = TcpPair();
