@@ -1,4 +1,5 @@
 using Winsock2.Providers.Inet;
+using Winsock2.Providers.Rooted;
 
 namespace Winsock2.Runtime;
 
@@ -15,6 +16,7 @@ internal static class ProtocolCatalog
     static ProtocolCatalog()
     {
         InstallBuiltIn(InetCatalog.ProviderId, typeof(InetProvider), InetCatalog.Entries());
+        InstallBuiltIn(RootedCatalog.ProviderId, typeof(RootedProvider), RootedCatalog.Entries());
     }
 
     private static void InstallBuiltIn(Guid id, Type provider, WSAPROTOCOL_INFOW[] entries)

@@ -41,3 +41,13 @@ public sealed class QOS
         ProviderSpecific = new WSABUF { len = ProviderSpecific.len, buf = (byte[]?)ProviderSpecific.buf?.Clone() },
     };
 }
+
+/// <summary>QOS as WSAIoctl's SIO_SET_QOS / SIO_GET_QOS buffers carry it.</summary>
+public static class QosBuffer
+{
+    /// <summary>The ioctl buffer for a QOS: two flowspecs (8 little-endian u32 each), provider-specific length, bytes.</summary>
+    public static byte[] ToBytes(QOS qos) => Providers.Shared.QosBytes.Encode(qos);
+
+    /// <summary>A QOS from an ioctl buffer, or null if the buffer is too short or inconsistent.</summary>
+    public static QOS? FromBytes(byte[] buffer, int length) => Providers.Shared.QosBytes.Decode(buffer, (uint)length);
+}

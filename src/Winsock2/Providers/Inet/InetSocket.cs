@@ -11,7 +11,7 @@ namespace Winsock2.Providers.Inet;
 /// Winsock's state on top (blocking mode, overlapped queues, event selection), driven by the reactor.
 /// Every field is guarded by <see cref="Gate"/>.
 /// </summary>
-internal sealed partial class InetSocket : IReadyHandler
+internal sealed partial class InetSocket : IReadyHandler, IProviderSocket
 {
     /// <summary>Most overlapped requests one direction may have outstanding; one more is WSAEWOULDBLOCK.</summary>
     public const int MaxOutstanding = 4096;
@@ -46,6 +46,7 @@ internal sealed partial class InetSocket : IReadyHandler
         Events = new NetworkEventRecord(upcalls);
         _completion = new Completion(upcalls);
         _reactorId = Reactor.Shared.Register(_fd, this);
+        InitMulticast();
     }
 
     public WSAPROTOCOL_INFOW Info { get; }

@@ -1,0 +1,30 @@
+using Winsock2.Providers.Rooted.Wire;
+
+namespace Winsock2.Providers.Rooted;
+
+/// <summary>Builds a DATA (or DATA_MORE) frame from a WSABUF array.</summary>
+internal static class DataFrame
+{
+    public static byte[] Make(FrameType type, WSABUF[] buffers, uint count, int length)
+    {
+        var frame = new byte[Frame.HeaderSize + length];
+        Frame.WriteHeader(frame, type, length);
+        int o = Frame.HeaderSize;
+        for (int i = 0; i < count; i++)
+        {
+            int n = (int)buffers[i].len;
+            if (n == 0) continue;
+            buffers[i].buf.AsSpan(0, n).CopyTo(frame.AsSpan(o));
+            o += n;
+        }
+        return frame;
+    }
+
+    /// <summary>The WSABUFs as segments (for appending to the shared stream without an intermediate copy).</summary>
+    public static ArraySegment<byte>[] Segments(WSABUF[] buffers, uint count)
+    {
+        var s = new ArraySegment<byte>[count];
+        for (int i = 0; i < count; i++) s[i] = new ArraySegment<byte>(buffers[i].buf ?? [], 0, (int)buffers[i].len);
+        return s;
+    }
+}

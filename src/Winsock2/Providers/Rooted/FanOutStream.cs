@@ -1,0 +1,86 @@
+namespace Winsock2.Providers.Rooted;
+
+/// <summary>
+/// The root's outgoing multipoint data: frames are appended once into shared 64 KiB chunks, and every leaf's
+/// connection writes the same bytes from its own position. Appending is O(1) whatever the number of leaves.
+/// Guarded by the session lock; chunks are append-only, so a writer may read a range it collected outside the lock.
+/// </summary>
+internal sealed class FanOutStream
+{
+    private readonly List<(long Start, byte[] Buffer)> _chunks = new();
+    private byte[]? _current;
+    private long _currentStart;
+    private int _currentFill;
+
+    /// <summary>Absolute offset just past the last byte appended.</summary>
+    public long End { get; private set; }
+
+    /// <summary>Appends a frame: header and payload gathered from the buffers.</summary>
+    public void Append(ReadOnlySpan<byte> header, IReadOnlyList<ArraySegment<byte>> payload, int payloadLength)
+    {
+        int size = header.Length + payloadLength;
+        if (_current is null || _currentFill + size > _current.Length)
+        {
+            _current = new byte[Math.Max(RootedLimits.ChunkSize, size)];
+            _currentStart = End;
+            _currentFill = 0;
+            _chunks.Add((_currentStart, _current));
+        }
+        header.CopyTo(_current.AsSpan(_currentFill));
+        int o = _currentFill + header.Length;
+        foreach (var seg in payload)
+        {
+            seg.AsSpan().CopyTo(_current.AsSpan(o));
+            o += seg.Count;
+        }
+        _currentFill += size;
+        End += size;
+    }
+
+    /// <summary>Adds the stored ranges covering [from, to) to <paramref name="into"/>, at most <paramref name="maxBytes"/>.</summary>
+    public int Collect(long from, long to, List<ArraySegment<byte>> into, int maxBytes, int maxSegments)
+    {
+        int total = 0;
+        for (int i = FindChunk(from); i < _chunks.Count && from < to && total < maxBytes && into.Count < maxSegments; i++)
+        {
+            var (start, buf) = _chunks[i];
+            long chunkEnd = start + (buf == _current ? _currentFill : ChunkLength(i));
+            if (chunkEnd <= from) continue;
+            int off = (int)(from - start);
+            int len = (int)Math.Min(Math.Min(chunkEnd, to) - from, maxBytes - total);
+            if (len <= 0) break;
+            into.Add(new ArraySegment<byte>(buf, off, len));
+            total += len;
+            from += len;
+        }
+        return total;
+    }
+
+    private int ChunkLength(int i) => (int)((i + 1 < _chunks.Count ? _chunks[i + 1].Start : End) - _chunks[i].Start);
+
+    private int FindChunk(long offset)
+    {
+        int lo = 0, hi = _chunks.Count - 1, found = 0;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >> 1;
+            if (_chunks[mid].Start <= offset) { found = mid; lo = mid + 1; }
+            else hi = mid - 1;
+        }
+        return found;
+    }
+
+    /// <summary>Drops the chunks every leaf has written past.</summary>
+    public void Release(long minPosition)
+    {
+        int drop = 0;
+        while (drop < _chunks.Count - 1 && _chunks[drop + 1].Start <= minPosition) drop++;
+        if (drop == _chunks.Count - 1 && _chunks.Count > 0 && End <= minPosition && _chunks[^1].Buffer == _current && _currentFill == _current!.Length)
+            drop = _chunks.Count;
+        if (drop > 0) _chunks.RemoveRange(0, drop);
+        if (_chunks.Count == 0) _current = null;
+    }
+
+    /// <summary>Bytes held in chunks (for the memory bound).</summary>
+    public long HeldBytes => _chunks.Sum(c => (long)c.Buffer.Length);
+}

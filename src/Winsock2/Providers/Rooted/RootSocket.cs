@@ -1,0 +1,501 @@
+using System.Net;
+using System.Net.Sockets;
+using Winsock2.Interop;
+using Winsock2.Providers.Rooted.Wire;
+using Winsock2.Providers.Shared;
+using Winsock2.Runtime;
+
+namespace Winsock2.Providers.Rooted;
+
+/// <summary>
+/// The c_root|d_root socket: listens for leaf-initiated joins, invites leaves (root-initiated joins, one at a
+/// time), fans its sends out to every receiving leaf from one shared stream, and receives every leaf's data.
+/// Closing it (or shutdown) ends the session: every leaf, local handle and remote member, gets FD_CLOSE.
+/// </summary>
+internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler, IFlushable
+{
+    private readonly List<LeafHandle> _leaves = new();
+    private readonly LinkedList<Connection> _pending = new();   // join requests waiting for accept
+    private readonly List<Connection> _handshaking = new();     // accepted TCP, no request yet
+    private Socket? _os;
+    private ulong _listenerId;
+    private bool _listening;
+    private int _scheduled;
+    private long _minPosition;
+    private ulong _reserved;
+
+    public RootSocket(RootedProvider provider, WSAPROTOCOL_INFOW info, uint flags)
+        : base(provider, info, flags, new object(), new MpOptions())
+    {
+        Inbox = new Inbox(Completion);
+    }
+
+    public FanOutStream Stream { get; } = new();
+    FanOutStream? IConnectionOwner.Stream => Stream;
+    public Inbox Inbox { get; }
+    public LeafHandle? Inviting { get; private set; }
+    public override bool Joined => !Closed;
+    public override bool Listening => _listening;
+    public override IPEndPoint? LocalEndPoint => _os is null ? null : Libc.EndPoint((int)_os.Handle, peer: false);
+    public ulong AdmissionLeft => Options.AdmissionCapacity > _reserved ? Options.AdmissionCapacity - _reserved : 0;
+    protected override ulong AdmissionAvailable() => AdmissionLeft;
+    protected override int BytesAvailable() => Inbox.FirstMessageBytes(null);
+    public int LeafCount { get { lock (Gate) return _leaves.Count; } }
+
+    public override int Bind(IPEndPoint ep)
+    {
+        lock (Gate)
+        {
+            if (Closed) return Ws2_32.WSAENOTSOCK;
+            if (_os is not null) return Ws2_32.WSAEINVAL;
+            var os = NewTcp(ep, out int errno);
+            if (errno != 0) return errno;
+            _os = os;
+            return 0;
+        }
+    }
+
+    public override int Listen(int backlog)
+    {
+        lock (Gate)
+        {
+            if (Closed) return Ws2_32.WSAENOTSOCK;
+            if (_os is null) return Ws2_32.WSAEINVAL;
+            if (_listening) return 0;
+            try { _os.Listen(Math.Clamp(backlog, 1, 4096)); }
+            catch (SocketException e) { return (int)e.SocketErrorCode; }
+            _os.Blocking = false;
+            _listening = true;
+            _listenerId = Reactor.Shared.Register((int)_os.Handle, this);
+            return 0;
+        }
+    }
+
+    /// <summary>The listener is readable: take every waiting TCP connection; each must send JOIN_REQUEST within the join timeout.</summary>
+    public unsafe void OnReady(uint events)
+    {
+        lock (Gate)
+        {
+            if (Closed || _os is null) return;
+            while (true)
+            {
+                int fd = Libc.accept4((int)_os.Handle, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
+                if (fd < 0)
+                {
+                    if (Libc.Errno == Errno.EINTR) continue;
+                    return;
+                }
+                var c = new Connection(this, new Socket(new SafeSocketHandle(fd, true)), connecting: false, Options.HeartbeatMs)
+                {
+                    JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
+                };
+                _handshaking.Add(c);
+            }
+        }
+    }
+
+    // ---- connection events for handshaking and pending connections ----
+
+    public void OnConnected(Connection c, int error) { }
+
+    public void OnFrame(Connection c, FrameType type, byte[] payload)
+    {
+        if (type == FrameType.JoinRequest && _handshaking.Remove(c) && JoinRequest.Decode(payload) is { Direction: JoinDirection.LeafInitiated } request)
+        {
+            // Admission control before the application sees the request: an invalid or unaffordable flowspec is refused.
+            if (request.Qos is not null && (!Flowspecs.IsValid(request.Qos, request.Flags)
+                                            || Flowspecs.Reserved(request.Qos, request.Flags) > AdmissionLeft))
+            {
+                c.Enqueue(JoinReject.Encode(Ws2_32.WSAEOPNOTSUPP));
+                c.CloseGracefully();
+                return;
+            }
+            c.Tag = request;
+            c.JoinDeadline = 0;
+            _pending.AddLast(c);
+            RefreshEvents();
+            WakeReadyWaiters();
+            return;
+        }
+        c.Reject($"unexpected {type} frame before the join");
+        _handshaking.Remove(c);
+        c.End(Ws2_32.WSAECONNABORTED, abort: true);
+    }
+
+    public void OnClosed(Connection c, int error)
+    {
+        // A joiner that gave up or closed: its request is withdrawn.
+        _handshaking.Remove(c);
+        if (_pending.Remove(c)) RefreshEvents();
+    }
+
+    public void OnWritten(Connection c) { }
+
+    // ---- accept (leaf-initiated joins) ----
+
+    public override SOCKET Accept(byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition, nuint callbackData, out int errno)
+    {
+        if (addr is not null && addrlen < SockAddr.SizeOf(Family)) { errno = Ws2_32.WSAEFAULT; return SOCKET.Invalid; }
+        while (true)
+        {
+            Connection c;
+            lock (Gate)
+            {
+                errno = Closed ? Ws2_32.WSAENOTSOCK : !_listening ? Ws2_32.WSAEINVAL : 0;
+                if (errno != 0) return SOCKET.Invalid;
+                if (_pending.First is null)
+                {
+                    if (NonBlocking)
+                    {
+                        Events.Reenable(Ws2_32.FD_ACCEPT);
+                        RefreshEvents();
+                        errno = Ws2_32.WSAEWOULDBLOCK;
+                        return SOCKET.Invalid;
+                    }
+                }
+                else
+                {
+                    c = _pending.First.Value;
+                    _pending.RemoveFirst();
+                    goto decide;
+                }
+            }
+            int wait = WaitFor(() => { lock (Gate) return _pending.Count > 0 || Closed; }, -1);
+            if (wait != 0) { errno = wait; return SOCKET.Invalid; }
+            continue;
+
+        decide:
+            var request = (JoinRequest)c.Tag!;
+            var sqos = request.Qos?.Clone();
+            var callee = new WSABUF(new byte[RootedLimits.MaxConnectData]);
+            int verdict = RunCondition(condition, c.Remote, LocalEndPoint, request, sqos, callee, callbackData);
+            lock (Gate)
+            {
+                if (c.IsTerminated) continue; // withdrawn while the condition function ran: take the next
+                switch (verdict)
+                {
+                    case Ws2_32.CF_ACCEPT:
+                        var granted = request.Qos is null ? null : Flowspecs.Lower(request.Qos, sqos ?? request.Qos);
+                        ulong reserve = Flowspecs.Reserved(granted, request.Flags);
+                        Events.Reenable(Ws2_32.FD_ACCEPT);
+                        if (reserve > AdmissionLeft)
+                        {
+                            c.Enqueue(JoinReject.Encode(Ws2_32.WSAEOPNOTSUPP));
+                            c.CloseGracefully();
+                            RefreshEvents();
+                            errno = Ws2_32.WSAEOPNOTSUPP;
+                            return SOCKET.Invalid;
+                        }
+                        var leaf = new LeafHandle(this, request.Flags);
+                        var handle = Provider.Register(leaf, out errno);
+                        if (!handle.IsValid)
+                        {
+                            c.Enqueue(JoinReject.Encode(Ws2_32.WSAENOBUFS));
+                            c.CloseGracefully();
+                            return SOCKET.Invalid;
+                        }
+                        c.Enqueue(new JoinAccept(CalleeBytes(callee), granted).Encode());
+                        leaf.Admit(c, granted, reserve);
+                        _reserved += reserve;
+                        _leaves.Add(leaf);
+                        RefreshEvents();
+                        if (addr is not null && c.Remote is { } peer) SockAddr.Write(peer, addr, ref addrlen);
+                        errno = 0;
+                        return handle;
+                    case Ws2_32.CF_REJECT:
+                        c.Enqueue(JoinReject.Encode(Ws2_32.WSAECONNREFUSED));
+                        c.CloseGracefully();
+                        Events.Reenable(Ws2_32.FD_ACCEPT);
+                        RefreshEvents();
+                        errno = Ws2_32.WSAECONNREFUSED;
+                        return SOCKET.Invalid;
+                    case Ws2_32.CF_DEFER:
+                        _pending.AddFirst(c); // stays queued; FD_ACCEPT is not re-enabled
+                        errno = Ws2_32.WSATRY_AGAIN;
+                        return SOCKET.Invalid;
+                    default:
+                        _pending.AddFirst(c);
+                        errno = Ws2_32.WSAEINVAL;
+                        return SOCKET.Invalid;
+                }
+            }
+        }
+    }
+
+    // ---- root-initiated joins ----
+
+    public override SOCKET JoinLeaf(IPEndPoint ep, WSABUF? callerData, WSABUF? calleeData, QOS? sqos, uint flags, out int errno)
+    {
+        LeafHandle leaf;
+        SOCKET handle;
+        lock (Gate)
+        {
+            errno = Closed ? Ws2_32.WSAENOTSOCK : SendShut ? Ws2_32.WSAESHUTDOWN : Inviting is not null ? Ws2_32.WSAEALREADY : CheckRemote(ep);
+            if (errno == 0) errno = CheckJoinArguments(callerData, calleeData, sqos ?? Qos, flags);
+            var qos = sqos ?? Qos;
+            if (errno == 0 && Flowspecs.Reserved(qos, flags) > AdmissionLeft) errno = Ws2_32.WSAEOPNOTSUPP;
+            if (errno != 0) return SOCKET.Invalid;
+            if (flags == 0) flags = Ws2_32.JL_BOTH;
+            var os = NewTcp(null, out errno);
+            if (errno != 0) return SOCKET.Invalid;
+            leaf = new LeafHandle(this, flags)
+            {
+                State = LeafHandle.Phase.Inviting,
+                Request = new JoinRequest(JoinDirection.RootInitiated, flags, callerData is null ? [] : callerData.buf.AsSpan(0, (int)callerData.len).ToArray(), qos?.Clone()),
+                CalleeOut = calleeData,
+            };
+            handle = Provider.Register(leaf, out errno);
+            if (!handle.IsValid) { os.Dispose(); return handle; }
+            int rc = StartConnect(os, ep);
+            if (rc > 0)
+            {
+                os.Dispose();
+                Provider.Unregister(leaf);
+                errno = rc;
+                return SOCKET.Invalid;
+            }
+            var c = new Connection(leaf, os, connecting: rc == -1, Options.HeartbeatMs)
+            {
+                JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
+            };
+            leaf.Conn = c;
+            Inviting = leaf;
+            Events.Reenable(Ws2_32.FD_CONNECT);
+            if (rc == 0) leaf.OnConnected(c, 0);
+            if (NonBlocking) return handle; // FD_CONNECT on this socket tells the outcome; never WSAEWOULDBLOCK
+        }
+        int wait = WaitFor(() => { lock (Gate) return leaf.State != LeafHandle.Phase.Inviting || leaf.Closed; }, -1);
+        lock (Gate)
+        {
+            if (wait == 0 && leaf.State == LeafHandle.Phase.Joined) return handle;
+            errno = wait != 0 ? wait : leaf.EndError;
+            if (leaf.State == LeafHandle.Phase.Inviting) { leaf.Conn?.Abort(); Inviting = null; }
+        }
+        Provider.Unregister(leaf);
+        return SOCKET.Invalid;
+    }
+
+    /// <summary>The invited leaf accepted: deliver the callee data, admit it, and tell the root (FD_CONNECT).</summary>
+    public void InviteAccepted(LeafHandle leaf, JoinAccept accept)
+    {
+        Inviting = null;
+        if (leaf.CalleeOut is { } outBuf)
+        {
+            if (accept.CalleeData.Length > outBuf.len)
+            {
+                leaf.Conn!.CloseGracefully(); // the reply does not fit the caller's buffer
+                Fail(leaf, Ws2_32.WSAEFAULT);
+                return;
+            }
+            accept.CalleeData.CopyTo(outBuf.buf!, 0);
+            outBuf.len = (uint)accept.CalleeData.Length;
+        }
+        ulong reserve = Flowspecs.Reserved(accept.Granted, leaf.JoinFlags);
+        leaf.Admit(leaf.Conn!, accept.Granted, reserve);
+        _reserved += reserve;
+        _leaves.Add(leaf);
+        Events.Signal(Ws2_32.FD_CONNECT, 0);
+        if (accept.Granted is not null) Events.Signal(Ws2_32.FD_QOS, 0);
+        WakeReadyWaiters();
+    }
+
+    /// <summary>The invitation failed (refused, unreachable, timed out, withdrawn).</summary>
+    public void InviteFinished(LeafHandle leaf, int error)
+    {
+        if (Inviting == leaf) Inviting = null;
+        Fail(leaf, error);
+    }
+
+    private void Fail(LeafHandle leaf, int error)
+    {
+        leaf.State = LeafHandle.Phase.Ended;
+        leaf.EndError = error;
+        Events.Signal(Ws2_32.FD_CONNECT, error);
+        WakeReadyWaiters();
+        leaf.WakeReadyWaiters();
+    }
+
+    // ---- leaves leaving ----
+
+    /// <summary>A leaf went away (0 = it left with LEAVE; else how the connection broke).</summary>
+    public void LeafLeft(LeafHandle leaf, int error)
+    {
+        if (!_leaves.Remove(leaf)) return;
+        _reserved -= Math.Min(_reserved, leaf.Reserved);
+        leaf.State = LeafHandle.Phase.Ended;
+        leaf.EndError = error;
+        Inbox.FailWaiting(error == 0 ? Ws2_32.WSAEDISCON : error, f => f == leaf);
+        leaf.RefreshEvents();
+        leaf.WakeReadyWaiters();
+        Writer.Schedule(this); // the slowest position may have moved
+    }
+
+    /// <summary>The root's handle for a leaf was closed (or shut down): that leaf is dropped gracefully.</summary>
+    public void DropLeaf(LeafHandle leaf)
+    {
+        if (Inviting == leaf)
+        {
+            Inviting = null;
+            leaf.Conn?.Abort(); // the pending join is withdrawn; the leaf sees the request disappear
+            leaf.State = LeafHandle.Phase.Ended;
+            return;
+        }
+        if (!_leaves.Remove(leaf)) return;
+        _reserved -= Math.Min(_reserved, leaf.Reserved);
+        leaf.Conn?.CloseGracefully();
+        Inbox.DropFrom(leaf);
+        Writer.Schedule(this);
+    }
+
+    /// <summary>SIO_SET_QOS on a leaf's handle (or its request): admission for the difference.</summary>
+    public bool TryRegrant(LeafHandle leaf, QOS asked)
+    {
+        ulong need = Flowspecs.Reserved(asked, leaf.JoinFlags);
+        ulong available = AdmissionLeft + leaf.Reserved;
+        if (need > available) return false;
+        _reserved = _reserved - leaf.Reserved + need;
+        leaf.Reserved = need;
+        return true;
+    }
+
+    // ---- data plane ----
+
+    public override int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
+    {
+        sent = 0;
+        bool overlapped = ov is not null || routine is not null;
+        int length;
+        lock (Gate)
+        {
+            Events.Reenable(Ws2_32.FD_WRITE);
+            errno = CheckSend(flags, overlapped, buffers, count, out length);
+            if (errno != 0) return Ws2_32.SOCKET_ERROR;
+        }
+        var type = (flags & Ws2_32.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
+        var segments = DataFrame.Segments(buffers, count);
+        return SendWhenRoom(HasRoom, len =>
+        {
+            Span<byte> header = stackalloc byte[Frame.HeaderSize];
+            Frame.WriteHeader(header, type, len);
+            Stream.Append(header, segments, len); // framed once; every leaf writes these same bytes
+            if (_leaves.Count == 0) _minPosition = Stream.End;
+            Writer.Schedule(this);
+        }, length, overlapped, ov, routine, threadId, out sent, out errno);
+    }
+
+    /// <summary>Room in every receiving leaf's queue (backpressure), after evicting slow leaves under the eviction policy.</summary>
+    private bool HasRoom(int length)
+    {
+        if (Stream.End - _minPosition + length + Frame.HeaderSize <= Options.LeafQueueLimit) return true;
+        if (Options.SlowLeafPolicy != Ws2_32.MP_POLICY_EVICT) return false;
+        foreach (var leaf in _leaves.ToArray())
+        {
+            if (leaf.Conn is { } c && c.Backlog(Stream.End) + length > Options.LeafQueueLimit)
+            {
+                c.End(Ws2_32.WSAECONNABORTED, abort: true); // evicted: FD_CLOSE with WSAECONNABORTED on its handle
+            }
+        }
+        RecomputeMinimum();
+        return true;
+    }
+
+    private void RecomputeMinimum()
+    {
+        long min = Stream.End;
+        foreach (var leaf in _leaves)
+            if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.StreamPosition < min) min = c.StreamPosition;
+        _minPosition = min;
+        Stream.Release(min);
+    }
+
+    public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
+    public void Unschedule() => Volatile.Write(ref _scheduled, 0);
+
+    /// <summary>The writer's turn for this root: every leaf writes what it can, then the shared chunks behind the slowest leaf are freed.</summary>
+    public void Flush()
+    {
+        LeafHandle[] leaves;
+        lock (Gate) leaves = _leaves.ToArray();
+        foreach (var leaf in leaves) leaf.Conn?.Flush();
+        lock (Gate)
+        {
+            RecomputeMinimum();
+            if (Stream.End - _minPosition <= Options.LeafQueueLimit / 2) RoomAvailable();
+        }
+    }
+
+    /// <summary>A leaf's connection wrote on its own turn (after EPOLLOUT): the root's slowest position may have moved.</summary>
+    public void LeafWrote()
+    {
+        if (WriteBlocked || Stream.End - _minPosition > Options.LeafQueueLimit / 2) Writer.Schedule(this);
+    }
+
+    public override int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,
+        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
+        ReceiveFrom(Inbox, null, () => 0, buffers, count, out received, ref flags, from, ref fromlen, ov, routine, threadId, out errno);
+
+    // ---- ending the session ----
+
+    public override int Shutdown(int how)
+    {
+        if (how is < Ws2_32.SD_RECEIVE or > Ws2_32.SD_BOTH) return Ws2_32.WSAEINVAL;
+        lock (Gate)
+        {
+            if (how != Ws2_32.SD_SEND) RecvShut = true;
+            if (how != Ws2_32.SD_RECEIVE && !SendShut)
+            {
+                SendShut = true;
+                EndSession();
+            }
+            return 0;
+        }
+    }
+
+    /// <summary>Every leaf gets LEAVE (after the data already queued) and every local handle FD_CLOSE.</summary>
+    private void EndSession()
+    {
+        foreach (var leaf in _leaves)
+        {
+            leaf.Conn?.CloseGracefully();
+            leaf.State = LeafHandle.Phase.Ended;
+            leaf.EndError = 0;
+            leaf.RefreshEvents();
+            leaf.WakeReadyWaiters();
+        }
+        _leaves.Clear();
+        _reserved = 0;
+        if (Inviting is { } inv) { inv.Conn?.Abort(); Fail(inv, Ws2_32.WSAECONNABORTED); Inviting = null; }
+        foreach (var c in _pending) { c.Enqueue(JoinReject.Encode(Ws2_32.WSAECONNREFUSED)); c.CloseGracefully(); }
+        _pending.Clear();
+        Writer.Schedule(this);
+    }
+
+    public override void Close()
+    {
+        lock (Gate)
+        {
+            if (Closed) return;
+            if (!SendShut) { SendShut = true; EndSession(); }
+            Closed = true;
+            foreach (var c in _handshaking) c.Abort();
+            _handshaking.Clear();
+            if (_os is not null)
+            {
+                if (_listenerId != 0) Reactor.Shared.Unregister((int)_os.Handle, _listenerId);
+                _os.Dispose();
+            }
+            Inbox.FailWaiting(Ws2_32.WSA_OPERATION_ABORTED, _ => true);
+            WakeReadyWaiters();
+        }
+    }
+
+    public override void RefreshEvents()
+    {
+        if (!Events.Active || Closed) return;
+        if (_listening && _pending.Count > 0) Events.Signal(Ws2_32.FD_ACCEPT, 0);
+        if (Inbox.HasMessage(null)) Events.Signal(Ws2_32.FD_READ, 0);
+    }
+
+    public override bool Readable() => (_listening && _pending.Count > 0) || Inbox.HasMessage(null);
+}

@@ -1,0 +1,39 @@
+namespace Winsock2.Providers.Rooted;
+
+/// <summary>
+/// The rooted multipoint provider's catalog entries (AF_INET and AF_INET6, SOCK_SEQPACKET over TCP): rooted
+/// control and data planes, messages with boundaries and MSG_PARTIAL, reliable ordered delivery, graceful close,
+/// connect data and QoS. PFL_MATCHES_PROTOCOL_ZERO, so WSASocket(AF_INET, SOCK_SEQPACKET, 0, …) picks it.
+/// </summary>
+internal static class RootedCatalog
+{
+    public static readonly Guid ProviderId = new("b0d3a6f4-5c1e-4a8b-9f27-6e4d1c2a9b70");
+
+    public const uint Flags = Ws2_32.XP1_SUPPORT_MULTIPOINT | Ws2_32.XP1_MULTIPOINT_CONTROL_PLANE | Ws2_32.XP1_MULTIPOINT_DATA_PLANE
+                              | Ws2_32.XP1_MESSAGE_ORIENTED | Ws2_32.XP1_GUARANTEED_DELIVERY | Ws2_32.XP1_GUARANTEED_ORDER
+                              | Ws2_32.XP1_GRACEFUL_CLOSE | Ws2_32.XP1_CONNECT_DATA | Ws2_32.XP1_QOS_SUPPORTED
+                              | Ws2_32.XP1_PARTIAL_MESSAGE;
+
+    public static WSAPROTOCOL_INFOW[] Entries() =>
+    [
+        Entry("Winsock2.NET Rooted Multipoint [RM/TCP]", Ws2_32.AF_INET),
+        Entry("Winsock2.NET Rooted Multipoint [RM/TCPv6]", Ws2_32.AF_INET6),
+    ];
+
+    private static WSAPROTOCOL_INFOW Entry(string name, int af) => new()
+    {
+        dwServiceFlags1 = Flags,
+        dwProviderFlags = Ws2_32.PFL_MATCHES_PROTOCOL_ZERO,
+        ProviderId = ProviderId,
+        ProtocolChain = new WSAPROTOCOLCHAIN(Ws2_32.BASE_PROTOCOL),
+        iVersion = 2,
+        iAddressFamily = af,
+        iMaxSockAddr = SockAddr.SizeOf(af),
+        iMinSockAddr = SockAddr.SizeOf(af),
+        iSocketType = Ws2_32.SOCK_SEQPACKET,
+        iProtocol = Ws2_32.IPPROTO_RM_TCP,
+        iNetworkByteOrder = Ws2_32.BIGENDIAN,
+        dwMessageSize = RootedLimits.MaxMessage,
+        szProtocol = name,
+    };
+}
