@@ -221,6 +221,6 @@ public class SessionTests : RootedTest
     private static object Context(SOCKET s)
     {
         Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return entry.Context;
+        return entry.Context ?? throw new InvalidOperationException("no provider context");
     }
 }

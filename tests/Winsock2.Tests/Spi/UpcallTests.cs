@@ -44,6 +44,30 @@ public class UpcallTests : ProviderTest<TestProvider>
     }
 
     [Fact]
+    public void WPUCreateSocketHandle_NullContext_AcceptedAndQueriedBackAsNull()
+    {
+        // C allows a context of 0: the handle is made, and querying it succeeds with a null context.
+        var h = _up.WPUCreateSocketHandle(EntryId, null, out int errno);
+        Assert.True(h.IsValid);
+        Assert.Equal(0, errno);
+        Assert.Equal(0, _up.WPUQuerySocketHandleContext(h, out var back, out errno));
+        Assert.Equal(0, errno);
+        Assert.Null(back);
+
+        // A second null-context handle is a different handle; each is found, and each is released on its own.
+        var h2 = _up.WPUCreateSocketHandle(EntryId, null, out errno);
+        Assert.True(h2.IsValid);
+        Assert.NotEqual(h, h2);
+        Assert.Equal(0, _up.WPUCloseSocketHandle(h, out errno));
+        Assert.Equal(SOCKET_ERROR, _up.WPUQuerySocketHandleContext(h, out _, out errno));
+        Assert.Equal(WSAENOTSOCK, errno);
+        Assert.Equal(0, _up.WPUQuerySocketHandleContext(h2, out back, out errno));
+        Assert.Null(back);
+        Assert.Equal(0, _up.WPUCloseSocketHandle(h2, out errno));
+        Assert.Equal(0, errno);
+    }
+
+    [Fact]
     public void WPUQuerySocketHandleContext_UnknownHandle_WSAENOTSOCK()
     {
         Assert.Equal(SOCKET_ERROR, _up.WPUQuerySocketHandleContext(new SOCKET(0x7FFF_FFF0), out _, out int errno));
