@@ -127,11 +127,9 @@ internal sealed class InetProvider : ProviderBase<InetSocket>, WSPPROC_TABLE
     public SOCKET WSPJoinLeaf(SOCKET s, byte[] name, int namelen, WSABUF? lpCallerData, WSABUF? lpCalleeData, QOS? lpSQOS, QOS? lpGQOS,
         uint dwFlags, out int lpErrno)
     {
-        Run(s, out lpErrno, x =>
-            (x.Flags & (Ws2_32.WSA_FLAG_MULTIPOINT_C_LEAF | Ws2_32.WSA_FLAG_MULTIPOINT_D_LEAF)) == 0 ? Ws2_32.WSAEINVAL
-            : x.IsStream ? Ws2_32.WSAEINVAL
-            : Ws2_32.WSAEOPNOTSUPP); // IP multicast joins: the multicast issue
-        return SOCKET.Invalid;
+        // Nonrooted (IP multicast): the leaf joins with its own socket, which is the result.
+        int rc = Run(s, out lpErrno, x => x.JoinLeaf(name, namelen, lpCallerData, lpCalleeData, lpSQOS, dwFlags));
+        return rc == 0 ? s : SOCKET.Invalid;
     }
 
     /// <inheritdoc />

@@ -33,6 +33,7 @@ internal sealed partial class InetSocket
                             return 0;
                     }
                 }
+                if (TryGetMulticastOption(level, optname, optval, ref optlen, out int mcError)) return mcError;
                 int? value = ReadInt(level, optname, out int error);
                 if (value is null) return error;
                 if (optlen < 4) return Ws2_32.WSAEFAULT;
@@ -95,6 +96,7 @@ internal sealed partial class InetSocket
                     _os.LingerState = new LingerOption(on != 0, secs);
                     return 0;
                 }
+                if (TrySetMulticastOption(level, optname, optval, optlen, out int mcError)) return mcError;
                 if (optlen < 1) return Ws2_32.WSAEFAULT;
                 int v = optlen >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(optval) : optval[0];
                 if (level == Ws2_32.SOL_SOCKET)
@@ -175,7 +177,7 @@ internal sealed partial class InetSocket
                 case Ws2_32.SIO_SET_QOS or Ws2_32.SIO_GET_QOS or Ws2_32.SIO_SET_GROUP_QOS or Ws2_32.SIO_GET_GROUP_QOS:
                     return Ws2_32.WSAENOPROTOOPT; // no XP1_QOS_SUPPORTED on TCP/UDP
                 default:
-                    return Ws2_32.WSAEINVAL;
+                    return MulticastIoctl(code, input, inLen, output, outLen, out returned);
             }
         }
     }

@@ -97,6 +97,7 @@ internal sealed partial class InetSocket
             if (_conn != ConnState.Connected) return Ws2_32.WSAENOTCONN;
         }
         else if (!_bound) return Ws2_32.WSAEINVAL;
+        if (MulticastSendOnly) return Ws2_32.WSAEOPNOTSUPP;
         if (_recvShut) return Ws2_32.WSAESHUTDOWN;
         if ((inFlags & Ws2_32.MSG_OOB) != 0 && OobInline) return Ws2_32.WSAEINVAL;
         return 0;
@@ -160,6 +161,7 @@ internal sealed partial class InetSocket
                 iov[iovCount].iov_len = (nuint)(seg.Count - offset);
                 iovCount++;
             }
+        again:
             var msg = new Libc.msghdr
             {
                 msg_name = name,
@@ -185,6 +187,8 @@ internal sealed partial class InetSocket
                 r.Error = code;
                 return true;
             }
+            if (IsDatagram && MulticastDrop(r, name, (int)msg.msg_namelen, (int)n, (msg.msg_flags & Libc.MSG_TRUNC) != 0, linuxFlags))
+                goto again; // the socket's own multicast send with loopback off
             if (IsStream)
             {
                 if (n == 0 && !oob)

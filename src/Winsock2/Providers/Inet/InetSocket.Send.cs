@@ -85,7 +85,12 @@ internal sealed partial class InetSocket
             if (_sockError != 0) return _sockError;
             return 0;
         }
-        if (to is not null && !IsConnected)
+        if (_mc is { Restricted: true })
+        {
+            int mrc = MulticastSendTarget(out target); // joined: sends go to the group, as connect would restrict them
+            if (mrc != 0) return mrc;
+        }
+        else if (to is not null && !IsConnected)
         {
             int rc = SockAddr.TryParse(to, tolen, out target);
             if (rc != 0) return rc;
@@ -150,6 +155,7 @@ internal sealed partial class InetSocket
                     if (n >= 0)
                     {
                         r.Progress += (int)n;
+                        if (IsDatagram) NoteOwnSend(r, (int)n);
                         if (IsDatagram || r.Progress >= total)
                         {
                             r.Bytes = IsDatagram ? (int)n : r.Progress;

@@ -46,6 +46,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket
         Events = new NetworkEventRecord(upcalls);
         _completion = new Completion(upcalls);
         _reactorId = Reactor.Shared.Register(_fd, this);
+        InitMulticast();
     }
 
     public WSAPROTOCOL_INFOW Info { get; }

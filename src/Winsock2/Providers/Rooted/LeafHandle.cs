@@ -37,6 +37,7 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
 
     public FanOutStream? Stream => Root.Stream;
     public override bool Joined => State == Phase.Joined;
+    public override bool Ended => State == Phase.Ended && Conn is not null;
     public IPEndPoint? RemoteEndPoint => Conn?.Remote;
     public override IPEndPoint? PeerEndPoint => Conn?.Remote;
     public override IPEndPoint? LocalEndPoint => Conn?.Local;

@@ -37,6 +37,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     public int EndError { get; private set; }
     FanOutStream? IConnectionOwner.Stream => null;
     public override bool Joined => State == Phase.Joined;
+    public override bool Ended => State == Phase.Ended;
     public override bool Listening => _listening;
     public override IPEndPoint? PeerEndPoint => State == Phase.Joined ? Conn?.Remote : null;
     public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : Libc.EndPoint((int)_bound.Handle, peer: false));

@@ -93,6 +93,8 @@ internal abstract class RootedSocket : IProviderSocket
     protected virtual int BytesAvailable() => 0;
     /// <summary>True once the member may send and receive.</summary>
     public virtual bool Joined => false;
+    /// <summary>True once the member's session is over (left, dropped, or the root ended it).</summary>
+    public virtual bool Ended => false;
 
     // ---- shared receive plumbing ----
 
@@ -170,7 +172,9 @@ internal abstract class RootedSocket : IProviderSocket
         if (overlapped && !OverlappedCapable) return Ws2_32.WSAEINVAL;
         if ((inFlags & ~(Ws2_32.MSG_PEEK | Ws2_32.MSG_PARTIAL)) != 0) return Ws2_32.WSAEOPNOTSUPP; // no OOB, no MSG_WAITALL on messages
         if ((inFlags & Ws2_32.MSG_PEEK) != 0 && overlapped) return Ws2_32.WSAEOPNOTSUPP;
-        if (!Joined) return Ws2_32.WSAENOTCONN; // a listening c_root still receives; a listening c_leaf is not joined
+        // A listening c_root still receives; a listening c_leaf is not joined. An ended member still hands out
+        // what it had received, then reports how the session ended (WSAEDISCON after a graceful close).
+        if (!Joined && !Ended) return Ws2_32.WSAENOTCONN;
         if (SenderOnly) return Ws2_32.WSAEOPNOTSUPP; // a JL_SENDER_ONLY member receives nothing
         if (RecvShut) return Ws2_32.WSAESHUTDOWN;
         return 0;
