@@ -11,8 +11,9 @@ public sealed class CaseResult(BenchCase benchCase)
     public string? BaselineFailure => Baseline.FirstOrDefault(s => s.Failure is not null)?.Failure;
     public bool Failed => OursFailure is not null || BaselineFailure is not null;
 
-    public Stats? OursStats(Metric m) => Stats.Of(Ours, m.Name);
-    public Stats? BaselineStats(Metric m) => Stats.Of(Baseline, m.Name);
+    /// <summary>Null when that side failed a correctness check: a failed side is reported FAILED, never with a rate.</summary>
+    public Stats? OursStats(Metric m) => OursFailure is null ? Stats.Of(Ours, m.Name) : null;
+    public Stats? BaselineStats(Metric m) => BaselineFailure is null ? Stats.Of(Baseline, m.Name) : null;
 
     /// <summary>median(ours) / median(baseline); null when either side has no number.</summary>
     public double? Ratio(Metric m) =>

@@ -24,11 +24,14 @@ public static class Goals
         if (cases.Count == 0) return $"{goal}: not run.";
         var ratios = cases.Select(c => (c.Case.Name, R: c.Case.Metrics.FirstOrDefault(m => m.Name == metric) is { } m ? c.Ratio(m) : null))
             .Where(x => x.R is not null).ToList();
-        if (ratios.Count == 0) return $"{goal}: not yet measurable (our side is not yet available).";
+        int failed = cases.Count(c => c.Failed);
+        string failedNote = failed == 0 ? "" : $" {failed} of {cases.Count} cases FAILED their correctness check and have no ratio.";
+        if (ratios.Count == 0)
+            return failed > 0 ? $"{goal}: not met —{failedNote}" : $"{goal}: not yet measurable (our side is not yet available).";
         var worst = min ? ratios.MinBy(x => x.R) : ratios.MaxBy(x => x.R);
-        bool all = ratios.All(x => met(x.R!.Value));
+        bool all = failed == 0 && ratios.All(x => met(x.R!.Value));
         return $"{goal}: {(all ? "met" : "not met")} — worst {Format.Ratio(worst.R)} ({worst.Name}); " +
-               string.Join(", ", ratios.Select(x => $"{x.Name}: {Format.Ratio(x.R)}")) + ".";
+               string.Join(", ", ratios.Select(x => $"{x.Name}: {Format.Ratio(x.R)}")) + "." + failedNote;
     }
 
     private static string ValueGoal(IReadOnlyList<SuiteResult> results, string suite, string namePart, string metric, string goal,

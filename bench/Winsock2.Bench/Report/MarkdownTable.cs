@@ -19,10 +19,10 @@ public static class MarkdownTable
         {
             foreach (var m in c.Case.Metrics)
             {
-                string ours = c.Case.Ours is null ? "not yet available" : Median(c.OursStats(m));
+                string ours = c.Case.Ours is null ? "not yet available" : c.OursFailure is not null ? "FAILED" : Median(c.OursStats(m));
                 string oursSpread = c.Case.Ours is null ? "—" : Spread(c.OursStats(m));
                 sb.AppendLine($"| {c.Case.Name} | {m.Name} ({m.Unit}) | {m.Direction} | {ours} | {oursSpread} | " +
-                              $"{Median(c.BaselineStats(m))} | {Spread(c.BaselineStats(m))} | {Format.Ratio(c.Ratio(m))} | {Status(c)} |");
+                              $"{(c.BaselineFailure is not null ? "FAILED" : Median(c.BaselineStats(m)))} | {Spread(c.BaselineStats(m))} | {Format.Ratio(c.Ratio(m))} | {Status(c)} |");
             }
         }
         return sb.AppendLine().ToString();
