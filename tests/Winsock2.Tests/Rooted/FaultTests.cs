@@ -8,7 +8,7 @@ public class FaultTests : RootedTest
     private static Providers.Rooted.Connection ConnOf(SOCKET leaf)
     {
         Assert.True(Runtime.ApiInstance.Sockets.TryGet(leaf.Value, out var entry));
-        return ((Providers.Rooted.LeafSocket)entry.Context).Conn!;
+        return ((Providers.Rooted.LeafSocket)entry.Context!).Conn!;
     }
 
     [Fact]
