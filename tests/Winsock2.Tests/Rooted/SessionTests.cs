@@ -224,3 +224,50 @@ public class SessionTests : RootedTest
         return entry.Context ?? throw new InvalidOperationException("no provider context");
     }
 }
+
+/// <summary>Regression: ending the session (or dropping a leaf) with data still queued delivers it all before LEAVE.</summary>
+public class SessionEndBacklogTests : RootedTest
+{
+    [Fact]
+    public void shutdown_OnRoot_WithBacklog_EveryLeafGetsAllQueuedDataThenWSAEDISCON()
+    {
+        var (root, addr) = ListeningRoot();
+        var leaves = Enumerable.Range(0, 3).Select(_ => JoinAccepted(root, addr).Leaf).ToArray();
+        const int count = 3000;
+        var msg = new byte[1024];
+        for (int i = 0; i < count; i++)
+        {
+            BitConverter.GetBytes(i).CopyTo(msg, 0);
+            Assert.Equal(msg.Length, send(root, msg, msg.Length, 0));
+        }
+        Ok(shutdown(root, SD_SEND)); // readers have not started: nearly everything is still queued
+        var workers = leaves.Select(leaf => Run(() =>
+        {
+            var buf = new byte[2048];
+            for (int i = 0; i < count; i++)
+            {
+                Assert.Equal(1024, recv(leaf, buf, buf.Length, 0));
+                Assert.Equal(i, BitConverter.ToInt32(buf, 0));
+            }
+            Fails(WSAEDISCON, recv(leaf, buf, buf.Length, 0));
+        })).ToArray();
+        foreach (var w in workers) Assert.True(w.Join(30_000), "a leaf did not get everything");
+    }
+
+    [Fact]
+    public void closesocket_OnLeafHandle_WithBacklog_ThatLeafGetsQueuedDataAndNothingAfter()
+    {
+        var (root, addr) = ListeningRoot();
+        var (dropped, handle) = JoinAccepted(root, addr);
+        var (kept, _) = JoinAccepted(root, addr);
+        var msg = new byte[1024];
+        for (int i = 0; i < 500; i++) Assert.Equal(msg.Length, send(root, msg, msg.Length, 0));
+        Ok(closesocket(handle));
+        SendText(root, "after");
+        var buf = new byte[2048];
+        for (int i = 0; i < 500; i++) Assert.Equal(1024, recv(dropped, buf, buf.Length, 0));
+        Fails(WSAEDISCON, recv(dropped, buf, buf.Length, 0)); // nothing after LEAVE
+        for (int i = 0; i < 500; i++) Assert.Equal(1024, recv(kept, buf, buf.Length, 0));
+        Assert.Equal("after", RecvText(kept));
+    }
+}

@@ -55,6 +55,14 @@ internal sealed class Connection : IReadyHandler, IFlushable
     public long StreamPosition;
     /// <summary>False for JL_SENDER_ONLY leaves: they get no multipoint data.</summary>
     public bool ReceivesStream;
+    /// <summary>Where this connection's share of the shared stream ends (set when it closes: nothing after LEAVE).</summary>
+    public long StreamLimit = long.MaxValue;
+
+    /// <summary>The end of the shared stream as far as this connection is concerned.</summary>
+    private long StreamEnd(FanOutStream stream) => Math.Min(stream.End, StreamLimit);
+
+    /// <summary>True while it still has shared-stream bytes to write (the root must keep those chunks).</summary>
+    public bool NeedsStream => ReceivesStream && !IsTerminated && Owner.Stream is { } st && StreamPosition < StreamEnd(st);
     /// <summary>Bytes of this connection's own frames not yet written.</summary>
     public long PrivateBytes { get; private set; }
     public int HeartbeatMs;
@@ -77,13 +85,14 @@ internal sealed class Connection : IReadyHandler, IFlushable
     }
 
     /// <summary>Bytes queued for this connection: shared stream backlog plus its own frames.</summary>
-    public long Backlog(long streamEnd) => (ReceivesStream ? streamEnd - StreamPosition : 0) + PrivateBytes;
+    public long Backlog(long streamEnd) => (ReceivesStream ? Math.Min(streamEnd, StreamLimit) - StreamPosition : 0) + PrivateBytes;
 
     /// <summary>Ends with LEAVE: everything queued goes first, then LEAVE, then FIN; reads drain until the peer closes.</summary>
     public void CloseGracefully()
     {
         if (IsTerminated || _closeAfterFlush) return;
-        _private.AddLast((Owner.Stream?.End ?? 0, Frame.Make(FrameType.Leave, [])));
+        StreamLimit = Owner.Stream?.End ?? 0; // everything appended so far goes first, nothing after LEAVE
+        _private.AddLast((StreamLimit, Frame.Make(FrameType.Leave, [])));
         PrivateBytes += Frame.HeaderSize;
         _closeAfterFlush = true;
         JoinDeadline = Environment.TickCount64 + 5_000; // linger bound
@@ -300,7 +309,7 @@ internal sealed class Connection : IReadyHandler, IFlushable
             if (IsTerminated) return;
             if (n < 0)
             {
-                if (err == Errno.EAGAIN) { _waitingWritable = true; return; }
+                if (err == Errno.EAGAIN) { ParkUntilWritable(); return; }
                 End(Ws2_32.WSAECONNRESET, abort: true);
                 return;
             }
@@ -308,14 +317,25 @@ internal sealed class Connection : IReadyHandler, IFlushable
             LastSent = Environment.TickCount64;
             int total = 0;
             foreach (var s in segments) total += s.Count;
-            if (n < total) _waitingWritable = true; // the socket is full: EPOLLOUT resumes
+            if (n < total) ParkUntilWritable(); // the socket is full: EPOLLOUT resumes
             else if (HasPending) Writer.Schedule(this);
             else if (_closeAfterFlush) FinishClose();
             Owner.OnWritten(this);
         }
     }
 
-    private bool HasPending => _private.Count > 0 || (ReceivesStream && Owner.Stream is { } st && StreamPosition < st.End);
+    /// <summary>
+    /// Waits for EPOLLOUT before writing again. The write ran outside the lock, so the edge may already have
+    /// fired (and been ignored) meanwhile: poll under the lock first. The reactor reads the flag under the
+    /// same lock, so no edge can fall between this check and the flag.
+    /// </summary>
+    private void ParkUntilWritable()
+    {
+        if ((Libc.PollNow(_fd, Libc.POLLOUT) & Libc.POLLOUT) != 0) Writer.Schedule(this);
+        else _waitingWritable = true;
+    }
+
+    private bool HasPending => _private.Count > 0 || (ReceivesStream && Owner.Stream is { } st && StreamPosition < StreamEnd(st));
 
     /// <summary>Gathers the next bytes in order: stream bytes up to the next own frame's tag, then that frame, and so on.</summary>
     private void Collect(List<ArraySegment<byte>> into)
@@ -327,9 +347,9 @@ internal sealed class Connection : IReadyHandler, IFlushable
         while (into.Count < MaxGather && bytes < MaxWriteBytes)
         {
             long limit = node?.Value.Tag ?? long.MaxValue;
-            if (stream is not null && pos < Math.Min(limit, stream.End))
+            if (stream is not null && pos < Math.Min(limit, StreamEnd(stream)))
             {
-                int got = stream.Collect(pos, Math.Min(limit, stream.End), into, MaxWriteBytes - bytes, MaxGather);
+                int got = stream.Collect(pos, Math.Min(limit, StreamEnd(stream)), into, MaxWriteBytes - bytes, MaxGather);
                 if (got == 0) break;
                 pos += got;
                 bytes += got;
@@ -352,9 +372,9 @@ internal sealed class Connection : IReadyHandler, IFlushable
         {
             var node = _private.First;
             long limit = node?.Value.Tag ?? long.MaxValue;
-            if (stream is not null && StreamPosition < Math.Min(limit, stream.End))
+            if (stream is not null && StreamPosition < Math.Min(limit, StreamEnd(stream)))
             {
-                long take = Math.Min(n, Math.Min(limit, stream.End) - StreamPosition);
+                long take = Math.Min(n, Math.Min(limit, StreamEnd(stream)) - StreamPosition);
                 StreamPosition += take;
                 n -= (int)take;
                 continue;

@@ -112,7 +112,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             if (errno != 0) return SOCKET.Invalid;
             if (flags == 0) flags = Ws2_32.JL_BOTH;
             // An unbound socket is bound implicitly by the connect; a bound one keeps its address across retries.
-            var os = _bound ?? NewTcp(_boundAddress, out errno);
+            var os = _bound ?? NewTcp(_boundAddress, out errno, rebind: _boundAddress is not null);
             _bound = null;
             if (errno != 0) return SOCKET.Invalid;
             int rc = StartConnect(os, ep);

@@ -17,6 +17,7 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
     private readonly List<LeafHandle> _leaves = new();
     private readonly LinkedList<Connection> _pending = new();   // join requests waiting for accept
     private readonly List<Connection> _handshaking = new();     // accepted TCP, no request yet
+    private readonly List<Connection> _draining = new();        // closing gracefully: still writing their share of the stream
     private Socket? _os;
     private ulong _listenerId;
     private bool _listening;
@@ -342,7 +343,7 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
         }
         if (!_leaves.Remove(leaf)) return;
         _reserved -= Math.Min(_reserved, leaf.Reserved);
-        leaf.Conn?.CloseGracefully();
+        Drain(leaf.Conn);
         Inbox.DropFrom(leaf);
         Writer.Schedule(this);
     }
@@ -407,11 +408,21 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
         return Stream.End - _minPosition + need <= Options.LeafQueueLimit;
     }
 
+    /// <summary>A leaving connection writes what was queued for it, then LEAVE; its chunks stay until it has.</summary>
+    private void Drain(Connection? c)
+    {
+        if (c is null) return;
+        c.CloseGracefully();
+        if (c.NeedsStream) _draining.Add(c);
+    }
+
     private void RecomputeMinimum()
     {
         long min = Stream.End;
         foreach (var leaf in _leaves)
             if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.StreamPosition < min) min = c.StreamPosition;
+        _draining.RemoveAll(c => !c.NeedsStream);
+        foreach (var c in _draining) min = Math.Min(min, c.StreamPosition);
         _minPosition = min;
         Stream.Release(min);
     }
@@ -422,9 +433,9 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
     /// <summary>The writer's turn for this root: every leaf writes what it can, then the shared chunks behind the slowest leaf are freed.</summary>
     public void Flush()
     {
-        LeafHandle[] leaves;
-        lock (Gate) leaves = _leaves.ToArray();
-        foreach (var leaf in leaves) leaf.Conn?.Flush();
+        Connection[] conns;
+        lock (Gate) conns = _leaves.Select(l => l.Conn).OfType<Connection>().Concat(_draining).ToArray();
+        foreach (var c in conns) c.Flush();
         lock (Gate)
         {
             RecomputeMinimum();
@@ -464,7 +475,7 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
     {
         foreach (var leaf in _leaves)
         {
-            leaf.Conn?.CloseGracefully();
+            Drain(leaf.Conn);
             leaf.State = LeafHandle.Phase.Ended;
             leaf.EndError = 0;
             leaf.RefreshEvents();

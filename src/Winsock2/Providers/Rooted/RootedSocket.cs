@@ -504,15 +504,18 @@ internal abstract class RootedSocket : IProviderSocket
         return 0;
     }
 
-    /// <summary>A new TCP socket of this socket's family, bound to <paramref name="local"/> if given.</summary>
-    protected Socket NewTcp(IPEndPoint? local, out int errno)
+    /// <summary>
+    /// A new TCP socket of this socket's family, bound to <paramref name="local"/> if given. SO_REUSEADDR only when
+    /// the application set it, or when a join retry rebinds the address this socket already had.
+    /// </summary>
+    protected Socket NewTcp(IPEndPoint? local, out int errno, bool rebind = false)
     {
         errno = 0;
         var os = new Socket(Family == Ws2_32.AF_INET6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         if (Family == Ws2_32.AF_INET6) os.DualMode = false;
         try
         {
-            if (ReuseAddress || local is not null) os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (ReuseAddress || rebind) os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             if (local is not null) os.Bind(local);
         }
         catch (SocketException e)
