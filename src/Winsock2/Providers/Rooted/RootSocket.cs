@@ -367,22 +367,31 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
         sent = 0;
         bool overlapped = ov is not null || routine is not null;
         int length;
+        var type = (flags & Ws2_32.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
         lock (Gate)
         {
             Events.Reenable(Ws2_32.FD_WRITE);
             errno = CheckSend(flags, overlapped, buffers, count, out length);
             if (errno != 0) return Ws2_32.SOCKET_ERROR;
+            // The common case: no shaper, room in every queue, not overlapped: append and go.
+            if (!overlapped && !Shaped && HasRoom(length))
+            {
+                Append(type, buffers, count, length);
+                sent = (uint)length;
+                return 0;
+            }
         }
-        var type = (flags & Ws2_32.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
-        var segments = DataFrame.Segments(buffers, count);
-        return SendWhenRoom(HasRoom, len =>
-        {
-            Span<byte> header = stackalloc byte[Frame.HeaderSize];
-            Frame.WriteHeader(header, type, len);
-            Stream.Append(header, segments, len); // framed once; every leaf writes these same bytes
-            if (_leaves.Count == 0) _minPosition = Stream.End;
-            Writer.Schedule(this);
-        }, length, overlapped, ov, routine, threadId, out sent, out errno);
+        return SendWhenRoom(HasRoom, len => Append(type, buffers, count, len), length, overlapped, ov, routine, threadId, out sent, out errno);
+    }
+
+    /// <summary>Frames the message once into the shared stream; every leaf writes these same bytes.</summary>
+    private void Append(FrameType type, WSABUF[] buffers, uint count, int length)
+    {
+        Span<byte> header = stackalloc byte[Frame.HeaderSize];
+        Frame.WriteHeader(header, type, length);
+        Stream.Append(header, buffers, count, length);
+        if (_leaves.Count == 0) _minPosition = Stream.End;
+        Writer.Schedule(this);
     }
 
     /// <summary>

@@ -254,14 +254,14 @@ internal abstract class RootedSocket : IProviderSocket
             }
             long left = deadline - Environment.TickCount64;
             if (left <= 0) { errno = Ws2_32.WSAETIMEDOUT; return Ws2_32.SOCKET_ERROR; }
-            var ctx = ThreadContext.Current;
-            AddReadyWaiter(ctx);
-            try
+            // Wait until room (or tokens) is back or the socket ends; a wake-up re-checks at once.
+            int rc = WaitFor(() =>
             {
-                int rc = Waits.BlockingWait(this, static _ => false, (int)Math.Min(wait, left));
-                if (rc != 0 && rc != Ws2_32.WSAETIMEDOUT) { errno = rc; return Ws2_32.SOCKET_ERROR; }
-            }
-            finally { RemoveReadyWaiter(ctx); }
+                lock (Gate)
+                    return Closed || SendShut || !Joined
+                           || ((_shaper?.DelayMs(Environment.TickCount64) ?? 0) == 0 && roomFor(length));
+            }, (int)Math.Min(wait, left));
+            if (rc != 0 && rc != Ws2_32.WSAETIMEDOUT) { errno = rc; return Ws2_32.SOCKET_ERROR; }
         }
     }
 
@@ -285,6 +285,9 @@ internal abstract class RootedSocket : IProviderSocket
             catch (Exception e) { Diagnostics.CallbackFailed("shaper timer", e); }
         }, null, ms, Timeout.Infinite);
     }
+
+    /// <summary>True when a token bucket shapes this socket's sends.</summary>
+    protected bool Shaped => _shaper is not null;
 
     /// <summary>Applies the granted sending flowspec: token bucket and DSCP mark.</summary>
     protected void ApplySendingQos(FLOWSPEC sending)
