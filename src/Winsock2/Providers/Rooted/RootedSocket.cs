@@ -512,7 +512,9 @@ internal abstract class RootedSocket : IProviderSocket
         if (Family == Ws2_32.AF_INET6) os.DualMode = false;
         try
         {
-            if (ReuseAddress || local is not null) os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone (raw): .NET's ReuseAddress also sets SO_REUSEPORT on Linux, which would let a second
+            // socket bind a port a root or leaf listens on and share its joins; Winsock says WSAEADDRINUSE.
+            if (ReuseAddress || local is not null) os.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, [1, 0, 0, 0]);
             if (local is not null) os.Bind(local);
         }
         catch (SocketException e)
