@@ -234,4 +234,17 @@ public class MultipointSessionTests
         var e = await Assert.ThrowsAsync<SocketException>(() => leaf.SendAsync(B("x")).AsTask().WaitAsync(Limit));
         Assert.Equal(WSAEOPNOTSUPP, (int)e.SocketErrorCode);
     }
+
+    [Fact]
+    public async Task ReceiveAllAsync_RootEndsSession_EndsQuietlyAfterEveryMessage()
+    {
+        var root = await MultipointRoot.ListenAsync(Any);
+        await using var leaf = await MultipointLeaf.JoinAsync(root.LocalEndPoint);
+        await root.SendAsync(B("one"));
+        await root.SendAsync(B("two"));
+        await root.DisposeAsync();
+        var got = new List<string>();
+        await foreach (var m in leaf.ReceiveAllAsync().WithCancellation(new CancellationTokenSource(Limit).Token)) got.Add(S(m));
+        Assert.Equal(["one", "two"], got);
+    }
 }

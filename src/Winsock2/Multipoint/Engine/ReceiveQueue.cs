@@ -79,7 +79,7 @@ internal sealed class ReceiveQueue<T>
     /// <summary>Every message until the stream ends; a graceful end (WSAEDISCON) or disposal ends it quietly.</summary>
     public async IAsyncEnumerable<T> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        while (await _channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await WaitAsync(cancellationToken).ConfigureAwait(false))
         {
             while (_channel.Reader.TryRead(out var item))
             {
@@ -87,8 +87,27 @@ internal sealed class ReceiveQueue<T>
                 yield return item;
             }
         }
-        var ending = _channel.Reader.Completion;
-        if (ending.IsFaulted && ending.Exception?.InnerException is SocketException se && (int)se.SocketErrorCode != WSAEDISCON) throw Fresh(se);
+    }
+
+    /// <summary>True when a message waits; false at a graceful end or disposal; the error when the stream broke.</summary>
+    private async ValueTask<bool> WaitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e) when ((int)e.SocketErrorCode == WSAEDISCON)
+        {
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+        catch (SocketException e)
+        {
+            throw Fresh(e);
+        }
     }
 
     private void Resume()
