@@ -31,6 +31,13 @@ public static class Program
         var json = new Option<bool>("--json") { Description = "One JSON object per line, each with an \"event\" field" };
         var catalog = new Command("catalog", "Print the protocol catalog: id, name, af/type/protocol, decoded XP1_ and PFL_ flags") { json };
         catalog.SetAction(r => CatalogCommand.Run(r.GetValue(json), Console.Out, Console.Error));
+        var bench = new Command("bench", "Print the command that runs the benchmark harness (bench/Winsock2.Bench, issue 6)");
+        bench.SetAction(_ =>
+        {
+            Console.Out.WriteLine("From the repository root:");
+            Console.Out.WriteLine("  dotnet run -c Release --project bench/Winsock2.Bench -- [all|fanout|join|recv|latency|memory|multicast] [--quick] [--write-docs]");
+            return 0;
+        });
         return new RootCommand("Winsock 2 multipoint sessions on .NET")
         {
             DemoCommand.Build(json),
@@ -38,6 +45,7 @@ public static class Program
             LeafSessionCommand.Build(json),
             GroupCommand.Build(json),
             catalog,
+            bench,
         };
     }
 }

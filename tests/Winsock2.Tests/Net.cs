@@ -89,6 +89,43 @@ public abstract class WinsockTest : IDisposable
     protected static byte[] Bytes(string s) => System.Text.Encoding.UTF8.GetBytes(s);
     protected static string Text(byte[] b, int n) => System.Text.Encoding.UTF8.GetString(b, 0, n);
 
+    /// <summary>
+    /// Runs <paramref name="body"/> on its own thread; <see cref="Worker.Join"/> rethrows whatever it threw, so an
+    /// assertion on a worker fails the test instead of crashing the test host.
+    /// </summary>
+    protected static Worker Run(Action body) => new(body);
+
+    /// <summary>A test's background thread whose failure surfaces on Join.</summary>
+    protected sealed class Worker
+    {
+        private readonly Thread _thread;
+        private Exception? _error;
+
+        public Worker(Action body)
+        {
+            _thread = new Thread(() =>
+            {
+                try { body(); }
+                catch (Exception e) { _error = e; }
+            }) { IsBackground = true };
+            _thread.Start();
+        }
+
+        /// <summary>The worker thread's managed id.</summary>
+        public int ManagedThreadId => _thread.ManagedThreadId;
+
+        /// <summary>Waits for it to finish; rethrows its exception.</summary>
+        public void Join() => Join(Timeout.Infinite);
+
+        /// <summary>True if it finished within the time; rethrows its exception.</summary>
+        public bool Join(int ms)
+        {
+            bool done = _thread.Join(ms);
+            if (_error is not null) throw new Xunit.Sdk.XunitException($"worker failed: {_error}");
+            return done;
+        }
+    }
+
     /// <summary>Waits (bounded) until a condition holds; for conditions the test does not control the timing of.</summary>
     protected static void Eventually(Func<bool> condition, string what, int ms = 5000)
     {

@@ -113,7 +113,11 @@ public static partial class Ws2_32
         try
         {
             if (!Dispatch.Enter(s, out var p)) return SOCKET_ERROR;
-            return Dispatch.Finish(p.WSPCloseSocket(s, out int errno), errno);
+            ApiInstance.Sockets.TryGet(s.Value, out var entry);
+            int rc = p.WSPCloseSocket(s, out int errno);
+            // A non-IFS provider released its handle with WPUCloseSocketHandle; an IFS handle is dropped here.
+            if (rc != SOCKET_ERROR && entry is { IsIfs: true }) ApiInstance.Sockets.TryRemove(s.Value, entry);
+            return Dispatch.Finish(rc, errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }
     }

@@ -14,9 +14,10 @@ internal sealed class Upcalls : WSPUPCALLTABLE
         return ok;
     }
 
+    /// <summary>Releases a WPUCreateSocketHandle handle; an IFS handle was not made here: WSAENOTSOCK (closesocket drops it).</summary>
     public int WPUCloseSocketHandle(SOCKET s, out int lpErrno)
     {
-        bool ok = ApiInstance.Sockets.TryRemove(s.Value, out _);
+        bool ok = ApiInstance.Sockets.TryGet(s.Value, out var entry) && !entry.IsIfs && ApiInstance.Sockets.TryRemove(s.Value, entry);
         lpErrno = ok ? 0 : Ws2_32.WSAENOTSOCK;
         return ok ? 0 : Ws2_32.SOCKET_ERROR;
     }
@@ -27,13 +28,9 @@ internal sealed class Upcalls : WSPUPCALLTABLE
         return Events.Create();
     }
 
-    public SOCKET WPUCreateSocketHandle(uint dwCatalogEntryId, object dwContext, out int lpErrno)
+    public SOCKET WPUCreateSocketHandle(uint dwCatalogEntryId, object? dwContext, out int lpErrno)
     {
-        if (dwContext is null)
-        {
-            lpErrno = Ws2_32.WSAENOBUFS;
-            return SOCKET.Invalid;
-        }
+        // A null context is allowed (C passes a DWORD_PTR of 0); WPUQuerySocketHandleContext then gives null back.
         lpErrno = 0;
         return new SOCKET(ApiInstance.Sockets.Add(new SocketEntry(dwCatalogEntryId, dwContext)));
     }
@@ -48,16 +45,22 @@ internal sealed class Upcalls : WSPUPCALLTABLE
         return path is null ? Ws2_32.SOCKET_ERROR : 0;
     }
 
+    /// <summary>
+    /// Windows returns the proposed handle unchanged: the provider keeps using its own value, and the API layer only
+    /// records that the value belongs to <paramref name="dwCatalogEntryId"/> so dispatch finds the provider (which
+    /// then gets that same value in every WSP call). WSAEINVAL for INVALID_SOCKET or 0, or a value the handle table
+    /// already uses or generated before (see <see cref="HandleTable{T}"/>).
+    /// </summary>
     public SOCKET WPUModifyIFSHandle(uint dwCatalogEntryId, SOCKET ProposedHandle, out int lpErrno)
     {
-        // An IFS provider's handle is its own; the API layer records which entry owns it so dispatch finds it.
-        if (!ProposedHandle.IsValid)
+        if (!ProposedHandle.IsValid || ProposedHandle.Value == 0
+            || !ApiInstance.Sockets.TryInsert(ProposedHandle.Value, new SocketEntry(dwCatalogEntryId, null, isIfs: true)))
         {
             lpErrno = Ws2_32.WSAEINVAL;
             return SOCKET.Invalid;
         }
         lpErrno = 0;
-        return new SOCKET(ApiInstance.Sockets.Add(new SocketEntry(dwCatalogEntryId, new IfsHandle(ProposedHandle))));
+        return ProposedHandle;
     }
 
     public bool WPUPostMessage(HWND hWnd, uint Msg, nuint wParam, nint lParam) => hWnd is not null && hWnd.Post(Msg, wParam, lParam);
@@ -78,9 +81,14 @@ internal sealed class Upcalls : WSPUPCALLTABLE
         return !ctx.CancelBlocking;
     }
 
+    /// <summary>
+    /// The context WPUCreateSocketHandle stored (possibly null). An IFS handle has none: "only non-IFS providers use
+    /// this function, because IFS providers are not able to supply a context value", and its error is "not a socket
+    /// created by WPUCreateSocketHandle", so an IFS handle gets WSAENOTSOCK like an unknown one.
+    /// </summary>
     public int WPUQuerySocketHandleContext(SOCKET s, out object? lpContext, out int lpErrno)
     {
-        if (ApiInstance.Sockets.TryGet(s.Value, out var entry))
+        if (ApiInstance.Sockets.TryGet(s.Value, out var entry) && !entry.IsIfs)
         {
             lpContext = entry.Context;
             lpErrno = 0;
@@ -138,6 +146,3 @@ internal sealed class Upcalls : WSPUPCALLTABLE
         return 0;
     }
 }
-
-/// <summary>The context the API layer keeps for an IFS provider's handle: the provider's own handle value.</summary>
-internal sealed record IfsHandle(SOCKET ProviderHandle);

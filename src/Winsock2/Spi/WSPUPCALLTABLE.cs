@@ -12,8 +12,11 @@ public interface WSPUPCALLTABLE
     int WPUCloseSocketHandle(SOCKET s, out int lpErrno);
     /// <summary>Creates a manual-reset event.</summary>
     WSAEVENT WPUCreateEvent(out int lpErrno);
-    /// <summary>Makes a socket handle for a non-IFS provider, carrying <paramref name="dwContext"/> (WSAENOBUFS on failure).</summary>
-    SOCKET WPUCreateSocketHandle(uint dwCatalogEntryId, object dwContext, out int lpErrno);
+    /// <summary>
+    /// Makes a socket handle for a non-IFS provider, carrying <paramref name="dwContext"/> (WSAENOBUFS on failure).
+    /// The context may be null, as C allows a context of 0; WPUQuerySocketHandleContext then returns null with success.
+    /// </summary>
+    SOCKET WPUCreateSocketHandle(uint dwCatalogEntryId, object? dwContext, out int lpErrno);
     /// <summary>Nonzero if <paramref name="s"/> is in <paramref name="fdset"/>.</summary>
     int WPUFDIsSet(SOCKET s, fd_set fdset);
     /// <summary>The path (assembly-qualified .NET type name) of a provider.</summary>
@@ -24,7 +27,7 @@ public interface WSPUPCALLTABLE
     bool WPUPostMessage(HWND hWnd, uint Msg, nuint wParam, nint lParam);
     /// <summary>The callback a provider calls while it blocks (FALSE = the call was cancelled).</summary>
     int WPUQueryBlockingCallback(uint dwCatalogEntryId, out LPBLOCKINGCALLBACK? lplpfnCallback, out nuint lpdwContext, out int lpErrno);
-    /// <summary>The context stored with a handle by WPUCreateSocketHandle (WSAENOTSOCK if unknown).</summary>
+    /// <summary>The context stored with a handle by WPUCreateSocketHandle, possibly null (WSAENOTSOCK if unknown).</summary>
     int WPUQuerySocketHandleContext(SOCKET s, out object? lpContext, out int lpErrno);
     /// <summary>Queues an APC to the thread named by <paramref name="lpThreadId"/>.</summary>
     int WPUQueueApc(WSATHREADID lpThreadId, LPWSAUSERAPC lpfnUserApc, object? dwContext, out int lpErrno);

@@ -113,13 +113,12 @@ public class StartupTests : WinsockTest
     {
         WSASetLastError(WSAEWOULDBLOCK);
         int seenByOther = -1, afterSetByOther = -1;
-        var t = new Thread(() =>
+        var t = Run(() =>
         {
             seenByOther = WSAGetLastError();
             WSASetLastError(WSAECONNRESET);
             afterSetByOther = WSAGetLastError();
         });
-        t.Start();
         Assert.True(t.Join(10000));
         Assert.Equal(0, seenByOther);
         Assert.Equal(WSAECONNRESET, afterSetByOther);
@@ -131,12 +130,11 @@ public class StartupTests : WinsockTest
     {
         WSASetLastError(0);
         int rc = 0, other = -1;
-        var t = new Thread(() =>
+        var t = Run(() =>
         {
             rc = closesocket(new SOCKET(0xDEAD0));
             other = WSAGetLastError();
         });
-        t.Start();
         Assert.True(t.Join(10000));
         Assert.Equal(SOCKET_ERROR, rc);
         Assert.Equal(WSAENOTSOCK, other);

@@ -101,6 +101,55 @@ public class EventSelectWriteConnectTests : EventTest
         Drain(s, 3);
     }
 
+    [Theory]
+    [InlineData("send")]
+    [InlineData("sendto")]
+    [InlineData("WSASend")]
+    [InlineData("WSASendTo")]
+    public void WSAEventSelect_FdWrite_ReenabledByEverySendFunction(string function)
+    {
+        // SPEC §5: FD_WRITE is re-enabled by send, sendto, WSASend and WSASendTo; each one that fails with
+        // WSAEWOULDBLOCK leads to a new FD_WRITE once room returns.
+        var (c, s) = Own(TcpPair());
+        Ok(setsockopt(c, SOL_SOCKET, SO_SNDBUF, 4096));
+        Ok(setsockopt(s, SOL_SOCKET, SO_RCVBUF, 4096));
+        var ev = NewEvent();
+        Ok(WSAEventSelect(c, ev, FD_WRITE));
+        WaitForEvents(c, ev, FD_WRITE);
+
+        var peer = PeerEndPoint(c);
+        var to = SockAddr.From(peer);
+        var chunk = new byte[16 * 1024];
+        int SendOnce()
+        {
+            switch (function)
+            {
+                case "send": return send(c, chunk, chunk.Length, 0);
+                case "sendto": return sendto(c, chunk, chunk.Length, 0, to, to.Length);
+                case "WSASend":
+                    return WSASend(c, [new WSABUF(chunk)], 1, out uint n1, 0, null, null) == SOCKET_ERROR ? SOCKET_ERROR : (int)n1;
+                default:
+                    return WSASendTo(c, [new WSABUF(chunk)], 1, out uint n2, 0, to, to.Length, null, null) == SOCKET_ERROR ? SOCKET_ERROR : (int)n2;
+            }
+        }
+        long sent = 0;
+        for (int i = 0; ; i++)
+        {
+            Assert.True(i < 100_000, "the send buffer never filled");
+            int n = SendOnce();
+            if (n == SOCKET_ERROR)
+            {
+                Assert.Equal(WSAEWOULDBLOCK, WSAGetLastError());
+                break;
+            }
+            sent += n;
+        }
+        Assert.True(sent > 0);
+        Drain(s, sent);
+        var ne = WaitForEvents(c, ev, FD_WRITE);
+        Assert.Equal(0, ne.iErrorCode[FD_WRITE_BIT]);
+    }
+
     [Fact]
     public void WSAEventSelect_FdWrite_NotRecordedAgainAfterSuccessfulSend()
     {

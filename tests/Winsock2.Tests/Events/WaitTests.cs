@@ -63,8 +63,7 @@ public class WaitTests : EventTest
         Assert.True(WSASetEvent(evs[2]));
         Assert.Equal(WSA_WAIT_TIMEOUT, WSAWaitForMultipleEvents(3, evs, true, 0, false));
 
-        var setter = new Thread(() => WSASetEvent(evs[1]));
-        setter.Start();
+        var setter = Run(() => WSASetEvent(evs[1]));
         uint rc = WSAWaitForMultipleEvents(3, evs, true, WaitMs, false);
         setter.Join();
         Assert.True(rc < WSA_WAIT_EVENT_0 + 3, $"wait-all returned {rc}");
@@ -74,8 +73,7 @@ public class WaitTests : EventTest
     public void WSAWaitForMultipleEvents_WakesWhenAnotherThreadSets()
     {
         var evs = new[] { NewEvent(), NewEvent() };
-        var setter = new Thread(() => WSASetEvent(evs[1]));
-        setter.Start();
+        var setter = Run(() => WSASetEvent(evs[1]));
         uint rc = WSAWaitForMultipleEvents(2, evs, false, WaitMs, false);
         setter.Join();
         Assert.Equal(WSA_WAIT_EVENT_0 + 1, rc);

@@ -128,6 +128,50 @@ public class WSARecvErrorTests : WinsockTest
     }
 
     [Fact]
+    public void WSARecv_OverlappedFailsAtOnceWithWSAEMSGSIZE_NoCompletionIndication()
+    {
+        // The return-value paragraph: an error other than WSA_IO_PENDING means no completion indication will come.
+        var (a, _, b, addrB) = UdpPair();
+        Assert.Equal(4, sendto(a, Bytes("four"), 4, 0, addrB, addrB.Length));
+        Eventually(() => { uint n = 0; ioctlsocket(b, FIONREAD, ref n); return n != 0; }, "datagram queued");
+        var ev = WSACreateEvent();
+        var evOnly = new WSAOVERLAPPED { hEvent = ev };
+        var buf = new byte[3];
+        uint flags = NoFlags;
+        Fails(WSAEMSGSIZE, WSARecv(b, [new WSABUF(buf)], 1, out _, ref flags, evOnly, null));
+        Assert.Equal("fou", Text(buf, 3));
+        Assert.Equal(WSA_WAIT_TIMEOUT, WSAWaitForMultipleEvents(1, [ev], false, 0, false));
+
+        Assert.Equal(4, sendto(a, Bytes("more"), 4, 0, addrB, addrB.Length));
+        Eventually(() => { uint n = 0; ioctlsocket(b, FIONREAD, ref n); return n != 0; }, "second datagram queued");
+        bool called = false;
+        Fails(WSAEMSGSIZE, WSARecv(b, [new WSABUF(buf)], 1, out _, ref flags, new WSAOVERLAPPED(), (_, _, _, _) => called = true));
+        Assert.Equal(0u, SleepEx(0, true)); // nothing was queued to this thread
+        Assert.False(called);
+        WSACloseEvent(ev);
+        closesocket(a); closesocket(b);
+    }
+
+    [Fact]
+    public void WSARecv_ConnectedDatagramPortUnreachable_WSAECONNRESET()
+    {
+        // A connected UDP socket whose peer port is closed: the ICMP port-unreachable surfaces as WSAECONNRESET
+        // on the next receive, as on Windows. The receive timeout only bounds a wrong implementation's wait.
+        var gone = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var any = Loopback();
+        Ok(bind(gone, any, any.Length));
+        var closedPort = Loopback(PortOf(gone));
+        Ok(closesocket(gone));
+        var u = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        Ok(connect(u, closedPort, closedPort.Length));
+        Ok(setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, 5000));
+        Assert.Equal(1, send(u, Bytes("?"), 1, 0));
+        uint flags = NoFlags;
+        Fails(WSAECONNRESET, WSARecv(u, [new WSABUF(new byte[4])], 1, out _, ref flags, null, null));
+        closesocket(u);
+    }
+
+    [Fact]
     public void WSARecv_MsgPeekOverlapped_WSAEOPNOTSUPP()
     {
         var (c, s) = TcpPair();
@@ -152,17 +196,32 @@ public class WSARecvErrorTests : WinsockTest
     }
 
     [Fact]
+    public void WSARecv_MsgWaitAllWithOobOrPartialOrOnDatagram_WSAEOPNOTSUPP()
+    {
+        // MSG_WAITALL is for blocking stream receives only, and never together with MSG_OOB, MSG_PEEK or MSG_PARTIAL.
+        var (c, s) = TcpPair();
+        foreach (uint combined in new[] { MSG_WAITALL | MSG_OOB, MSG_WAITALL | MSG_PARTIAL })
+        {
+            uint flags = combined;
+            Fails(WSAEOPNOTSUPP, WSARecv(s, [new WSABUF(new byte[4])], 1, out _, ref flags, null, null));
+        }
+        var (a, _, b, _) = UdpPair();
+        uint f = MSG_WAITALL;
+        Fails(WSAEOPNOTSUPP, WSARecv(b, [new WSABUF(new byte[4])], 1, out _, ref f, null, null));
+        foreach (var x in new[] { c, s, a, b }) closesocket(x);
+    }
+
+    [Fact]
     public void WSARecv_MsgWaitAllOnBlockingStream_WaitsForAllBytes()
     {
         var (c, s) = TcpPair();
         var buf = new byte[6];
         uint got = 0;
-        var t = new Thread(() =>
+        var t = Run(() =>
         {
             uint flags = MSG_WAITALL;
             WSARecv(s, [new WSABUF(buf)], 1, out got, ref flags, null, null);
         });
-        t.Start();
         Assert.Equal(3, send(c, Bytes("abc"), 3, 0));
         Assert.False(t.Join(100));
         Assert.Equal(3, send(c, Bytes("def"), 3, 0));
@@ -228,7 +287,7 @@ public class WSARecvErrorTests : WinsockTest
         var (c, s) = TcpPair();
         var (c2, s2) = TcpPair();
         int blockingResult = 0, blockingError = 0;
-        var t = new Thread(() =>
+        var t = Run(() =>
         {
             uint f = NoFlags;
             // An overlapped receive whose routine cancels the blocking call this thread is about to make.
@@ -236,7 +295,6 @@ public class WSARecvErrorTests : WinsockTest
             blockingResult = recv(s, new byte[4], 4, 0);
             blockingError = WSAGetLastError();
         });
-        t.Start();
         Assert.False(t.Join(100));
         Assert.Equal(1, send(c2, Bytes("!"), 1, 0)); // completes the overlapped receive → routine runs during the blocking wait
         Assert.True(t.Join(5000));
@@ -252,7 +310,7 @@ public class WSARecvErrorTests : WinsockTest
         var (c2, s2) = TcpPair();
         var (c3, s3) = TcpPair();
         int innerResult = 0, innerError = 0;
-        var t = new Thread(() =>
+        var t = Run(() =>
         {
             uint f = NoFlags;
             WSARecv(s2, [new WSABUF(new byte[4])], 1, out _, ref f, new WSAOVERLAPPED(), (_, _, _, _) =>
@@ -262,7 +320,6 @@ public class WSARecvErrorTests : WinsockTest
             });
             recv(s, new byte[4], 4, 0);
         });
-        t.Start();
         Assert.Equal(1, send(c2, Bytes("!"), 1, 0));
         Eventually(() => innerResult != 0, "inner call to return");
         Assert.Equal(1, send(c, Bytes("."), 1, 0)); // releases the outer blocking call

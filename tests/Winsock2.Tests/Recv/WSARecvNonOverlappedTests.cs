@@ -28,12 +28,11 @@ public class WSARecvNonOverlappedTests : WinsockTest
         var buf = new byte[8];
         uint got = 0;
         int rc = 1;
-        var t = new Thread(() =>
+        var t = Run(() =>
         {
             uint flags = 0;
             rc = WSARecv(s, [new WSABUF(buf)], 1, out got, ref flags, null, null);
         });
-        t.Start();
         Assert.False(t.Join(200)); // still blocked: no data yet
         Assert.Equal(2, send(c, Bytes("hi"), 2, 0));
         Assert.True(t.Join(5000));

@@ -59,8 +59,7 @@ public class WSARecvOverlappedTests : WinsockTest
         var ov = new WSAOVERLAPPED { hEvent = ev };
         uint flags = 0;
         Fails(WSA_IO_PENDING, WSARecv(s, [new WSABUF(new byte[8])], 1, out _, ref flags, ov, null));
-        var sender = new Thread(() => { Thread.Sleep(50); send(c, Bytes("abc"), 3, 0); });
-        sender.Start();
+        var sender = Run(() => { Thread.Sleep(50); send(c, Bytes("abc"), 3, 0); });
         Assert.True(WSAGetOverlappedResult(s, ov, out uint bytes, true, out _));
         Assert.Equal(3u, bytes);
         sender.Join();
@@ -253,12 +252,11 @@ public class WSARecvOverlappedTests : WinsockTest
         var (c, s) = TcpPair();
         var ev = WSACreateEvent();
         var ov = new WSAOVERLAPPED { hEvent = ev };
-        var t = new Thread(() =>
+        var t = Run(() =>
         {
             uint flags = 0;
             WSARecv(s, [new WSABUF(new byte[4])], 1, out _, ref flags, ov, null);
         });
-        t.Start();
         t.Join();
         Assert.Equal(WSA_WAIT_EVENT_0, WSAWaitForMultipleEvents(1, [ev], false, 5000, false));
         Assert.False(WSAGetOverlappedResult(s, ov, out _, false, out _));

@@ -29,7 +29,7 @@ public class JoinLeafTests : RootedTest
         var leaf = NewLeaf();
         string? seenCaller = null;
         SOCKET handle = SOCKET.Invalid;
-        var acceptor = new Thread(() => handle = WSAAccept(root, Cond((id, callerData, sqos, calleeData) =>
+        var acceptor = Run(() => handle = WSAAccept(root, Cond((id, callerData, sqos, calleeData) =>
         {
             seenCaller = Text(callerData!.buf!, (int)callerData.len);
             var reply = Bytes("welcome");
@@ -37,7 +37,6 @@ public class JoinLeafTests : RootedTest
             calleeData.len = (uint)reply.Length;
             return CF_ACCEPT;
         }), 0));
-        acceptor.Start();
         var callee = new WSABUF(new byte[64]);
         var r = WSAJoinLeaf(leaf, addr, addr.Length, new WSABUF(Bytes("hello root")), callee, null, null, JL_BOTH);
         Assert.Equal(leaf, r);
@@ -53,8 +52,7 @@ public class JoinLeafTests : RootedTest
     {
         var (root, addr) = ListeningRoot();
         var leaf = NewLeaf();
-        var acceptor = new Thread(() => Track(accept(root)));
-        acceptor.Start();
+        var acceptor = Run(() => Track(accept(root)));
         var callee = new WSABUF(new byte[64]);
         Assert.Equal(leaf, WSAJoinLeaf(leaf, addr, addr.Length, null, callee, null, null, JL_BOTH));
         Assert.True(acceptor.Join(10_000));
@@ -113,14 +111,13 @@ public class JoinLeafTests : RootedTest
         var (leafListener, leafAddr) = ListeningLeaf();
         SOCKET member = SOCKET.Invalid;
         string? invitation = null;
-        var acceptor = new Thread(() => member = WSAAccept(leafListener, Cond((id, callerData, sqos, calleeData) =>
+        var acceptor = Run(() => member = WSAAccept(leafListener, Cond((id, callerData, sqos, calleeData) =>
         {
             invitation = Text(callerData!.buf!, (int)callerData.len);
             Bytes("glad to").CopyTo(calleeData!.buf!, 0);
             calleeData.len = 7;
             return CF_ACCEPT;
         }), 0));
-        acceptor.Start();
         var callee = new WSABUF(new byte[32]);
         var handle = Track(WSAJoinLeaf(root, leafAddr, leafAddr.Length, new WSABUF(Bytes("join us")), callee, null, null, JL_BOTH));
         Assert.NotEqual(root, handle); // root-initiated: a new c_leaf socket for that leaf
@@ -140,13 +137,11 @@ public class JoinLeafTests : RootedTest
         var (root, rootAddr) = ListeningRoot();
         JoinAccepted(root, rootAddr);
         var (leafListener, leafAddr) = ListeningLeaf();
-        var acceptor = new Thread(() => Track(accept(leafListener)));
-        acceptor.Start();
+        var acceptor = Run(() => Track(accept(leafListener)));
         Track(WSAJoinLeaf(root, leafAddr, leafAddr.Length, null, null, null, null, JL_BOTH));
         Assert.True(acceptor.Join(10_000));
         var (leafListener2, leafAddr2) = ListeningLeaf();
-        var acceptor2 = new Thread(() => Track(accept(leafListener2)));
-        acceptor2.Start();
+        var acceptor2 = Run(() => Track(accept(leafListener2)));
         Track(WSAJoinLeaf(root, leafAddr2, leafAddr2.Length, null, null, null, null, JL_BOTH)); // again: no WSAEISCONN on a c_root
         Assert.True(acceptor2.Join(10_000));
     }
@@ -164,12 +159,10 @@ public class JoinLeafTests : RootedTest
     {
         var (root, addr) = ListeningRoot();
         var leaf = NewLeaf();
-        var refuser = new Thread(() => WSAAccept(root, Cond((_, _, _, _) => CF_REJECT), 0));
-        refuser.Start();
+        var refuser = Run(() => WSAAccept(root, Cond((_, _, _, _) => CF_REJECT), 0));
         Fails(WSAECONNREFUSED, WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH));
         Assert.True(refuser.Join(10_000));
-        var acceptor = new Thread(() => Track(accept(root)));
-        acceptor.Start();
+        var acceptor = Run(() => Track(accept(root)));
         Assert.Equal(leaf, WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH));
         Assert.True(acceptor.Join(10_000));
     }
@@ -197,13 +190,12 @@ public class JoinLeafTests : RootedTest
     {
         var (root, addr) = ListeningRoot();
         var leaf = NewLeaf();
-        var acceptor = new Thread(() => WSAAccept(root, Cond((_, _, _, calleeData) =>
+        var acceptor = Run(() => WSAAccept(root, Cond((_, _, _, calleeData) =>
         {
             Bytes("a long reply").CopyTo(calleeData!.buf!, 0);
             calleeData.len = 12;
             return CF_ACCEPT;
         }), 0));
-        acceptor.Start();
         Fails(WSAEFAULT, WSAJoinLeaf(leaf, addr, addr.Length, null, new WSABUF(new byte[4]), null, null, JL_BOTH));
         Assert.True(acceptor.Join(10_000));
     }
@@ -257,8 +249,7 @@ public class JoinLeafTests : RootedTest
     {
         var (root, addr) = ListeningRoot(AF_INET6);
         var leaf = Track(WSASocket(AF_INET6, SOCK_SEQPACKET, 0, null, 0, LeafFlags));
-        var acceptor = new Thread(() => Track(accept(root)));
-        acceptor.Start();
+        var acceptor = Run(() => Track(accept(root)));
         Assert.Equal(leaf, WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH));
         Assert.True(acceptor.Join(10_000));
         SendText(root, "v6");

@@ -153,8 +153,7 @@ public class NonblockingJoinTests : RootedTest
         var hwnd = CreateMessageWindow();
         Ok(WSAAsyncSelect(leaf, hwnd, 0x400, FD_CONNECT));
         Assert.Equal(leaf, WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH));
-        var acceptor = new Thread(() => Track(accept(root)));
-        acceptor.Start();
+        var acceptor = Run(() => Track(accept(root)));
         Assert.True(GetMessage(out var msg, hwnd, 10_000));
         Assert.True(acceptor.Join(10_000));
         Assert.Equal(0x400u, msg.message);

@@ -53,8 +53,7 @@ public abstract class RootedTest : WinsockTest
     {
         var leaf = NewLeaf();
         SOCKET handle = SOCKET.Invalid;
-        var acceptor = new Thread(() => handle = accept(root));
-        acceptor.Start();
+        var acceptor = Run(() => handle = accept(root));
         var caller = callerData.Length == 0 ? null : new WSABUF(Bytes(callerData));
         var joined = WSAJoinLeaf(leaf, rootAddr, rootAddr.Length, caller, null, null, null, jl);
         Assert.True(joined.IsValid, $"join failed with {WSAGetLastError()}");

@@ -13,8 +13,7 @@ public class SessionTests : RootedTest
         var ev = NewEvent();
         Ok(WSAEventSelect(root, ev, FD_ACCEPT | FD_CLOSE | FD_READ));
         var leaf = NewLeaf();
-        var joiner = new Thread(() => WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH));
-        joiner.Start();
+        var joiner = Run(() => WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH));
         WaitEvents(root, ev, FD_ACCEPT);
         var handle = Track(accept(root));
         Assert.True(joiner.Join(10_000));
@@ -201,7 +200,7 @@ public class SessionTests : RootedTest
         var leaves = Enumerable.Range(0, 4).Select(_ => JoinAccepted(root, addr).Leaf).ToArray();
         const int count = 5000;
         var payload = new byte[200];
-        var readers = leaves.Select(leaf => new Thread(() =>
+        var readers = leaves.Select(leaf => Run(() =>
         {
             var buf = new byte[256];
             for (int i = 0; i < count; i++)
@@ -211,8 +210,7 @@ public class SessionTests : RootedTest
                 Assert.Equal(i, BitConverter.ToInt32(buf, 0));
             }
         })).ToArray();
-        foreach (var r in readers) r.Start();
-        for (int i = 0; i < count; i++)
+                for (int i = 0; i < count; i++)
         {
             BitConverter.GetBytes(i).CopyTo(payload, 0);
             Assert.Equal(200, send(root, payload, payload.Length, 0));
@@ -223,6 +221,6 @@ public class SessionTests : RootedTest
     private static object Context(SOCKET s)
     {
         Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return entry.Context;
+        return entry.Context ?? throw new InvalidOperationException("no provider context");
     }
 }

@@ -240,6 +240,20 @@ public class SocketControlTests : WinsockTest
     }
 
     [Fact]
+    public void WSAIoctl_QosOnTcpAndUdp_WSAENOPROTOOPT()
+    {
+        // SPEC §6: a provider without XP1_QOS_SUPPORTED answers SIO_SET_QOS (and the other QoS ioctls) with
+        // WSAENOPROTOOPT; so TCP/UDP never record FD_QOS, and SIO_GET_QOS has nothing to re-enable.
+        foreach (var s in new[] { Tcp(), Udp() })
+        {
+            var qos = new byte[256];
+            foreach (var code in new[] { SIO_SET_QOS, SIO_GET_QOS, SIO_SET_GROUP_QOS, SIO_GET_GROUP_QOS })
+                Fails(WSAENOPROTOOPT, WSAIoctl(s, code, qos, (uint)qos.Length, qos, (uint)qos.Length, out _, null, null));
+            Ok(closesocket(s));
+        }
+    }
+
+    [Fact]
     public void accept_NotListening_WSAEINVAL()
     {
         var t = Tcp();

@@ -44,6 +44,30 @@ public class UpcallTests : ProviderTest<TestProvider>
     }
 
     [Fact]
+    public void WPUCreateSocketHandle_NullContext_AcceptedAndQueriedBackAsNull()
+    {
+        // C allows a context of 0: the handle is made, and querying it succeeds with a null context.
+        var h = _up.WPUCreateSocketHandle(EntryId, null, out int errno);
+        Assert.True(h.IsValid);
+        Assert.Equal(0, errno);
+        Assert.Equal(0, _up.WPUQuerySocketHandleContext(h, out var back, out errno));
+        Assert.Equal(0, errno);
+        Assert.Null(back);
+
+        // A second null-context handle is a different handle; each is found, and each is released on its own.
+        var h2 = _up.WPUCreateSocketHandle(EntryId, null, out errno);
+        Assert.True(h2.IsValid);
+        Assert.NotEqual(h, h2);
+        Assert.Equal(0, _up.WPUCloseSocketHandle(h, out errno));
+        Assert.Equal(SOCKET_ERROR, _up.WPUQuerySocketHandleContext(h, out _, out errno));
+        Assert.Equal(WSAENOTSOCK, errno);
+        Assert.Equal(0, _up.WPUQuerySocketHandleContext(h2, out back, out errno));
+        Assert.Null(back);
+        Assert.Equal(0, _up.WPUCloseSocketHandle(h2, out errno));
+        Assert.Equal(0, errno);
+    }
+
+    [Fact]
     public void WPUQuerySocketHandleContext_UnknownHandle_WSAENOTSOCK()
     {
         Assert.Equal(SOCKET_ERROR, _up.WPUQuerySocketHandleContext(new SOCKET(0x7FFF_FFF0), out _, out int errno));
@@ -80,8 +104,7 @@ public class UpcallTests : ProviderTest<TestProvider>
     public void WPUSetEvent_FromAnotherThread_WakesAWaiter()
     {
         var e = _up.WPUCreateEvent(out _);
-        var t = new Thread(() => _up.WPUSetEvent(e, out _));
-        t.Start();
+        var t = Run(() => _up.WPUSetEvent(e, out _));
         Assert.Equal(WSA_WAIT_EVENT_0, WSAWaitForMultipleEvents(1, [e], false, 10000, false));
         Assert.True(t.Join(10000));
         Assert.True(_up.WPUCloseEvent(e, out _));
@@ -121,12 +144,11 @@ public class UpcallTests : ProviderTest<TestProvider>
         var tid = new WSATHREADID();
         Assert.Equal(0, _up.WPUOpenCurrentThread(tid, out _));
         int ranOn = -1, rc = -1, errno = -1;
-        var queuer = new Thread(() =>
+        var queuer = Run(() =>
         {
             Thread.Sleep(20); // let the target block first (either order is correct)
             rc = _up.WPUQueueApc(tid, _ => ranOn = Environment.CurrentManagedThreadId, null, out errno);
         });
-        queuer.Start();
         var ev = WSACreateEvent();
         Assert.Equal(WSA_WAIT_IO_COMPLETION, WSAWaitForMultipleEvents(1, [ev], false, 10000, true));
         Assert.True(queuer.Join(10000));
@@ -144,7 +166,7 @@ public class UpcallTests : ProviderTest<TestProvider>
         var ready = new ManualResetEventSlim();
         var queued = new ManualResetEventSlim();
         int runsDuringNonAlertable = -1, alertable = -1, runs = 0;
-        var target = new Thread(() =>
+        var target = Run(() =>
         {
             _up.WPUOpenCurrentThread(tid, out _);
             ready.Set();
@@ -153,7 +175,6 @@ public class UpcallTests : ProviderTest<TestProvider>
             runsDuringNonAlertable = runs;
             alertable = (int)SleepEx(10000, true);
         });
-        target.Start();
         Assert.True(ready.Wait(10000));
         Assert.Equal(0, _up.WPUQueueApc(tid, _ => runs++, null, out _));
         queued.Set();
@@ -241,8 +262,7 @@ public class UpcallTests : ProviderTest<TestProvider>
         Assert.Equal(0, _up.WPUOpenCurrentThread(again, out _));
         Assert.Equal(mine.ThreadHandle, again.ThreadHandle);
         var theirs = new WSATHREADID();
-        var t = new Thread(() => _up.WPUOpenCurrentThread(theirs, out _));
-        t.Start();
+        var t = Run(() => _up.WPUOpenCurrentThread(theirs, out _));
         Assert.True(t.Join(10000));
         Assert.NotEqual(0, theirs.ThreadHandle);
         Assert.NotEqual(mine.ThreadHandle, theirs.ThreadHandle);

@@ -42,12 +42,9 @@ public class ConcurrencyTests : WinsockTest
                 Assert.True(rc == 0 || WSAGetLastError() == WSA_IO_PENDING);
             }
             int blockingRc = 0, blockingErr = 0;
-            var blocked = new Thread(() => { blockingRc = recv(s, new byte[16], 16, 0); blockingErr = WSAGetLastError(); });
-            blocked.Start();
-            var sender = new Thread(() => { for (int i = 0; i < 4; i++) send(c, Bytes("race"), 4, 0); });
-            var closer = new Thread(() => closesocket(s));
-            sender.Start();
-            closer.Start();
+            var blocked = Run(() => { blockingRc = recv(s, new byte[16], 16, 0); blockingErr = WSAGetLastError(); });
+            var sender = Run(() => { for (int i = 0; i < 4; i++) send(c, Bytes("race"), 4, 0); });
+            var closer = Run(() => closesocket(s));
             Assert.True(closer.Join(10_000), "closesocket deadlocked");
             Assert.True(sender.Join(10_000), "send deadlocked");
             Assert.True(blocked.Join(10_000), "blocking recv never returned");
@@ -70,7 +67,7 @@ public class ConcurrencyTests : WinsockTest
         var (c, s) = TcpPair();
         const int total = 200_000;
         long received = 0;
-        var readers = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        var readers = Enumerable.Range(0, 4).Select(_ => Run(() =>
         {
             var buf = new byte[997];
             while (true)
@@ -80,8 +77,7 @@ public class ConcurrencyTests : WinsockTest
                 Interlocked.Add(ref received, n);
             }
         })).ToArray();
-        foreach (var r in readers) r.Start();
-        var chunk = new byte[4096];
+                var chunk = new byte[4096];
         int sent = 0;
         while (sent < total)
         {
@@ -103,7 +99,7 @@ public class ConcurrencyTests : WinsockTest
         Ok(setsockopt(b, SOL_SOCKET, SO_RCVTIMEO, 2000));
         const int count = 2000;
         var seen = new ConcurrentDictionary<int, int>();
-        var readers = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        var readers = Enumerable.Range(0, 4).Select(_ => Run(() =>
         {
             var buf = new byte[16];
             while (true)
@@ -113,8 +109,7 @@ public class ConcurrencyTests : WinsockTest
                 seen.AddOrUpdate(BitConverter.ToInt32(buf, 0), 1, (_, v) => v + 1);
             }
         })).ToArray();
-        foreach (var r in readers) r.Start();
-        for (int i = 0; i < count; i++)
+                for (int i = 0; i < count; i++)
         {
             Assert.Equal(4, sendto(a, BitConverter.GetBytes(i), 4, 0, addrB, addrB.Length));
             // Bursts of 100 fit any receive buffer, so loopback never has to drop one.

@@ -384,20 +384,27 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
         }, length, overlapped, ov, routine, threadId, out sent, out errno);
     }
 
-    /// <summary>Room in every receiving leaf's queue (backpressure), after evicting slow leaves under the eviction policy.</summary>
+    /// <summary>
+    /// Room in every receiving leaf's queue. Under the eviction policy a leaf over its limit is dropped when it is
+    /// slow next to the others (the fastest leaf is within half the limit); when every leaf is behind, the sender
+    /// itself is too fast, and it meets backpressure like under the default policy.
+    /// </summary>
     private bool HasRoom(int length)
     {
-        if (Stream.End - _minPosition + length + Frame.HeaderSize <= Options.LeafQueueLimit) return true;
+        long need = length + Frame.HeaderSize;
+        if (Stream.End - _minPosition + need <= Options.LeafQueueLimit) return true;
         if (Options.SlowLeafPolicy != Ws2_32.MP_POLICY_EVICT) return false;
+        long fastest = long.MinValue;
+        foreach (var leaf in _leaves)
+            if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c) fastest = Math.Max(fastest, c.StreamPosition);
+        if (fastest == long.MinValue || Stream.End - fastest + need > Options.LeafQueueLimit / 2) return false;
         foreach (var leaf in _leaves.ToArray())
         {
-            if (leaf.Conn is { } c && c.Backlog(Stream.End) + length > Options.LeafQueueLimit)
-            {
+            if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.Backlog(Stream.End) + need > Options.LeafQueueLimit)
                 c.End(Ws2_32.WSAECONNABORTED, abort: true); // evicted: FD_CLOSE with WSAECONNABORTED on its handle
-            }
         }
         RecomputeMinimum();
-        return true;
+        return Stream.End - _minPosition + need <= Options.LeafQueueLimit;
     }
 
     private void RecomputeMinimum()

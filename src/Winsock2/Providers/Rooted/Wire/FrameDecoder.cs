@@ -19,6 +19,9 @@ internal sealed class FrameDecoder(int maxMessage)
     public bool Failed { get; private set; }
     public string? Failure { get; private set; }
 
+    /// <summary>Bytes held for the frame being received (never more than its type's bound).</summary>
+    public int BufferedCapacity => _payload?.Length ?? 0;
+
     /// <summary>True while a frame is partly received (end of stream now means truncation).</summary>
     public bool MidFrame => _headerFill > 0;
 

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using static Winsock2.Ws2_32;
+
+namespace Winsock2.Bench.Harness;
+
+/// <summary>
+/// The bench started again as a helper process (`--child ROLE HOST:PORT COUNT`), so peers do not count in the
+/// measured process. The child prints "ready" once its peers are connected and exits when its stdin closes (or
+/// after 120 s).
+/// </summary>
+public sealed class ChildProcess : IDisposable
+{
+    public const string Flag = "--child";
+    private readonly Process _process;
+
+    private ChildProcess(Process process) => _process = process;
+
+    public static ChildProcess Start(string role, IPEndPoint target, int count)
+    {
+        var path = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
+        var info = new ProcessStartInfo(path) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(path) == "dotnet") info.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
+        foreach (var a in new[] { Flag, role, target.ToString(), count.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(a);
+        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException("child did not start"));
+    }
+
+    /// <summary>True once the child reported "ready" within the timeout.</summary>
+    public bool WaitReady(TimeSpan timeout)
+    {
+        var line = _process.StandardOutput.ReadLineAsync();
+        return line.Wait(timeout) && line.Result == "ready";
+    }
+
+    public void Dispose()
+    {
+        try { _process.StandardInput.Close(); } catch (IOException) { }
+        if (!_process.WaitForExit(10_000)) _process.Kill();
+        _process.Dispose();
+    }
+
+    /// <summary>The child's side: creates the peers for its role, says ready, waits for stdin to close.</summary>
+    public static int Run(string[] args)
+    {
+        if (args.Length != 3 || !IPEndPoint.TryParse(args[1], out var target) || !int.TryParse(args[2], out int count)) return 2;
+        var peers = new List<Socket>();
+        var leaves = new List<SOCKET>();
+        bool started = false;
+        try
+        {
+            switch (args[0])
+            {
+                case "socket-peers":
+                    for (int i = 0; i < count; i++)
+                    {
+                        var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                        s.Connect(target);
+                        peers.Add(s);
+                    }
+                    break;
+                case "rooted-leaves":
+                    started = WSAStartup(0x0202, out _) == 0;
+                    leaves = Ours.RootedIdleLeaves.JoinLeaves(target, count);
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown child role {args[0]}");
+                    return 2;
+            }
+            Console.Out.WriteLine("ready");
+            Console.Out.Flush();
+            Task.Run(() => Console.In.ReadToEnd()).Wait(TimeSpan.FromSeconds(120));
+            return 0;
+        }
+        finally
+        {
+            foreach (var p in peers) Loopback.Abort(p);
+            Ours.Rooted.Close(leaves);
+            if (started) WSACleanup();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+namespace Winsock2.Bench.Harness;
+
+/// <summary>The command line: which suite, how big, and whether to rewrite docs/benchmarks.md.</summary>
+public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Rounds, string CommandLine)
+{
+    public static readonly string[] SuiteNames = ["fanout", "join", "recv", "latency", "memory", "multicast"];
+
+    /// <summary>Parses `[suite] [--quick] [--write-docs] [--rounds N]`; null (with a message) when the line is wrong.</summary>
+    public static Options? Parse(string[] args, TextWriter error)
+    {
+        string suite = "all";
+        bool quick = false, writeDocs = false;
+        int rounds = 0;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick": quick = true; break;
+                case "--write-docs": writeDocs = true; break;
+                case "--rounds" when i + 1 < args.Length && int.TryParse(args[i + 1], out rounds) && rounds is > 0 and <= 50: i++; break;
+                case var s when !s.StartsWith('-') && Normalize(s) is { } name: suite = name; break;
+                default:
+                    error.WriteLine($"unknown argument '{args[i]}'");
+                    error.WriteLine("usage: Winsock2.Bench [all|fanout|join|recv|latency|memory|multicast|1-6] [--quick] [--write-docs] [--rounds N]");
+                    return null;
+            }
+        }
+        if (rounds == 0) rounds = quick ? 2 : 5;
+        var line = "dotnet run -c Release --project bench/Winsock2.Bench -- " + string.Join(' ', args);
+        return new Options(suite, quick, writeDocs, rounds, line.TrimEnd());
+    }
+
+    /// <summary>Accepts a suite by name or by its number in issue 6 (1 fan-out … 6 multicast).</summary>
+    private static string? Normalize(string s) => s.ToLowerInvariant() switch
+    {
+        "all" => "all",
+        "1" or "fanout" or "fan-out" => "fanout",
+        "2" or "join" => "join",
+        "3" or "recv" or "receive" => "recv",
+        "4" or "latency" => "latency",
+        "5" or "memory" => "memory",
+        "6" or "multicast" => "multicast",
+        _ => null,
+    };
+
+    public bool Runs(string suite) => Suite == "all" || Suite == suite;
+}

@@ -1,0 +1,151 @@
+using static Winsock2.Ws2_32;
+
+namespace Winsock2.Tests.Rooted;
+
+/// <summary>Hostile peers, dead peers and slow leaves: each meets its rule, and the rest of the session carries on.</summary>
+public class FaultTests : RootedTest
+{
+    private static Providers.Rooted.Connection ConnOf(SOCKET leaf)
+    {
+        Assert.True(Runtime.ApiInstance.Sockets.TryGet(leaf.Value, out var entry));
+        return ((Providers.Rooted.LeafSocket)entry.Context!).Conn!;
+    }
+
+    [Fact]
+    public void MalformedPeer_GarbageBeforeJoin_DroppedRootUnaffected()
+    {
+        var (root, addr) = ListeningRoot();
+        var (good, _) = JoinAccepted(root, addr);
+        var raw = Track(socket(AF_INET, SOCK_STREAM, 0));
+        Ok(connect(raw, addr, addr.Length));
+        var garbage = Bytes("GET / HTTP/1.1\r\n\r\n");
+        Assert.Equal(garbage.Length, send(raw, garbage, garbage.Length, 0));
+        var buf = new byte[16];
+        int n = recv(raw, buf, buf.Length, 0); // the root hangs up on it
+        Assert.True(n == 0 || WSAGetLastError() == WSAECONNRESET);
+        SendText(root, "still here");
+        Assert.Equal("still here", RecvText(good));
+    }
+
+    [Fact]
+    public void MalformedPeer_BadFrameFromJoinedLeaf_WSAECONNABORTED_OthersCarryOn()
+    {
+        var (root, addr) = ListeningRoot();
+        var (bad, badHandle) = JoinAccepted(root, addr);
+        var (good, _) = JoinAccepted(root, addr);
+        var ev = NewEvent();
+        Ok(WSAEventSelect(badHandle, ev, FD_CLOSE));
+        // A frame with the right magic and version but a length far over the bound.
+        byte[] hostile = [0x57, 0x4D, 1, 0x10, 0x7F, 0xFF, 0xFF, 0xFF];
+        ConnOf(bad).OsSocket.Send(hostile);
+        Assert.Equal(WSAECONNABORTED, WaitEvents(badHandle, ev, FD_CLOSE).iErrorCode[FD_CLOSE_BIT]);
+        SendText(root, "others fine");
+        Assert.Equal("others fine", RecvText(good));
+        SendText(good, "up");
+        Assert.Equal("up", RecvText(root));
+    }
+
+    [Fact]
+    public void MalformedPeer_BadVersion_WSAECONNABORTED()
+    {
+        var (root, addr) = ListeningRoot();
+        var (bad, badHandle) = JoinAccepted(root, addr);
+        var ev = NewEvent();
+        Ok(WSAEventSelect(badHandle, ev, FD_CLOSE));
+        ConnOf(bad).OsSocket.Send(new byte[] { 0x57, 0x4D, 9, 0x10, 0, 0, 0, 0 });
+        Assert.Equal(WSAECONNABORTED, WaitEvents(badHandle, ev, FD_CLOSE).iErrorCode[FD_CLOSE_BIT]);
+    }
+
+    [Fact]
+    public void DeadPeer_SilentLeaf_FdCloseWSAENETRESET()
+    {
+        var (root, addr) = ListeningRoot();
+        Ok(setsockopt(root, SOL_MULTIPOINT, MP_HEARTBEAT_INTERVAL, 100));
+        var leaf = NewLeaf();
+        Ok(setsockopt(leaf, SOL_MULTIPOINT, MP_HEARTBEAT_INTERVAL, 0)); // this leaf never says anything
+        SOCKET handle = SOCKET.Invalid;
+        var acceptor = Run(() => handle = accept(root));
+        Assert.Equal(leaf, WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH));
+        Assert.True(acceptor.Join(10_000));
+        Track(handle);
+        var ev = NewEvent();
+        Ok(WSAEventSelect(handle, ev, FD_CLOSE));
+        Assert.Equal(WSAENETRESET, WaitEvents(handle, ev, FD_CLOSE).iErrorCode[FD_CLOSE_BIT]);
+    }
+
+    [Fact]
+    public void Heartbeat_KeepsIdleLeafAlive()
+    {
+        var (root, addr) = ListeningRoot();
+        Ok(setsockopt(root, SOL_MULTIPOINT, MP_HEARTBEAT_INTERVAL, 100));
+        var leaf = NewLeaf();
+        Ok(setsockopt(leaf, SOL_MULTIPOINT, MP_HEARTBEAT_INTERVAL, 100));
+        SOCKET handle = SOCKET.Invalid;
+        var acceptor = Run(() => handle = accept(root));
+        Assert.Equal(leaf, WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH));
+        Assert.True(acceptor.Join(10_000));
+        Track(handle);
+        var ev = NewEvent();
+        Ok(WSAEventSelect(handle, ev, FD_CLOSE));
+        Assert.Equal(WSA_WAIT_TIMEOUT, WSAWaitForMultipleEvents(1, [ev], false, 700, false)); // idle, but alive
+        SendText(root, "ping");
+        var lev = NewEvent();
+        Ok(WSAEventSelect(leaf, lev, FD_READ));
+        WaitEvents(leaf, lev, FD_READ);
+        Assert.Equal("ping", RecvText(leaf));
+    }
+
+    [Fact]
+    public void SlowLeaf_EvictionPolicy_FdCloseWSAECONNABORTED_OthersGetEverything()
+    {
+        var (root, addr) = ListeningRoot();
+        Ok(setsockopt(root, SOL_MULTIPOINT, MP_SLOW_LEAF_POLICY, MP_POLICY_EVICT));
+        Ok(setsockopt(root, SOL_MULTIPOINT, MP_LEAF_QUEUE_LIMIT, 256 * 1024));
+        var (slow, slowHandle) = JoinAccepted(root, addr);
+        var (fast, _) = JoinAccepted(root, addr);
+        ConnOf(slow).OsSocket.ReceiveBufferSize = 4096; // and it never reads
+        var ev = NewEvent();
+        Ok(WSAEventSelect(slowHandle, ev, FD_CLOSE));
+        const int count = 2000;
+        var reader = Run(() =>
+        {
+            var buf = new byte[20_000];
+            for (int i = 0; i < count; i++)
+            {
+                Assert.Equal(16_384, recv(fast, buf, buf.Length, 0));
+                Assert.Equal(i, BitConverter.ToInt32(buf, 0));
+            }
+        });
+        var msg = new byte[16_384];
+        for (int i = 0; i < count; i++)
+        {
+            BitConverter.GetBytes(i).CopyTo(msg, 0);
+            Assert.Equal(msg.Length, send(root, msg, msg.Length, 0)); // never blocks: the slow leaf is dropped instead
+        }
+        Assert.True(reader.Join(30_000), "the fast leaf did not get every message");
+        Assert.Equal(WSAECONNABORTED, WaitEvents(slowHandle, ev, FD_CLOSE).iErrorCode[FD_CLOSE_BIT]);
+    }
+
+    [Fact]
+    public void SlowLeaf_BackpressurePolicy_NonblockingRootWouldBlockThenFdWrite()
+    {
+        var (root, addr) = ListeningRoot();
+        Ok(setsockopt(root, SOL_MULTIPOINT, MP_LEAF_QUEUE_LIMIT, 256 * 1024));
+        var (slow, _) = JoinAccepted(root, addr);
+        ConnOf(slow).OsSocket.ReceiveBufferSize = 4096;
+        var ev = NewEvent();
+        Ok(WSAEventSelect(root, ev, FD_WRITE));
+        WaitEvents(root, ev, FD_WRITE);
+        var msg = new byte[16_384];
+        int sent = 0;
+        while (send(root, msg, msg.Length, 0) == msg.Length) Assert.True(++sent < 5_000, "backpressure never applied");
+        Assert.Equal(WSAEWOULDBLOCK, WSAGetLastError()); // never silent loss: the sender is told
+        var drain = Run(() =>
+        {
+            var buf = new byte[20_000];
+            for (int i = 0; i < sent; i++) recv(slow, buf, buf.Length, 0);
+        });
+        WaitEvents(root, ev, FD_WRITE); // room again
+        Assert.True(drain.Join(30_000), "the slow leaf did not receive what was queued for it");
+    }
+}
