@@ -115,8 +115,10 @@ internal abstract class RootedSocket : IProviderSocket
             if (errno != 0) return Ws2_32.SOCKET_ERROR;
             r = new IoRequest(buffers, count, inFlags, ov, routine, threadId) { From = from };
             bool peek = (inFlags & Ws2_32.MSG_PEEK) != 0;
-            if (inbox.TryTake(r, filter, peek))
+            if (inbox.TryTake(r, filter, peek, out var source))
             {
+                // The root socket may have taken a leaf's last message: that leaf's socket re-derives its events (FD_CLOSE).
+                if (source is not null && source != this) source.RefreshEvents();
                 received = (uint)r.Bytes;
                 flags = (uint)r.OutFlags;
                 if (from is not null) fromlen = SockAddr.SizeOf(Family);
@@ -518,7 +520,9 @@ internal abstract class RootedSocket : IProviderSocket
         if (Family == Ws2_32.AF_INET6) os.DualMode = false;
         try
         {
-            if (ReuseAddress || rebind) os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone (raw): .NET's ReuseAddress also sets SO_REUSEPORT on Linux, which would let a second
+            // socket bind a port a root or leaf listens on and share its joins; Winsock says WSAEADDRINUSE.
+            if (ReuseAddress || rebind) os.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, [1, 0, 0, 0]);
             if (local is not null) os.Bind(local);
         }
         catch (SocketException e)
