@@ -92,6 +92,13 @@ internal sealed partial class Ws2Process : IDisposable
 
     public void Signal(int signal) => Assert.Equal(0, kill(_process.Id, signal));
 
+    /// <summary>Kills the process (SIGKILL, no graceful leave: its sockets close without LEAVE) and waits for it (bounded).</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        Assert.True(_process.WaitForExit((int)Wait.TotalMilliseconds), "ws2 did not die after SIGKILL");
+    }
+
     public int WaitExit()
     {
         Assert.True(_process.WaitForExit((int)Wait.TotalMilliseconds), $"ws2 did not exit; stderr: {Stderr}");
