@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -20,6 +21,25 @@ internal sealed class Connection : IReadyHandler, IFlushable
     private const int MaxWriteBytes = 256 * 1024;
     /// <summary>Reads happen only on the reactor thread, so one buffer serves every connection.</summary>
     private static readonly byte[] ReadBuffer = new byte[256 * 1024];
+
+    /// <summary>Connections closing gracefully whose LEAVE is not written yet.</summary>
+    private static readonly ConcurrentDictionary<Connection, byte> Closing = new();
+
+    /// <summary>How long a process that exits waits for its graceful closes to reach the wire.</summary>
+    public const int ExitDrainMs = 2_000;
+
+    static Connection()
+    {
+        // On Windows the kernel finishes a graceful close after closesocket returns, even if the process exits.
+        // Here the process is the one that writes, so it finishes them (bounded) before it goes.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DrainOnExit();
+    }
+
+    private static void DrainOnExit()
+    {
+        long deadline = Environment.TickCount64 + ExitDrainMs;
+        while (!Closing.IsEmpty && Environment.TickCount64 < deadline) Thread.Sleep(5);
+    }
 
     private readonly Socket _os;
     private readonly int _fd;
@@ -95,6 +115,7 @@ internal sealed class Connection : IReadyHandler, IFlushable
         _private.AddLast((StreamLimit, Frame.Make(FrameType.Leave, [])));
         PrivateBytes += Frame.HeaderSize;
         _closeAfterFlush = true;
+        Closing.TryAdd(this, 0);
         JoinDeadline = Environment.TickCount64 + 5_000; // linger bound
         Writer.Schedule(this);
     }
@@ -111,6 +132,7 @@ internal sealed class Connection : IReadyHandler, IFlushable
     {
         if (IsTerminated) return;
         IsTerminated = true;
+        Closing.TryRemove(this, out _);
         Reactor.Shared.Unregister(_fd, _reactorId);
         Heartbeats.Remove(this);
         _private.Clear();
@@ -395,6 +417,7 @@ internal sealed class Connection : IReadyHandler, IFlushable
 
     private void FinishClose()
     {
+        Closing.TryRemove(this, out _); // LEAVE and everything before it are written
         _lingering = true;
         try { _os.Shutdown(SocketShutdown.Send); } catch (Exception) { Terminate(); }
     }

@@ -395,26 +395,22 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
     }
 
     /// <summary>
-    /// Room in every receiving leaf's queue. Under the eviction policy a leaf over its limit is dropped when it is
-    /// slow next to the others (the fastest leaf is within half the limit); when every leaf is behind, the sender
-    /// itself is too fast, and it meets backpressure like under the default policy.
+    /// Room in every receiving leaf's queue (backpressure). Under the eviction policy the root never waits for a
+    /// leaf: every leaf over its queue limit is dropped (FD_CLOSE with WSAECONNABORTED on its socket), so the
+    /// others keep full speed.
     /// </summary>
     private bool HasRoom(int length)
     {
         long need = length + Frame.HeaderSize;
         if (Stream.End - _minPosition + need <= Options.LeafQueueLimit) return true;
         if (Options.SlowLeafPolicy != Ws2_32.MP_POLICY_EVICT) return false;
-        long fastest = long.MinValue;
-        foreach (var leaf in _leaves)
-            if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c) fastest = Math.Max(fastest, c.StreamPosition);
-        if (fastest == long.MinValue || Stream.End - fastest + need > Options.LeafQueueLimit / 2) return false;
         foreach (var leaf in _leaves.ToArray())
         {
             if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.Backlog(Stream.End) + need > Options.LeafQueueLimit)
-                c.End(Ws2_32.WSAECONNABORTED, abort: true); // evicted: FD_CLOSE with WSAECONNABORTED on its handle
+                c.End(Ws2_32.WSAECONNABORTED, abort: true);
         }
         RecomputeMinimum();
-        return Stream.End - _minPosition + need <= Options.LeafQueueLimit;
+        return true;
     }
 
     /// <summary>A leaving connection writes what was queued for it, then LEAVE; its chunks stay until it has.</summary>
