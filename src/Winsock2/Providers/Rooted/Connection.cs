@@ -166,9 +166,19 @@ internal sealed class Connection : IReadyHandler, IFlushable
         if ((events & (Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0) ReadAll();
     }
 
-    private unsafe void ReadAll()
+    private void ReadAll()
     {
-        while (true)
+        lock (Owner.Gate) ReadAvailable(ReadBuffer);
+    }
+
+    /// <summary>
+    /// Reads (nonblocking, under the session lock) until the socket has nothing more, feeding the decoder; frames
+    /// go to the owner. The reactor calls it on readiness, and a receiving thread that found its inbox empty may
+    /// call it too (it then does not wait for the reactor). Reading under the lock keeps the stream in order.
+    /// </summary>
+    public unsafe void ReadAvailable(byte[] buffer)
+    {
+        while (!IsTerminated)
         {
             nint n;
             int err;
@@ -176,9 +186,9 @@ internal sealed class Connection : IReadyHandler, IFlushable
             try
             {
                 _os.SafeHandle.DangerousAddRef(ref held); // the fd cannot be closed (and reused) under the call
-                fixed (byte* p = ReadBuffer)
+                fixed (byte* p = buffer)
                 {
-                    var iov = new Libc.iovec { iov_base = p, iov_len = (nuint)ReadBuffer.Length };
+                    var iov = new Libc.iovec { iov_base = p, iov_len = (nuint)buffer.Length };
                     var msg = new Libc.msghdr { msg_iov = &iov, msg_iovlen = 1 };
                     n = Libc.recvmsg(_fd, &msg, Libc.MSG_DONTWAIT);
                 }
@@ -186,34 +196,30 @@ internal sealed class Connection : IReadyHandler, IFlushable
             }
             catch (ObjectDisposedException) { return; }
             finally { if (held) _os.SafeHandle.DangerousRelease(); }
-            lock (Owner.Gate)
+            if (n > 0)
             {
-                if (IsTerminated) return;
-                if (n > 0)
+                LastReceived = Environment.TickCount64;
+                if (_lingering) continue;
+                if (!_decoder.Feed(buffer.AsSpan(0, (int)n), Dispatch))
                 {
-                    LastReceived = Environment.TickCount64;
-                    if (_lingering) continue;
-                    if (!_decoder.Feed(ReadBuffer.AsSpan(0, (int)n), Dispatch))
-                    {
-                        if (IsTerminated || _leaveSeen) return;
-                        End(Ws2_32.WSAECONNABORTED, abort: true); // malformed or hostile peer: drop this connection only
-                        return;
-                    }
-                    continue;
-                }
-                if (n == 0)
-                {
-                    if (_lingering || _leaveSeen) { Terminate(); return; }
-                    // FIN without LEAVE: the peer died or was killed; a cut frame is a protocol violation.
-                    End(_decoder.MidFrame ? Ws2_32.WSAECONNABORTED : Ws2_32.WSAECONNRESET, abort: false);
+                    if (IsTerminated || _leaveSeen) return;
+                    End(Ws2_32.WSAECONNABORTED, abort: true); // malformed or hostile peer: drop this connection only
                     return;
                 }
-                if (err == Errno.EINTR) continue;
-                if (err == Errno.EAGAIN) return;
+                continue;
+            }
+            if (n == 0)
+            {
                 if (_lingering || _leaveSeen) { Terminate(); return; }
-                End(Errno.ToWinsock(err) is var code && code == Ws2_32.WSAETIMEDOUT ? Ws2_32.WSAENETRESET : Ws2_32.WSAECONNRESET, abort: false);
+                // FIN without LEAVE: the peer died or was killed; a cut frame is a protocol violation.
+                End(_decoder.MidFrame ? Ws2_32.WSAECONNABORTED : Ws2_32.WSAECONNRESET, abort: false);
                 return;
             }
+            if (err == Errno.EINTR) continue;
+            if (err == Errno.EAGAIN) return;
+            if (_lingering || _leaveSeen) { Terminate(); return; }
+            End(Errno.ToWinsock(err) is var code && code == Ws2_32.WSAETIMEDOUT ? Ws2_32.WSAENETRESET : Ws2_32.WSAECONNRESET, abort: false);
+            return;
         }
     }
 

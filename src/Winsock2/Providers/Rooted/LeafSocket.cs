@@ -43,6 +43,15 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : Libc.EndPoint((int)_bound.Handle, peer: false));
     protected override int BytesAvailable() => Inbox.FirstMessageBytes(null);
 
+    [ThreadStatic] private static byte[]? t_pullBuffer;
+
+    protected override bool PullInbound()
+    {
+        if (Conn is not { Established: true, IsTerminated: false } c) return false;
+        c.ReadAvailable(t_pullBuffer ??= new byte[64 * 1024]);
+        return true;
+    }
+
     public override int Bind(IPEndPoint ep)
     {
         lock (Gate)

@@ -89,6 +89,12 @@ internal abstract class RootedSocket : IProviderSocket
     public virtual bool Listening => false;
     /// <summary>SIO_SET_QOS once joined (re-grant): 0 or an error.</summary>
     protected virtual int ChangeQos(QOS q) => 0;
+    /// <summary>
+    /// Reads what the socket holds into the inbox on the calling thread (under the lock); true if it tried.
+    /// A leaf's receiving thread does this instead of waiting for the reactor to be scheduled.
+    /// </summary>
+    protected virtual bool PullInbound() => false;
+
     /// <summary>Bytes FIONREAD reports.</summary>
     protected virtual int BytesAvailable() => 0;
     /// <summary>True once the member may send and receive.</summary>
@@ -115,7 +121,7 @@ internal abstract class RootedSocket : IProviderSocket
             if (errno != 0) return Ws2_32.SOCKET_ERROR;
             r = new IoRequest(buffers, count, inFlags, ov, routine, threadId) { From = from };
             bool peek = (inFlags & Ws2_32.MSG_PEEK) != 0;
-            if (inbox.TryTake(r, filter, peek, out var source))
+            if (inbox.TryTake(r, filter, peek, out var source) || (PullInbound() && inbox.TryTake(r, filter, peek, out source)))
             {
                 // The root socket may have taken a leaf's last message: that leaf's socket re-derives its events (FD_CLOSE).
                 if (source is not null && source != this) source.RefreshEvents();
