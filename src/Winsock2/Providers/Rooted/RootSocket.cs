@@ -32,6 +32,20 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
     }
 
     public FanOutStream Stream { get; } = new();
+
+    /// <summary>T.120 style: a member's data is also relayed to every other member.</summary>
+    public bool RelaysLeafData => !Info.Has(Ws2_32.XP1_MULTIPOINT_DATA_PLANE);
+
+    /// <summary>Nonrooted data plane: the root forwards a member's message to every other receiving member.</summary>
+    public void Relay(LeafHandle from, FrameType type, byte[] payload)
+    {
+        byte[]? frame = null;
+        foreach (var leaf in _leaves)
+        {
+            if (leaf == from || leaf.Conn is not { ReceivesStream: true, IsTerminated: false } c) continue;
+            c.Enqueue(frame ??= Frame.Make(type, payload));
+        }
+    }
     FanOutStream? IConnectionOwner.Stream => Stream;
     public Inbox Inbox { get; }
     public LeafHandle? Inviting { get; private set; }
