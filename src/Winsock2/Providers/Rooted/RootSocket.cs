@@ -77,35 +77,18 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
             if (Closed) return Ws2_32.WSAENOTSOCK;
             if (_os is null) return Ws2_32.WSAEINVAL;
             if (_listening) return 0;
-            try { _os.Listen(Math.Clamp(backlog, 1, 4096)); }
-            catch (SocketException e) { return (int)e.SocketErrorCode; }
-            _os.Blocking = false;
-            _listening = true;
-            _listenerId = Reactor.Shared.Register((int)_os.Handle, this);
-            return 0;
+            int rc = StartListening(_os, backlog, this, out _listenerId);
+            _listening = rc == 0;
+            return rc;
         }
     }
 
     /// <summary>The listener is readable: take every waiting TCP connection; each must send JOIN_REQUEST within the join timeout.</summary>
-    public unsafe void OnReady(uint events)
+    public void OnReady(uint events)
     {
         lock (Gate)
         {
-            if (Closed || _os is null) return;
-            while (true)
-            {
-                int fd = Libc.accept4((int)_os.Handle, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
-                if (fd < 0)
-                {
-                    if (Libc.Errno == Errno.EINTR) continue;
-                    return;
-                }
-                var c = new Connection(this, new Socket(new SafeSocketHandle(fd, true)), connecting: false, Options.HeartbeatMs)
-                {
-                    JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
-                };
-                _handshaking.Add(c);
-            }
+            if (!Closed && _os is not null) AcceptWaiting(_os, this, _handshaking);
         }
     }
 

@@ -214,7 +214,7 @@ internal sealed class RootedProvider : ProviderBase<RootedSocket>, WSPPROC_TABLE
     {
         try
         {
-            return RootedSelect.Run(this, readfds, writefds, exceptfds, timeout, out lpErrno);
+            return SelectEngine.Run<RootedSocket>(readfds, writefds, exceptfds, timeout, h => TryGet(h, out var x, out _) ? x : null, out lpErrno);
         }
         catch (Exception e)
         {
@@ -222,5 +222,4 @@ internal sealed class RootedProvider : ProviderBase<RootedSocket>, WSPPROC_TABLE
         }
     }
 
-    internal bool Resolve(SOCKET s, out RootedSocket sock) => TryGet(s, out sock, out _);
 }
