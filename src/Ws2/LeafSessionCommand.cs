@@ -70,7 +70,6 @@ internal static class LeafSessionCommand
             if (!ended)
             {
                 await leaf.DisposeAsync().ConfigureAwait(false);
-                await Task.Delay(Session.LeaveFlush).ConfigureAwait(false);
             }
             await data.ConfigureAwait(false);
             var reason = await leaf.Closed.ConfigureAwait(false);

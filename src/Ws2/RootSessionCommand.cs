@@ -69,7 +69,6 @@ internal static class RootSessionCommand
             await Session.Until(Task.Delay(Timeout.Infinite, CancellationToken.None), stop).ConfigureAwait(false);
             await root.DisposeAsync().ConfigureAwait(false);
             await Task.WhenAll(joins, departures, data).ConfigureAwait(false);
-            await Task.Delay(Session.LeaveFlush).ConfigureAwait(false);
             report.Event("closed", "session ended", ("error", 0), ("errorName", WSAErrorName(0)));
             return 0;
         }

@@ -2,12 +2,10 @@ using System.Text;
 
 namespace Ws2;
 
-/// <summary>What the session commands share: text of connect data and messages, and the pause that lets a graceful leave reach the wire.</summary>
+/// <summary>What the session commands share: text of connect data and messages. (A graceful leave reaches the wire by itself:
+/// the provider finishes graceful closes before the process exits.)</summary>
 internal static class Session
 {
-    /// <summary>How long a command waits after leaving so the provider can send the leave before the process exits.</summary>
-    public static readonly TimeSpan LeaveFlush = TimeSpan.FromMilliseconds(300);
-
     public static string Text(ReadOnlyMemory<byte> data) => Encoding.UTF8.GetString(data.Span);
 
     public static byte[] Bytes(string? text) => text is null ? [] : Encoding.UTF8.GetBytes(text);

@@ -62,7 +62,10 @@ internal static class Writer
                 continue;
             }
             idle = 0;
-            Volatile.Write(ref _sleeping, 1);
+            // A full fence between announcing sleep and the last look at the queue: with a plain store the
+            // load could pass it, a producer would see the writer awake and skip the wake-up, and the writer
+            // would sleep on a non-empty queue.
+            Interlocked.Exchange(ref _sleeping, 1);
             if (!Queue.IsEmpty)
             {
                 // Work arrived between the last look and the flag: take it back unless a producer already woke us.
