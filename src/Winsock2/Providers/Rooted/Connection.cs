@@ -279,6 +279,8 @@ internal sealed class Connection : IReadyHandler, IFlushable
             if (!Established || HeartbeatMs <= 0) return;
             if (now - LastReceived > 3L * HeartbeatMs)
             {
+                // Bytes already waiting in the kernel mean the peer spoke and the reactor has not read them yet.
+                if ((Libc.PollNow(_fd, Libc.POLLIN) & Libc.POLLIN) != 0) { LastReceived = now; return; }
                 End(Ws2_32.WSAENETRESET, abort: true); // the peer went silent: dead host or cut link
                 return;
             }

@@ -21,14 +21,20 @@ internal static class Heartbeats
 
     public static void Remove(Connection c) => Live.TryRemove(c, out _);
 
+    private static long _lastTick = Environment.TickCount64;
+
     private static void Tick()
     {
         try
         {
             long now = Environment.TickCount64;
+            // If this timer itself was starved (GC pause, a loaded machine), the silence it sees is ours, not the
+            // peers': give every connection that much grace before judging it.
+            long stall = Math.Max(0, now - Interlocked.Exchange(ref _lastTick, now) - 2 * TickMs);
             foreach (var c in Live.Keys)
             {
                 if (c.IsTerminated) { Live.TryRemove(c, out _); continue; }
+                if (stall > 0) c.LastReceived += stall;
                 c.Tick(now);
             }
             lock (Gate)
