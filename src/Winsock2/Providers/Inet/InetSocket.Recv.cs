@@ -31,7 +31,8 @@ internal sealed partial class InetSocket
                 errno = Ws2_32.WSAEWOULDBLOCK;
                 return Ws2_32.SOCKET_ERROR;
             }
-            r = new IoRequest(buffers, count, inFlags, ov, routine, threadId) { From = from };
+            r = IoRequest.Rent(buffers, count, inFlags, ov, routine, threadId);
+            r.From = from;
             if (_recvQ.Count == 0 && TryReceive(r))
             {
                 RefreshEvents();
@@ -42,6 +43,7 @@ internal sealed partial class InetSocket
                 {
                     // Failed at once: no completion indication will come (the seed's rule).
                     errno = r.Error;
+                    r.Recycle();
                     return Ws2_32.SOCKET_ERROR;
                 }
                 if (overlapped)
@@ -49,6 +51,7 @@ internal sealed partial class InetSocket
                     ov?.Start();
                     _completion.Complete(r, 0, r.Bytes, r.OutFlags);
                 }
+                if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
                 return 0;
             }
             if (overlapped)
@@ -69,7 +72,7 @@ internal sealed partial class InetSocket
             _recvQ.AddLast(r);
         }
         errno = WaitBlocking(r, _recvQ, RecvTimeoutMs);
-        lock (Gate) RefreshEvents();
+        if (Events.Active) lock (Gate) RefreshEvents(); // a selection made meanwhile recorded the state itself
         if (errno != 0) return Ws2_32.SOCKET_ERROR;
         received = (uint)r.Bytes;
         flags = (uint)r.OutFlags;
@@ -143,6 +146,7 @@ internal sealed partial class InetSocket
             int offset = Math.Min(r.Progress, seg.Count);
             fixed (byte* p = seg.Array)
             {
+                if (IsStream && offset < seg.Count) return ReceiveStream(r, p + seg.Offset + offset, (nuint)(seg.Count - offset), linuxFlags);
                 var iov = new Libc.iovec { iov_base = p + seg.Offset + offset, iov_len = (nuint)(seg.Count - offset) };
                 return ReceiveInto(r, &iov, r.Progress > 0 && offset == seg.Count ? 0 : 1, linuxFlags);
             }
@@ -177,6 +181,56 @@ internal sealed partial class InetSocket
         }
     }
 
+    /// <summary>
+    /// A stream read into one pinned buffer: plain recv(2), which needs neither a msghdr nor the kernel's iovec
+    /// import. Means the same as <see cref="ReceiveInto"/> for a stream.
+    /// </summary>
+    private unsafe bool ReceiveStream(IoRequest r, byte* buffer, nuint length, int linuxFlags)
+    {
+        nint n;
+        int err;
+        do
+        {
+            n = Libc.recv(_fd, buffer, length, linuxFlags);
+            err = n < 0 ? Libc.Errno : 0;
+        } while (n < 0 && err == Errno.EINTR);
+        if (n < 0) return StreamFailed(r, err, (linuxFlags & Libc.MSG_OOB) != 0);
+        return StreamReceived(r, n, length, (linuxFlags & Libc.MSG_OOB) != 0);
+    }
+
+    /// <summary>A stream read failed with <paramref name="err"/>: false while there is just nothing yet.</summary>
+    private bool StreamFailed(IoRequest r, int err, bool oob)
+    {
+        if (err == Errno.EAGAIN)
+        {
+            _checkMark = true; // the next data may start at an urgent mark
+            return false;
+        }
+        if (oob && err == 22) return false; // EINVAL: no urgent data yet
+        int code = DatagramAware(err);
+        if (code == Ws2_32.WSAETIMEDOUT) code = Ws2_32.WSAECONNABORTED; // keepalive gave up
+        if (code == Ws2_32.WSAECONNRESET || code == Ws2_32.WSAECONNABORTED) _sockError = code;
+        r.Error = code;
+        return true;
+    }
+
+    /// <summary>A stream read returned <paramref name="n"/> of <paramref name="wanted"/> bytes.</summary>
+    private bool StreamReceived(IoRequest r, nint n, nuint wanted, bool oob)
+    {
+        if ((nuint)n < wanted) _checkMark = true; // a short read may have stopped at an urgent mark
+        if (n == 0 && !oob)
+        {
+            _eof = true;
+            r.Bytes = r.Progress;
+            return true;
+        }
+        r.Progress += (int)n;
+        if ((r.Flags & Ws2_32.MSG_WAITALL) != 0 && r.Progress < r.TotalLength) return false;
+        r.Bytes = r.Progress;
+        r.OutFlags = 0;
+        return true;
+    }
+
     /// <summary>The recvmsg of <see cref="TryReceive"/> into pinned buffers, and what its result means.</summary>
     private unsafe bool ReceiveInto(IoRequest r, Libc.iovec* iov, int iovCount, int linuxFlags)
     {
@@ -193,47 +247,23 @@ internal sealed partial class InetSocket
             msg_iov = iov,
             msg_iovlen = (nuint)iovCount,
         };
-        // A stream read into one buffer needs neither the address nor msg_flags: plain recv(2) is the cheaper call.
-        bool plain = IsStream && iovCount == 1;
         nint n;
         int err;
         do
         {
-            n = plain ? Libc.recv(_fd, iov->iov_base, iov->iov_len, linuxFlags) : Libc.recvmsg(_fd, &msg, linuxFlags);
+            n = Libc.recvmsg(_fd, &msg, linuxFlags);
             err = n < 0 ? Libc.Errno : 0;
         } while (n < 0 && err == Errno.EINTR);
 
+        if (IsStream) return n < 0 ? StreamFailed(r, err, oob) : StreamReceived(r, n, wanted, oob);
         if (n < 0)
         {
-            if (err == Errno.EAGAIN)
-            {
-                _checkMark = true; // the next data may start at an urgent mark
-                return false;
-            }
-            if (oob && err == 22) return false; // EINVAL: no urgent data yet
-            int code = DatagramAware(err);
-            if (IsStream && code == Ws2_32.WSAETIMEDOUT) code = Ws2_32.WSAECONNABORTED; // keepalive gave up
-            if (IsStream && (code == Ws2_32.WSAECONNRESET || code == Ws2_32.WSAECONNABORTED)) _sockError = code;
-            r.Error = code;
+            if (err == Errno.EAGAIN) return false;
+            r.Error = DatagramAware(err);
             return true;
         }
-        if (IsDatagram && MulticastDrop(r, name, (int)msg.msg_namelen, (int)n, (msg.msg_flags & Libc.MSG_TRUNC) != 0, linuxFlags))
+        if (MulticastDrop(r, name, (int)msg.msg_namelen, (int)n, (msg.msg_flags & Libc.MSG_TRUNC) != 0, linuxFlags))
             goto again; // the socket's own multicast send with loopback off
-        if (IsStream)
-        {
-            if ((nuint)n < wanted) _checkMark = true; // a short read may have stopped at an urgent mark
-            if (n == 0 && !oob)
-            {
-                _eof = true;
-                r.Bytes = r.Progress;
-                return true;
-            }
-            r.Progress += (int)n;
-            if ((r.Flags & Ws2_32.MSG_WAITALL) != 0 && r.Progress < r.TotalLength) return false;
-            r.Bytes = r.Progress;
-            r.OutFlags = 0;
-            return true;
-        }
         // Datagram: one message per receive; a larger one is cut and the excess is lost.
         r.Bytes = (int)n;
         if ((msg.msg_flags & Libc.MSG_TRUNC) != 0) r.Error = Ws2_32.WSAEMSGSIZE;

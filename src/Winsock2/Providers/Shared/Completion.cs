@@ -78,5 +78,6 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls)
     {
         try { r.Routine!((uint)r.Error, (uint)r.Bytes, r.Overlapped!, (uint)r.OutFlags); }
         catch (Exception e) { Diagnostics.CallbackFailed("completion routine", e); }
+        r.Recycle(); // the routine was the last holder (only requests the provider rented are recycled)
     }
 }
