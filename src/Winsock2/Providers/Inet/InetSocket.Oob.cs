@@ -24,8 +24,15 @@ internal sealed partial class InetSocket
     /// <summary>The next normal read polls first: the last one was short (it may have stopped at the mark), or none ran yet.</summary>
     private bool _checkMark = true;
 
-    /// <summary>True while an out-of-band byte waits for a MSG_OOB read (kept here, or still in the kernel).</summary>
-    private bool UrgentPending(short revents) => IsStream && !OobInline && (_urgentByte >= 0 || (revents & Libc.POLLPRI) != 0);
+    /// <summary>
+    /// True while an out-of-band byte waits for a MSG_OOB read (kept here, or still in the kernel). A poll that saw
+    /// urgent data in the kernel also warns the next normal read (as the reactor's EPOLLPRI does).
+    /// </summary>
+    private bool UrgentPending(short revents)
+    {
+        if ((revents & Libc.POLLPRI) != 0) _urgentHint = true;
+        return IsStream && !OobInline && (_urgentByte >= 0 || (revents & Libc.POLLPRI) != 0);
+    }
 
     /// <summary>
     /// Takes a pending urgent byte out of the kernel so that a normal read cannot make Linux drop it. Polls only when
