@@ -5,13 +5,32 @@ namespace Ws2;
 /// <summary>The `ws2` command-line tool.</summary>
 public static class Program
 {
+    /// <summary>Exit code for bad input (unknown option, malformed address): usage is printed.</summary>
+    public const int UsageExit = 2;
+
     /// <summary>Entry point: parses the command line and runs the command.</summary>
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        var json = new Option<bool>("--json") { Description = "One JSON object per line" };
+        var root = Build();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) Console.Error.WriteLine("ws2: " + e.Message);
+            Console.Error.WriteLine();
+            var command = parsed.CommandResult.Command;
+            var help = command == root ? ["--help"] : new[] { command.Name, "--help" };
+            await root.Parse(help).InvokeAsync(new InvocationConfiguration { Output = Console.Error }).ConfigureAwait(false);
+            return UsageExit;
+        }
+        // The commands handle SIGINT/SIGTERM themselves (a graceful leave), so the parser's own handling is off.
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+    }
+
+    private static RootCommand Build()
+    {
+        var json = new Option<bool>("--json") { Description = "One JSON object per line, each with an \"event\" field" };
         var catalog = new Command("catalog", "Print the protocol catalog: id, name, af/type/protocol, decoded XP1_ and PFL_ flags") { json };
         catalog.SetAction(r => CatalogCommand.Run(r.GetValue(json), Console.Out, Console.Error));
-
         var bench = new Command("bench", "Print the command that runs the benchmark harness (bench/Winsock2.Bench, issue 6)");
         bench.SetAction(_ =>
         {
@@ -19,8 +38,14 @@ public static class Program
             Console.Out.WriteLine("  dotnet run -c Release --project bench/Winsock2.Bench -- [all|fanout|join|recv|latency|memory|multicast] [--quick] [--write-docs]");
             return 0;
         });
-
-        var root = new RootCommand("Winsock 2 multipoint sessions on .NET") { catalog, bench };
-        return root.Parse(args).Invoke();
+        return new RootCommand("Winsock 2 multipoint sessions on .NET")
+        {
+            DemoCommand.Build(json),
+            RootSessionCommand.Build(json),
+            LeafSessionCommand.Build(json),
+            GroupCommand.Build(json),
+            catalog,
+            bench,
+        };
     }
 }

@@ -19,22 +19,19 @@ public sealed class MulticastSuite : ISuite
 
     private static long Messages(bool quick) => quick ? 200 : 50_000;
 
-    /// <summary>Our side, once WSAJoinLeaf on UDP exists on main: return a new subject here.</summary>
-    private static Func<IMulticastSubject>? OursFactory => null;
-
     public IEnumerable<BenchCase> Cases(Options options)
     {
-        string? unavailable = Availability.MulticastLeaf() ?? (OursFactory is null ? "multipoint UDP sockets answer, but the bench side is not written yet." : null);
+        string? unavailable = Availability.MulticastLeaf();
         foreach (int n in ReceiverCounts)
         {
             yield return new BenchCase
             {
                 Suite = Name,
                 Name = $"{Size} B × {n} {(n == 1 ? "receiver" : "receivers")}",
-                OursLabel = "WSAJoinLeaf on UDP (C_LEAF|D_LEAF), WSASendTo",
+                OursLabel = "WSAJoinLeaf on UDP (C_LEAF|D_LEAF), WSASend, recv",
                 BaselineLabel = "System.Net.Sockets UDP multicast",
                 Metrics = [SenderCpu, Delivered],
-                Ours = unavailable is null && OursFactory is { } f ? () => Measure(f, n, options.Quick) : null,
+                Ours = unavailable is null ? () => Measure(() => new WinsockMulticast(), n, options.Quick) : null,
                 OursUnavailable = unavailable,
                 Baseline = () => Measure(() => new SocketMulticast(), n, options.Quick),
             };

@@ -26,6 +26,11 @@ public static partial class Ws2_32
     public const int MP_POLICY_EVICT = 1;
     /// <summary>Largest caller or callee data of a join (bytes).</summary>
     public const int MP_MAX_CONNECT_DATA = 4096;
-    /// <summary>The rooted multipoint protocol number (iProtocol of its catalog entries).</summary>
+    /// <summary>The rooted multipoint protocol number (iProtocol of its rooted-data-plane catalog entries).</summary>
     public const int IPPROTO_RM_TCP = 0x4D50;
+    /// <summary>
+    /// The T.120-style variant: rooted control plane, nonrooted data plane (every member's data is relayed by the
+    /// root to every other member). Members are c_root|d_leaf (the root) and c_leaf|d_leaf.
+    /// </summary>
+    public const int IPPROTO_RM_TCP_NONROOTED_DATA = 0x4D51;
 }

@@ -3,6 +3,9 @@ namespace Winsock2.Runtime;
 /// <summary>Waits on event objects, alertably or not (WaitForMultipleObjectsEx's part), and blocking-call waits.</summary>
 internal static class Waits
 {
+    /// <summary>How many times a blocking call looks for its completion before it sleeps.</summary>
+    private const int SpinBeforeSleep = 30;
+
     /// <summary>Waits for any or all of <paramref name="events"/>; returns WSA_WAIT_EVENT_0 + index, WSA_WAIT_TIMEOUT or WSA_WAIT_IO_COMPLETION.</summary>
     public static uint WaitForEvents(EventObject[] events, bool waitAll, uint timeoutMs, bool alertable)
     {
@@ -65,6 +68,10 @@ internal static class Waits
         ctx.CancelBlocking = false;
         try
         {
+            // A completion is often microseconds away (the reactor is handing data over): look a few times
+            // before paying for a sleep and a wake-up.
+            var spinner = new SpinWait();
+            for (int i = 0; i < SpinBeforeSleep && !done(state) && !ctx.HasApcs; i++) spinner.SpinOnce(sleep1Threshold: -1);
             while (!done(state))
             {
                 if (ctx.HasApcs) ctx.RunApcs();

@@ -176,7 +176,7 @@ internal sealed class InetProvider : ProviderBase<InetSocket>, WSPPROC_TABLE
     {
         try
         {
-            return InetSelect.Run(this, readfds, writefds, exceptfds, timeout, out lpErrno);
+            return SelectEngine.Run<InetSocket>(readfds, writefds, exceptfds, timeout, h => TryGet(h, out var x, out _) ? x : null, out lpErrno);
         }
         catch (Exception e)
         {
@@ -184,7 +184,6 @@ internal sealed class InetProvider : ProviderBase<InetSocket>, WSPPROC_TABLE
         }
     }
 
-    internal bool Resolve(SOCKET s, out InetSocket sock) => TryGet(s, out sock, out _);
 
     /// <inheritdoc />
     public int WSPSend(SOCKET s, WSABUF[] lpBuffers, uint dwBufferCount, out uint lpNumberOfBytesSent, uint dwFlags,

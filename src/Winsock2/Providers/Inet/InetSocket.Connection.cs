@@ -329,6 +329,14 @@ internal sealed partial class InetSocket
         }
     }
 
+    public bool IsReady(int set)
+    {
+        var (read, write, except) = Readiness();
+        return set switch { 0 => read, 1 => write, _ => except };
+    }
+
+    public void ReportedExceptional() => ConnectFailureSeen();
+
     /// <summary>select reported the failed connect: the socket may try again.</summary>
     public void ConnectFailureSeen()
     {

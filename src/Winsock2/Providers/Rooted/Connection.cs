@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -20,6 +21,25 @@ internal sealed class Connection : IReadyHandler, IFlushable
     private const int MaxWriteBytes = 256 * 1024;
     /// <summary>Reads happen only on the reactor thread, so one buffer serves every connection.</summary>
     private static readonly byte[] ReadBuffer = new byte[256 * 1024];
+
+    /// <summary>Connections closing gracefully whose LEAVE is not written yet.</summary>
+    private static readonly ConcurrentDictionary<Connection, byte> Closing = new();
+
+    /// <summary>How long a process that exits waits for its graceful closes to reach the wire.</summary>
+    public const int ExitDrainMs = 2_000;
+
+    static Connection()
+    {
+        // On Windows the kernel finishes a graceful close after closesocket returns, even if the process exits.
+        // Here the process is the one that writes, so it finishes them (bounded) before it goes.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DrainOnExit();
+    }
+
+    private static void DrainOnExit()
+    {
+        long deadline = Environment.TickCount64 + ExitDrainMs;
+        while (!Closing.IsEmpty && Environment.TickCount64 < deadline) Thread.Sleep(5);
+    }
 
     private readonly Socket _os;
     private readonly int _fd;
@@ -95,6 +115,7 @@ internal sealed class Connection : IReadyHandler, IFlushable
         _private.AddLast((StreamLimit, Frame.Make(FrameType.Leave, [])));
         PrivateBytes += Frame.HeaderSize;
         _closeAfterFlush = true;
+        Closing.TryAdd(this, 0);
         JoinDeadline = Environment.TickCount64 + 5_000; // linger bound
         Writer.Schedule(this);
     }
@@ -111,6 +132,7 @@ internal sealed class Connection : IReadyHandler, IFlushable
     {
         if (IsTerminated) return;
         IsTerminated = true;
+        Closing.TryRemove(this, out _);
         Reactor.Shared.Unregister(_fd, _reactorId);
         Heartbeats.Remove(this);
         _private.Clear();
@@ -144,9 +166,19 @@ internal sealed class Connection : IReadyHandler, IFlushable
         if ((events & (Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0) ReadAll();
     }
 
-    private unsafe void ReadAll()
+    private void ReadAll()
     {
-        while (true)
+        lock (Owner.Gate) ReadAvailable(ReadBuffer);
+    }
+
+    /// <summary>
+    /// Reads (nonblocking, under the session lock) until the socket has nothing more, feeding the decoder; frames
+    /// go to the owner. The reactor calls it on readiness, and a receiving thread that found its inbox empty may
+    /// call it too (it then does not wait for the reactor). Reading under the lock keeps the stream in order.
+    /// </summary>
+    public unsafe void ReadAvailable(byte[] buffer)
+    {
+        while (!IsTerminated)
         {
             nint n;
             int err;
@@ -154,9 +186,9 @@ internal sealed class Connection : IReadyHandler, IFlushable
             try
             {
                 _os.SafeHandle.DangerousAddRef(ref held); // the fd cannot be closed (and reused) under the call
-                fixed (byte* p = ReadBuffer)
+                fixed (byte* p = buffer)
                 {
-                    var iov = new Libc.iovec { iov_base = p, iov_len = (nuint)ReadBuffer.Length };
+                    var iov = new Libc.iovec { iov_base = p, iov_len = (nuint)buffer.Length };
                     var msg = new Libc.msghdr { msg_iov = &iov, msg_iovlen = 1 };
                     n = Libc.recvmsg(_fd, &msg, Libc.MSG_DONTWAIT);
                 }
@@ -164,34 +196,30 @@ internal sealed class Connection : IReadyHandler, IFlushable
             }
             catch (ObjectDisposedException) { return; }
             finally { if (held) _os.SafeHandle.DangerousRelease(); }
-            lock (Owner.Gate)
+            if (n > 0)
             {
-                if (IsTerminated) return;
-                if (n > 0)
+                LastReceived = Environment.TickCount64;
+                if (_lingering) continue;
+                if (!_decoder.Feed(buffer.AsSpan(0, (int)n), Dispatch))
                 {
-                    LastReceived = Environment.TickCount64;
-                    if (_lingering) continue;
-                    if (!_decoder.Feed(ReadBuffer.AsSpan(0, (int)n), Dispatch))
-                    {
-                        if (IsTerminated || _leaveSeen) return;
-                        End(Ws2_32.WSAECONNABORTED, abort: true); // malformed or hostile peer: drop this connection only
-                        return;
-                    }
-                    continue;
-                }
-                if (n == 0)
-                {
-                    if (_lingering || _leaveSeen) { Terminate(); return; }
-                    // FIN without LEAVE: the peer died or was killed; a cut frame is a protocol violation.
-                    End(_decoder.MidFrame ? Ws2_32.WSAECONNABORTED : Ws2_32.WSAECONNRESET, abort: false);
+                    if (IsTerminated || _leaveSeen) return;
+                    End(Ws2_32.WSAECONNABORTED, abort: true); // malformed or hostile peer: drop this connection only
                     return;
                 }
-                if (err == Errno.EINTR) continue;
-                if (err == Errno.EAGAIN) return;
+                continue;
+            }
+            if (n == 0)
+            {
                 if (_lingering || _leaveSeen) { Terminate(); return; }
-                End(Errno.ToWinsock(err) is var code && code == Ws2_32.WSAETIMEDOUT ? Ws2_32.WSAENETRESET : Ws2_32.WSAECONNRESET, abort: false);
+                // FIN without LEAVE: the peer died or was killed; a cut frame is a protocol violation.
+                End(_decoder.MidFrame ? Ws2_32.WSAECONNABORTED : Ws2_32.WSAECONNRESET, abort: false);
                 return;
             }
+            if (err == Errno.EINTR) continue;
+            if (err == Errno.EAGAIN) return;
+            if (_lingering || _leaveSeen) { Terminate(); return; }
+            End(Errno.ToWinsock(err) is var code && code == Ws2_32.WSAETIMEDOUT ? Ws2_32.WSAENETRESET : Ws2_32.WSAECONNRESET, abort: false);
+            return;
         }
     }
 
@@ -395,6 +423,7 @@ internal sealed class Connection : IReadyHandler, IFlushable
 
     private void FinishClose()
     {
+        Closing.TryRemove(this, out _); // LEAVE and everything before it are written
         _lingering = true;
         try { _os.Shutdown(SocketShutdown.Send); } catch (Exception) { Terminate(); }
     }

@@ -16,7 +16,7 @@ internal sealed class FanOutStream
     public long End { get; private set; }
 
     /// <summary>Appends a frame: header and payload gathered from the buffers.</summary>
-    public void Append(ReadOnlySpan<byte> header, IReadOnlyList<ArraySegment<byte>> payload, int payloadLength)
+    public void Append(ReadOnlySpan<byte> header, WSABUF[] payload, uint count, int payloadLength)
     {
         int size = header.Length + payloadLength;
         if (_current is null || _currentFill + size > _current.Length)
@@ -28,10 +28,12 @@ internal sealed class FanOutStream
         }
         header.CopyTo(_current.AsSpan(_currentFill));
         int o = _currentFill + header.Length;
-        foreach (var seg in payload)
+        for (int i = 0; i < count; i++)
         {
-            seg.AsSpan().CopyTo(_current.AsSpan(o));
-            o += seg.Count;
+            int n = (int)payload[i].len;
+            if (n == 0) continue;
+            payload[i].buf.AsSpan(0, n).CopyTo(_current.AsSpan(o));
+            o += n;
         }
         _currentFill += size;
         End += size;

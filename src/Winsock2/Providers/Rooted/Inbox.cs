@@ -43,12 +43,14 @@ internal sealed class Inbox(Completion completion)
     }
 
     /// <summary>Tries to satisfy a receive from queued messages. True = filled (Bytes/OutFlags set).</summary>
-    public bool TryTake(IoRequest r, LeafHandle? filter, bool peek)
+    public bool TryTake(IoRequest r, LeafHandle? filter, bool peek, out LeafHandle? source)
     {
+        source = null;
         for (var node = _messages.First; node is not null; node = node.Next)
         {
             var m = node.Value;
             if (filter is not null && m.Source != filter) continue;
+            source = m.Source;
             if (peek)
             {
                 int saved = m.Offset;

@@ -90,6 +90,7 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
             switch (type)
             {
                 case FrameType.Data or FrameType.DataMore:
+                    if (Root.RelaysLeafData) Root.Relay(this, type, payload);
                     Root.Inbox.Deliver(new Message(this, payload, type == FrameType.Data));
                     Root.RefreshEvents();
                     RefreshEvents();

@@ -43,6 +43,15 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : Libc.EndPoint((int)_bound.Handle, peer: false));
     protected override int BytesAvailable() => Inbox.FirstMessageBytes(null);
 
+    [ThreadStatic] private static byte[]? t_pullBuffer;
+
+    protected override bool PullInbound()
+    {
+        if (Conn is not { Established: true, IsTerminated: false } c) return false;
+        c.ReadAvailable(t_pullBuffer ??= new byte[64 * 1024]);
+        return true;
+    }
+
     public override int Bind(IPEndPoint ep)
     {
         lock (Gate)
@@ -66,33 +75,17 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             if (State != Phase.Idle) return Ws2_32.WSAEISCONN;
             if (_bound is null) return Ws2_32.WSAEINVAL;
             if (_listening) return 0;
-            try { _bound.Listen(Math.Clamp(backlog, 1, 4096)); }
-            catch (SocketException e) { return (int)e.SocketErrorCode; }
-            _bound.Blocking = false;
-            _listening = true;
-            _listenerId = Reactor.Shared.Register((int)_bound.Handle, this);
-            return 0;
+            int rc = StartListening(_bound, backlog, this, out _listenerId);
+            _listening = rc == 0;
+            return rc;
         }
     }
 
-    public unsafe void OnReady(uint events)
+    public void OnReady(uint events)
     {
         lock (Gate)
         {
-            if (Closed || _bound is null) return;
-            while (true)
-            {
-                int fd = Libc.accept4((int)_bound.Handle, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
-                if (fd < 0)
-                {
-                    if (Libc.Errno == Errno.EINTR) continue;
-                    return;
-                }
-                _handshaking.Add(new Connection(this, new Socket(new SafeSocketHandle(fd, true)), connecting: false, Options.HeartbeatMs)
-                {
-                    JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
-                });
-            }
+            if (!Closed && _bound is not null) AcceptWaiting(_bound, this, _handshaking);
         }
     }
 

@@ -32,6 +32,20 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
     }
 
     public FanOutStream Stream { get; } = new();
+
+    /// <summary>T.120 style: a member's data is also relayed to every other member.</summary>
+    public bool RelaysLeafData => !Info.Has(Ws2_32.XP1_MULTIPOINT_DATA_PLANE);
+
+    /// <summary>Nonrooted data plane: the root forwards a member's message to every other receiving member.</summary>
+    public void Relay(LeafHandle from, FrameType type, byte[] payload)
+    {
+        byte[]? frame = null;
+        foreach (var leaf in _leaves)
+        {
+            if (leaf == from || leaf.Conn is not { ReceivesStream: true, IsTerminated: false } c) continue;
+            c.Enqueue(frame ??= Frame.Make(type, payload));
+        }
+    }
     FanOutStream? IConnectionOwner.Stream => Stream;
     public Inbox Inbox { get; }
     public LeafHandle? Inviting { get; private set; }
@@ -63,35 +77,18 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
             if (Closed) return Ws2_32.WSAENOTSOCK;
             if (_os is null) return Ws2_32.WSAEINVAL;
             if (_listening) return 0;
-            try { _os.Listen(Math.Clamp(backlog, 1, 4096)); }
-            catch (SocketException e) { return (int)e.SocketErrorCode; }
-            _os.Blocking = false;
-            _listening = true;
-            _listenerId = Reactor.Shared.Register((int)_os.Handle, this);
-            return 0;
+            int rc = StartListening(_os, backlog, this, out _listenerId);
+            _listening = rc == 0;
+            return rc;
         }
     }
 
     /// <summary>The listener is readable: take every waiting TCP connection; each must send JOIN_REQUEST within the join timeout.</summary>
-    public unsafe void OnReady(uint events)
+    public void OnReady(uint events)
     {
         lock (Gate)
         {
-            if (Closed || _os is null) return;
-            while (true)
-            {
-                int fd = Libc.accept4((int)_os.Handle, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
-                if (fd < 0)
-                {
-                    if (Libc.Errno == Errno.EINTR) continue;
-                    return;
-                }
-                var c = new Connection(this, new Socket(new SafeSocketHandle(fd, true)), connecting: false, Options.HeartbeatMs)
-                {
-                    JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
-                };
-                _handshaking.Add(c);
-            }
+            if (!Closed && _os is not null) AcceptWaiting(_os, this, _handshaking);
         }
     }
 
@@ -367,45 +364,50 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
         sent = 0;
         bool overlapped = ov is not null || routine is not null;
         int length;
+        var type = (flags & Ws2_32.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
         lock (Gate)
         {
             Events.Reenable(Ws2_32.FD_WRITE);
             errno = CheckSend(flags, overlapped, buffers, count, out length);
             if (errno != 0) return Ws2_32.SOCKET_ERROR;
+            // The common case: no shaper, room in every queue, not overlapped: append and go.
+            if (!overlapped && !Shaped && HasRoom(length))
+            {
+                Append(type, buffers, count, length);
+                sent = (uint)length;
+                return 0;
+            }
         }
-        var type = (flags & Ws2_32.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
-        var segments = DataFrame.Segments(buffers, count);
-        return SendWhenRoom(HasRoom, len =>
-        {
-            Span<byte> header = stackalloc byte[Frame.HeaderSize];
-            Frame.WriteHeader(header, type, len);
-            Stream.Append(header, segments, len); // framed once; every leaf writes these same bytes
-            if (_leaves.Count == 0) _minPosition = Stream.End;
-            Writer.Schedule(this);
-        }, length, overlapped, ov, routine, threadId, out sent, out errno);
+        return SendWhenRoom(HasRoom, len => Append(type, buffers, count, len), length, overlapped, ov, routine, threadId, out sent, out errno);
+    }
+
+    /// <summary>Frames the message once into the shared stream; every leaf writes these same bytes.</summary>
+    private void Append(FrameType type, WSABUF[] buffers, uint count, int length)
+    {
+        Span<byte> header = stackalloc byte[Frame.HeaderSize];
+        Frame.WriteHeader(header, type, length);
+        Stream.Append(header, buffers, count, length);
+        if (_leaves.Count == 0) _minPosition = Stream.End;
+        Writer.Schedule(this);
     }
 
     /// <summary>
-    /// Room in every receiving leaf's queue. Under the eviction policy a leaf over its limit is dropped when it is
-    /// slow next to the others (the fastest leaf is within half the limit); when every leaf is behind, the sender
-    /// itself is too fast, and it meets backpressure like under the default policy.
+    /// Room in every receiving leaf's queue (backpressure). Under the eviction policy the root never waits for a
+    /// leaf: every leaf over its queue limit is dropped (FD_CLOSE with WSAECONNABORTED on its socket), so the
+    /// others keep full speed.
     /// </summary>
     private bool HasRoom(int length)
     {
         long need = length + Frame.HeaderSize;
         if (Stream.End - _minPosition + need <= Options.LeafQueueLimit) return true;
         if (Options.SlowLeafPolicy != Ws2_32.MP_POLICY_EVICT) return false;
-        long fastest = long.MinValue;
-        foreach (var leaf in _leaves)
-            if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c) fastest = Math.Max(fastest, c.StreamPosition);
-        if (fastest == long.MinValue || Stream.End - fastest + need > Options.LeafQueueLimit / 2) return false;
         foreach (var leaf in _leaves.ToArray())
         {
             if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.Backlog(Stream.End) + need > Options.LeafQueueLimit)
-                c.End(Ws2_32.WSAECONNABORTED, abort: true); // evicted: FD_CLOSE with WSAECONNABORTED on its handle
+                c.End(Ws2_32.WSAECONNABORTED, abort: true);
         }
         RecomputeMinimum();
-        return Stream.End - _minPosition + need <= Options.LeafQueueLimit;
+        return true;
     }
 
     /// <summary>A leaving connection writes what was queued for it, then LEAVE; its chunks stay until it has.</summary>

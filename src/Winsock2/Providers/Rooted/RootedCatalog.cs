@@ -3,7 +3,9 @@ namespace Winsock2.Providers.Rooted;
 /// <summary>
 /// The rooted multipoint provider's catalog entries (AF_INET and AF_INET6, SOCK_SEQPACKET over TCP): rooted
 /// control and data planes, messages with boundaries and MSG_PARTIAL, reliable ordered delivery, graceful close,
-/// connect data and QoS. PFL_MATCHES_PROTOCOL_ZERO, so WSASocket(AF_INET, SOCK_SEQPACKET, 0, …) picks it.
+/// connect data and QoS. PFL_MATCHES_PROTOCOL_ZERO, so WSASocket(AF_INET, SOCK_SEQPACKET, 0, …) picks it. A second pair
+/// of entries (protocol IPPROTO_RM_TCP_NONROOTED_DATA) has a nonrooted data plane: the root relays each member's data
+/// to every other member, as in T.120.
 /// </summary>
 internal static class RootedCatalog
 {
@@ -14,16 +16,21 @@ internal static class RootedCatalog
                               | Ws2_32.XP1_GRACEFUL_CLOSE | Ws2_32.XP1_CONNECT_DATA | Ws2_32.XP1_QOS_SUPPORTED
                               | Ws2_32.XP1_PARTIAL_MESSAGE;
 
+    /// <summary>T.120 style: the same, with a nonrooted data plane (data relayed by the root to every other member).</summary>
+    public const uint NonrootedDataFlags = Flags & ~Ws2_32.XP1_MULTIPOINT_DATA_PLANE;
+
     public static WSAPROTOCOL_INFOW[] Entries() =>
     [
-        Entry("Winsock2.NET Rooted Multipoint [RM/TCP]", Ws2_32.AF_INET),
-        Entry("Winsock2.NET Rooted Multipoint [RM/TCPv6]", Ws2_32.AF_INET6),
+        Entry("Winsock2.NET Rooted Multipoint [RM/TCP]", Ws2_32.AF_INET, Flags, Ws2_32.IPPROTO_RM_TCP, Ws2_32.PFL_MATCHES_PROTOCOL_ZERO),
+        Entry("Winsock2.NET Rooted Multipoint [RM/TCPv6]", Ws2_32.AF_INET6, Flags, Ws2_32.IPPROTO_RM_TCP, Ws2_32.PFL_MATCHES_PROTOCOL_ZERO),
+        Entry("Winsock2.NET Rooted Control, Nonrooted Data [RM/TCP T.120]", Ws2_32.AF_INET, NonrootedDataFlags, Ws2_32.IPPROTO_RM_TCP_NONROOTED_DATA, 0),
+        Entry("Winsock2.NET Rooted Control, Nonrooted Data [RM/TCPv6 T.120]", Ws2_32.AF_INET6, NonrootedDataFlags, Ws2_32.IPPROTO_RM_TCP_NONROOTED_DATA, 0),
     ];
 
-    private static WSAPROTOCOL_INFOW Entry(string name, int af) => new()
+    private static WSAPROTOCOL_INFOW Entry(string name, int af, uint flags, int protocol, uint providerFlags) => new()
     {
-        dwServiceFlags1 = Flags,
-        dwProviderFlags = Ws2_32.PFL_MATCHES_PROTOCOL_ZERO,
+        dwServiceFlags1 = flags,
+        dwProviderFlags = providerFlags | Ws2_32.PFL_MULTIPLE_PROTO_ENTRIES,
         ProviderId = ProviderId,
         ProtocolChain = new WSAPROTOCOLCHAIN(Ws2_32.BASE_PROTOCOL),
         iVersion = 2,
@@ -31,7 +38,7 @@ internal static class RootedCatalog
         iMaxSockAddr = SockAddr.SizeOf(af),
         iMinSockAddr = SockAddr.SizeOf(af),
         iSocketType = Ws2_32.SOCK_SEQPACKET,
-        iProtocol = Ws2_32.IPPROTO_RM_TCP,
+        iProtocol = protocol,
         iNetworkByteOrder = Ws2_32.BIGENDIAN,
         dwMessageSize = RootedLimits.MaxMessage,
         szProtocol = name,

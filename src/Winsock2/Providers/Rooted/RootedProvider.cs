@@ -35,9 +35,12 @@ internal sealed class RootedProvider : ProviderBase<RootedSocket>, WSPPROC_TABLE
             if (lpProtocolInfo is null) { lpErrno = Ws2_32.WSAEINVAL; return SOCKET.Invalid; }
             uint c = dwFlags & (Ws2_32.WSA_FLAG_MULTIPOINT_C_ROOT | Ws2_32.WSA_FLAG_MULTIPOINT_C_LEAF);
             uint d = dwFlags & (Ws2_32.WSA_FLAG_MULTIPOINT_D_ROOT | Ws2_32.WSA_FLAG_MULTIPOINT_D_LEAF);
-            // The kinds a rooted control and data plane allow: c_root with d_root, c_leaf with d_leaf.
+            // The kinds a rooted control plane allows: c_root with d_root (or d_leaf on a nonrooted data plane), c_leaf with d_leaf.
+            // With a nonrooted data plane every member is a d_leaf, the root included.
+            bool rootedData = lpProtocolInfo.Has(Ws2_32.XP1_MULTIPOINT_DATA_PLANE);
+            uint rootData = rootedData ? Ws2_32.WSA_FLAG_MULTIPOINT_D_ROOT : Ws2_32.WSA_FLAG_MULTIPOINT_D_LEAF;
             RootedSocket sock;
-            if (c == Ws2_32.WSA_FLAG_MULTIPOINT_C_ROOT && d == Ws2_32.WSA_FLAG_MULTIPOINT_D_ROOT)
+            if (c == Ws2_32.WSA_FLAG_MULTIPOINT_C_ROOT && d == rootData)
                 sock = new RootSocket(this, lpProtocolInfo.Clone(), dwFlags);
             else if (c == Ws2_32.WSA_FLAG_MULTIPOINT_C_LEAF && d == Ws2_32.WSA_FLAG_MULTIPOINT_D_LEAF)
                 sock = new LeafSocket(this, lpProtocolInfo.Clone(), dwFlags);
@@ -211,7 +214,7 @@ internal sealed class RootedProvider : ProviderBase<RootedSocket>, WSPPROC_TABLE
     {
         try
         {
-            return RootedSelect.Run(this, readfds, writefds, exceptfds, timeout, out lpErrno);
+            return SelectEngine.Run<RootedSocket>(readfds, writefds, exceptfds, timeout, h => TryGet(h, out var x, out _) ? x : null, out lpErrno);
         }
         catch (Exception e)
         {
@@ -219,5 +222,4 @@ internal sealed class RootedProvider : ProviderBase<RootedSocket>, WSPPROC_TABLE
         }
     }
 
-    internal bool Resolve(SOCKET s, out RootedSocket sock) => TryGet(s, out sock, out _);
 }

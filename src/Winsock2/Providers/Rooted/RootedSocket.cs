@@ -13,7 +13,7 @@ namespace Winsock2.Providers.Rooted;
 /// (c_root|d_root), <see cref="LeafSocket"/> (c_leaf|d_leaf) and <see cref="LeafHandle"/> (the c_leaf socket
 /// a root holds for one leaf).
 /// </summary>
-internal abstract class RootedSocket : IProviderSocket
+internal abstract class RootedSocket : IProviderSocket, SelectEngine.ISelectable
 {
     private readonly List<ThreadContext> _readyWaiters = new();
     private TokenBucket? _shaper;
@@ -66,6 +66,13 @@ internal abstract class RootedSocket : IProviderSocket
     public abstract void RefreshEvents();
     /// <summary>Readable for select (under the lock). Join completion is never visible to select.</summary>
     public abstract bool Readable();
+
+    /// <summary>select: readable as <see cref="Readable"/> says; never writable or exceptional (join completion is invisible to select).</summary>
+    public bool IsReady(int set)
+    {
+        if (set != 0) return false;
+        lock (Gate) return !Closed && Readable();
+    }
     public abstract int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,
         WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno);
     public abstract int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
@@ -89,6 +96,12 @@ internal abstract class RootedSocket : IProviderSocket
     public virtual bool Listening => false;
     /// <summary>SIO_SET_QOS once joined (re-grant): 0 or an error.</summary>
     protected virtual int ChangeQos(QOS q) => 0;
+    /// <summary>
+    /// Reads what the socket holds into the inbox on the calling thread (under the lock); true if it tried.
+    /// A leaf's receiving thread does this instead of waiting for the reactor to be scheduled.
+    /// </summary>
+    protected virtual bool PullInbound() => false;
+
     /// <summary>Bytes FIONREAD reports.</summary>
     protected virtual int BytesAvailable() => 0;
     /// <summary>True once the member may send and receive.</summary>
@@ -115,8 +128,10 @@ internal abstract class RootedSocket : IProviderSocket
             if (errno != 0) return Ws2_32.SOCKET_ERROR;
             r = new IoRequest(buffers, count, inFlags, ov, routine, threadId) { From = from };
             bool peek = (inFlags & Ws2_32.MSG_PEEK) != 0;
-            if (inbox.TryTake(r, filter, peek))
+            if (inbox.TryTake(r, filter, peek, out var source) || (PullInbound() && inbox.TryTake(r, filter, peek, out source)))
             {
+                // The root socket may have taken a leaf's last message: that leaf's socket re-derives its events (FD_CLOSE).
+                if (source is not null && source != this) source.RefreshEvents();
                 received = (uint)r.Bytes;
                 flags = (uint)r.OutFlags;
                 if (from is not null) fromlen = SockAddr.SizeOf(Family);
@@ -254,14 +269,14 @@ internal abstract class RootedSocket : IProviderSocket
             }
             long left = deadline - Environment.TickCount64;
             if (left <= 0) { errno = Ws2_32.WSAETIMEDOUT; return Ws2_32.SOCKET_ERROR; }
-            var ctx = ThreadContext.Current;
-            AddReadyWaiter(ctx);
-            try
+            // Wait until room (or tokens) is back or the socket ends; a wake-up re-checks at once.
+            int rc = WaitFor(() =>
             {
-                int rc = Waits.BlockingWait(this, static _ => false, (int)Math.Min(wait, left));
-                if (rc != 0 && rc != Ws2_32.WSAETIMEDOUT) { errno = rc; return Ws2_32.SOCKET_ERROR; }
-            }
-            finally { RemoveReadyWaiter(ctx); }
+                lock (Gate)
+                    return Closed || SendShut || !Joined
+                           || ((_shaper?.DelayMs(Environment.TickCount64) ?? 0) == 0 && roomFor(length));
+            }, (int)Math.Min(wait, left));
+            if (rc != 0 && rc != Ws2_32.WSAETIMEDOUT) { errno = rc; return Ws2_32.SOCKET_ERROR; }
         }
     }
 
@@ -285,6 +300,9 @@ internal abstract class RootedSocket : IProviderSocket
             catch (Exception e) { Diagnostics.CallbackFailed("shaper timer", e); }
         }, null, ms, Timeout.Infinite);
     }
+
+    /// <summary>True when a token bucket shapes this socket's sends.</summary>
+    protected bool Shaped => _shaper is not null;
 
     /// <summary>Applies the granted sending flowspec: token bucket and DSCP mark.</summary>
     protected void ApplySendingQos(FLOWSPEC sending)
@@ -515,7 +533,9 @@ internal abstract class RootedSocket : IProviderSocket
         if (Family == Ws2_32.AF_INET6) os.DualMode = false;
         try
         {
-            if (ReuseAddress || rebind) os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone (raw): .NET's ReuseAddress also sets SO_REUSEPORT on Linux, which would let a second
+            // socket bind a port a root or leaf listens on and share its joins; Winsock says WSAEADDRINUSE.
+            if (ReuseAddress || rebind) os.SetRawSocketOption(1 /* SOL_SOCKET */, 2 /* SO_REUSEADDR */, [1, 0, 0, 0]);
             if (local is not null) os.Bind(local);
         }
         catch (SocketException e)
@@ -542,6 +562,38 @@ internal abstract class RootedSocket : IProviderSocket
         }
         if (rc == 0) return 0;
         return err == Interop.Errno.EINPROGRESS ? -1 : Interop.Errno.ToWinsock(err);
+    }
+
+    /// <summary>Starts listening on a bound TCP socket and watching it with the reactor (0 or the error).</summary>
+    protected static int StartListening(Socket os, int backlog, IReadyHandler handler, out ulong listenerId)
+    {
+        listenerId = 0;
+        try { os.Listen(Math.Clamp(backlog, 1, 4096)); }
+        catch (SocketException e) { return (int)e.SocketErrorCode; }
+        os.Blocking = false;
+        listenerId = Reactor.Shared.Register((int)os.Handle, handler);
+        return 0;
+    }
+
+    /// <summary>
+    /// The listener is readable (under the lock): every waiting TCP connection becomes a handshaking connection
+    /// owned by <paramref name="owner"/>, which must send JOIN_REQUEST within the join timeout.
+    /// </summary>
+    protected unsafe void AcceptWaiting(Socket listener, IConnectionOwner owner, List<Connection> handshaking)
+    {
+        while (true)
+        {
+            int fd = Interop.Libc.accept4((int)listener.Handle, null, null, Interop.Libc.SOCK_NONBLOCK | Interop.Libc.SOCK_CLOEXEC);
+            if (fd < 0)
+            {
+                if (Interop.Libc.Errno == Interop.Errno.EINTR) continue;
+                return;
+            }
+            handshaking.Add(new Connection(owner, new Socket(new SafeSocketHandle(fd, true)), connecting: false, Options.HeartbeatMs)
+            {
+                JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
+            });
+        }
     }
 
     /// <summary>

@@ -1,11 +1,25 @@
 using Winsock2.Runtime;
 
-namespace Winsock2.Providers.Inet;
+namespace Winsock2.Providers.Shared;
 
-/// <summary>WSPSelect over the base provider's sockets: readiness now, or an alertable wait for a change.</summary>
-internal static class InetSelect
+/// <summary>
+/// WSPSelect's common part: validate the sets, resolve each socket, check readiness now or wait (alertably, woken
+/// by the sockets) until something is ready or the timeout passes, and rewrite each set to hold only its ready sockets.
+/// </summary>
+internal static class SelectEngine
 {
-    public static int Run(InetProvider provider, fd_set? readfds, fd_set? writefds, fd_set? exceptfds, timeval? timeout, out int errno)
+    public interface ISelectable
+    {
+        /// <summary>Ready for the set: 0 read, 1 write, 2 except.</summary>
+        bool IsReady(int set);
+        void AddReadyWaiter(ThreadContext ctx);
+        void RemoveReadyWaiter(ThreadContext ctx);
+        /// <summary>select has reported the socket in exceptfds.</summary>
+        void ReportedExceptional() { }
+    }
+
+    public static int Run<T>(fd_set? readfds, fd_set? writefds, fd_set? exceptfds, timeval? timeout, Func<SOCKET, T?> resolve, out int errno)
+        where T : class, ISelectable
     {
         int total = (int)((readfds?.fd_count ?? 0) + (writefds?.fd_count ?? 0) + (exceptfds?.fd_count ?? 0));
         if (total == 0 || (timeout is not null && (timeout.tv_sec < 0 || timeout.tv_usec < 0)))
@@ -14,7 +28,7 @@ internal static class InetSelect
             return Ws2_32.SOCKET_ERROR;
         }
         var sets = new[] { readfds, writefds, exceptfds };
-        var members = new List<(int Set, SOCKET Handle, InetSocket Sock)>();
+        var members = new List<(int Set, SOCKET Handle, T Sock)>();
         for (int k = 0; k < 3; k++)
         {
             var set = sets[k];
@@ -22,7 +36,7 @@ internal static class InetSelect
             if (set.fd_count > (uint)set.fd_array.Length) { errno = Ws2_32.WSAEFAULT; return Ws2_32.SOCKET_ERROR; }
             for (int i = 0; i < set.fd_count; i++)
             {
-                if (!provider.Resolve(set.fd_array[i], out var sock)) { errno = Ws2_32.WSAENOTSOCK; return Ws2_32.SOCKET_ERROR; }
+                if (resolve(set.fd_array[i]) is not { } sock) { errno = Ws2_32.WSAENOTSOCK; return Ws2_32.SOCKET_ERROR; }
                 members.Add((k, set.fd_array[i], sock));
             }
         }
@@ -33,14 +47,11 @@ internal static class InetSelect
             int n = 0;
             for (int i = 0; i < members.Count; i++)
             {
-                var (set, _, sock) = members[i];
-                var r = sock.Readiness();
-                ready[i] = set switch { 0 => r.Read, 1 => r.Write, _ => r.Except };
+                ready[i] = members[i].Sock.IsReady(members[i].Set);
                 if (ready[i]) n++;
             }
             return n;
         }
-
         errno = 0;
         int count = Check();
         if (count == 0 && timeoutMs != 0)
@@ -58,14 +69,13 @@ internal static class InetSelect
             }
             count = Check();
         }
-        // Rewrite each set to hold only its ready sockets.
         foreach (var set in sets) if (set is not null) set.fd_count = 0;
         for (int i = 0; i < members.Count; i++)
         {
             if (!ready[i]) continue;
             var set = sets[members[i].Set]!;
             set.fd_array[set.fd_count++] = members[i].Handle;
-            if (members[i].Set == 2) members[i].Sock.ConnectFailureSeen();
+            if (members[i].Set == 2) members[i].Sock.ReportedExceptional();
         }
         return count;
     }
