@@ -15,8 +15,14 @@ internal static class Dispatch
         proc = null!;
         if (!Started()) return false;
         if (!ApiInstance.Sockets.TryGet(s.Value, out var entry)) return SetError(Ws2_32.WSAENOTSOCK);
-        var loaded = ApiInstance.TryGetProvider(entry.CatalogEntryId, out int errno);
-        if (loaded is null) return SetError(errno == 0 ? Ws2_32.WSAENOTSOCK : errno);
+        var loaded = entry.Provider;
+        if (loaded is null || loaded.Retired)
+        {
+            // First call on this handle: find (or start) the provider under the instance lock, then keep it in the row.
+            loaded = ApiInstance.TryGetProvider(entry.CatalogEntryId, out int errno);
+            if (loaded is null) return SetError(errno == 0 ? Ws2_32.WSAENOTSOCK : errno);
+            entry.Provider = loaded;
+        }
         proc = loaded.Table;
         return true;
     }
@@ -61,5 +67,5 @@ internal static class Dispatch
     }
 
     /// <summary>The calling thread's WSATHREADID, for overlapped calls (what WPUOpenCurrentThread fills).</summary>
-    public static WSATHREADID ThreadId() => new() { ThreadHandle = ThreadContext.Current.Handle };
+    public static WSATHREADID ThreadId() => ThreadContext.Current.CallerThreadId();
 }

@@ -39,6 +39,21 @@ public static partial class Ws2_32
                 Dispatch.SetError(WSA_INVALID_PARAMETER);
                 return WSA_WAIT_FAILED;
             }
+            // Validate every handle first; if the wait is already satisfied, answer without registering a waiter.
+            int firstSignaled = -1;
+            bool allSignaled = true;
+            for (int i = 0; i < cEvents; i++)
+            {
+                if (!Runtime.Events.TryGet(lphEvents[i], out var obj))
+                {
+                    Dispatch.SetError(WSA_INVALID_HANDLE);
+                    return WSA_WAIT_FAILED;
+                }
+                bool signaled = obj.IsSignaled;
+                if (signaled && firstSignaled < 0) firstSignaled = i;
+                allSignaled &= signaled;
+            }
+            if (fWaitAll ? allSignaled : firstSignaled >= 0) return WSA_WAIT_EVENT_0 + (uint)(fWaitAll ? 0 : firstSignaled);
             var objects = new EventObject[cEvents];
             for (int i = 0; i < cEvents; i++)
             {

@@ -19,9 +19,25 @@ public static partial class Ws2_32
             return Dispatch.Finish(SOCKET_ERROR, WSAEFAULT);
         }
         uint f = (uint)flags;
-        int rc = WSARecvFrom(s, [new WSABUF(buf, (uint)len)], 1, out uint got, ref f, from, ref fromlen, null, null);
-        return rc == 0 ? (int)got : SOCKET_ERROR;
+        // One WSABUF per thread, taken for the call (a recv from a completion routine inside this one makes its own).
+        var bufs = t_recvBuffers ?? [new WSABUF()];
+        t_recvBuffers = null;
+        bufs[0].buf = buf;
+        bufs[0].len = (uint)len;
+        try
+        {
+            int rc = WSARecvFrom(s, bufs, 1, out uint got, ref f, from, ref fromlen, null, null);
+            return rc == 0 ? (int)got : SOCKET_ERROR;
+        }
+        finally
+        {
+            bufs[0].buf = null; // do not keep the caller's buffer alive
+            bufs[0].len = 0;
+            t_recvBuffers = bufs;
+        }
     }
+
+    [ThreadStatic] private static WSABUF[]? t_recvBuffers;
 
     /// <summary>
     /// Receives into the buffers in order (the seed). Overlapped when <paramref name="lpOverlapped"/> or

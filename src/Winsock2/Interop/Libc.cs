@@ -56,6 +56,7 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)] public static partial int close(int fd);
     [LibraryImport("libc", SetLastError = true)] public static partial int poll(pollfd* fds, nuint nfds, int timeout);
     [LibraryImport("libc", SetLastError = true)] public static partial nint recvmsg(int fd, msghdr* msg, int flags);
+    [LibraryImport("libc", SetLastError = true)] public static partial nint recv(int fd, void* buf, nuint len, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial nint sendmsg(int fd, msghdr* msg, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial int connect(int fd, void* addr, uint addrlen);
     [LibraryImport("libc", SetLastError = true)] public static partial int getsockname(int fd, void* addr, uint* addrlen);

@@ -54,7 +54,11 @@ internal static class ApiInstance
         {
             if (_refCount == 0)
             {
-                foreach (var p in toClean) Providers.Remove(p.Entry.Id);
+                foreach (var p in toClean)
+                {
+                    Providers.Remove(p.Entry.Id);
+                    p.Retired = true;
+                }
                 _catalog = [];
             }
         }

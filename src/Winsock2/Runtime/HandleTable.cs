@@ -9,6 +9,10 @@ namespace Winsock2.Runtime;
 /// not be one the table generated before (even if that socket was closed, so a stale handle never reaches the new
 /// socket); the generator skips every value that was ever inserted and every live one. An inserted value may be
 /// inserted again after its removal (an IFS provider may reuse its own handle values, as Windows' kernel does).
+///
+/// Lookups go through a one-entry cache per thread (the same handle is looked up several times per API call: the
+/// dispatch, the provider's context query, the next call on the same socket). Every removal bumps a version that
+/// invalidates all cached entries, so a lookup that starts after a removal returned never sees the removed value.
 /// </summary>
 internal sealed class HandleTable<T> where T : class
 {
@@ -18,6 +22,17 @@ internal sealed class HandleTable<T> where T : class
     private readonly ConcurrentDictionary<nuint, byte> _inserted = new();
     private readonly object _insertGate = new();
     private long _next = First - Step;
+    private long _removals;
+
+    [ThreadStatic] private static Cached t_last;
+
+    private struct Cached
+    {
+        public HandleTable<T>? Table;
+        public nuint Handle;
+        public T? Value;
+        public long Version;
+    }
 
     public nuint Add(T value)
     {
@@ -46,12 +61,33 @@ internal sealed class HandleTable<T> where T : class
         }
     }
 
-    public bool TryGet(nuint handle, out T value) => _map.TryGetValue(handle, out value!);
+    public bool TryGet(nuint handle, out T value)
+    {
+        ref var last = ref t_last;
+        long version = Volatile.Read(ref _removals);
+        if (ReferenceEquals(last.Table, this) && last.Handle == handle && last.Version == version)
+        {
+            value = last.Value!;
+            return true;
+        }
+        if (!_map.TryGetValue(handle, out value!)) return false;
+        last.Table = this;
+        last.Handle = handle;
+        last.Value = value;
+        last.Version = version; // read before the lookup: a removal in between leaves the entry stale, never wrong
+        return true;
+    }
 
-    public bool TryRemove(nuint handle, out T value) => _map.TryRemove(handle, out value!);
+    public bool TryRemove(nuint handle, out T value) => Removed(_map.TryRemove(handle, out value!));
 
     /// <summary>Removes the handle only while it still maps to <paramref name="value"/>.</summary>
-    public bool TryRemove(nuint handle, T value) => _map.TryRemove(new KeyValuePair<nuint, T>(handle, value));
+    public bool TryRemove(nuint handle, T value) => Removed(_map.TryRemove(new KeyValuePair<nuint, T>(handle, value)));
+
+    private bool Removed(bool removed)
+    {
+        if (removed) Interlocked.Increment(ref _removals);
+        return removed;
+    }
 
     public ICollection<nuint> Keys => _map.Keys;
 

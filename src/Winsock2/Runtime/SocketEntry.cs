@@ -11,4 +11,7 @@ internal sealed class SocketEntry(uint catalogEntryId, object? context, bool isI
     public uint CatalogEntryId { get; } = catalogEntryId;
     public object? Context { get; } = context;
     public bool IsIfs { get; } = isIfs;
+
+    /// <summary>The started provider dispatch found for this row (used until the provider is retired by WSACleanup).</summary>
+    public volatile LoadedProvider? Provider;
 }

@@ -26,6 +26,12 @@ internal static class ThreadRegistry
 
     public static bool TryGet(nint handle, out ThreadContext ctx)
     {
+        // Most lookups name the calling thread (an immediate completion, a request being registered).
+        if (ThreadContext.CurrentIfAny is { } current && current.Handle == handle)
+        {
+            ctx = current;
+            return true;
+        }
         ctx = null!;
         return Threads.TryGetValue(handle, out var w) && w.TryGetTarget(out ctx!);
     }

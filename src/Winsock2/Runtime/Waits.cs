@@ -41,10 +41,11 @@ internal static class Waits
     public static uint SleepEx(uint timeoutMs, bool alertable)
     {
         var ctx = ThreadContext.Current;
+        if (alertable && ctx.HasApcs && ctx.RunApcs() > 0) return Ws2_32.WSA_WAIT_IO_COMPLETION; // before reading the clock
         var deadline = Deadline(timeoutMs);
-        while (true)
+        for (bool first = true; ; first = false)
         {
-            if (alertable && ctx.HasApcs && ctx.RunApcs() > 0) return Ws2_32.WSA_WAIT_IO_COMPLETION;
+            if (!first && alertable && ctx.HasApcs && ctx.RunApcs() > 0) return Ws2_32.WSA_WAIT_IO_COMPLETION;
             int left = Remaining(deadline);
             if (left == 0) return 0;
             if (alertable) ctx.Waiter.Sleep(left);

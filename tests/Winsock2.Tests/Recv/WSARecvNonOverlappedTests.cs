@@ -188,6 +188,29 @@ public class WSARecvNonOverlappedTests : WinsockTest
     }
 
     [Fact]
+    public void recv_FullReadEndingAtTheUrgentMark_TheNextReadKeepsTheUrgentByte()
+    {
+        // A full read does not look for urgent data unless it was reported; once select (or the reactor) saw it,
+        // the read that ends at the mark is followed by one that starts there, which on Linux would drop the byte.
+        var (c, s) = TcpPair();
+        var buf = new byte[8];
+        Assert.Equal(2, send(c, Bytes("ab"), 2, 0));
+        Assert.Equal(2, recv(s, buf, 2, 0)); // full: the next read does not poll on its own account
+        Assert.Equal(2, send(c, Bytes("cd"), 2, 0));
+        Assert.Equal(1, send(c, Bytes("!"), 1, MSG_OOB));
+        var except = fd_set.Of(s);
+        Assert.Equal(1, select(0, null, null, except, new timeval { tv_sec = 5 }));
+        Assert.Equal(2, recv(s, buf, 2, 0)); // "cd", up to the mark
+        Assert.Equal("cd", Text(buf, 2));
+        uint on = 1;
+        Ok(ioctlsocket(s, FIONBIO, ref on));
+        Fails(WSAEWOULDBLOCK, recv(s, buf, buf.Length, 0)); // starts at the mark: the urgent byte is not normal data
+        Assert.Equal(1, recv(s, buf, 1, MSG_OOB));
+        Assert.Equal("!", Text(buf, 1));
+        closesocket(c); closesocket(s);
+    }
+
+    [Fact]
     public void WSARecv_MsgOobWithOobInline_WSAEINVAL()
     {
         var (c, s) = TcpPair();

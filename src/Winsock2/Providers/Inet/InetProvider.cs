@@ -80,14 +80,15 @@ internal sealed class InetProvider : ProviderBase<InetSocket>, WSPPROC_TABLE
     }
 
     /// <inheritdoc />
-    public int WSPBind(SOCKET s, byte[] name, int namelen, out int lpErrno) => Run(s, out lpErrno, x => x.Bind(name, namelen));
+    public int WSPBind(SOCKET s, byte[] name, int namelen, out int lpErrno) => Run(s, out lpErrno, (name, namelen), static (x, a) => x.Bind(a.name, a.namelen));
 
     /// <inheritdoc />
-    public int WSPListen(SOCKET s, int backlog, out int lpErrno) => Run(s, out lpErrno, x => x.Listen(backlog));
+    public int WSPListen(SOCKET s, int backlog, out int lpErrno) => Run(s, out lpErrno, backlog, static (x, backlog) => x.Listen(backlog));
 
     /// <inheritdoc />
     public int WSPConnect(SOCKET s, byte[] name, int namelen, WSABUF? lpCallerData, WSABUF? lpCalleeData, QOS? lpSQOS, QOS? lpGQOS, out int lpErrno) =>
-        Run(s, out lpErrno, x => x.Connect(name, namelen, lpCallerData, lpCalleeData, lpSQOS));
+        Run(s, out lpErrno, (name, namelen, lpCallerData, lpCalleeData, lpSQOS),
+            static (x, a) => x.Connect(a.name, a.namelen, a.lpCallerData, a.lpCalleeData, a.lpSQOS));
 
     /// <inheritdoc />
     public int WSPCloseSocket(SOCKET s, out int lpErrno)
@@ -163,12 +164,12 @@ internal sealed class InetProvider : ProviderBase<InetSocket>, WSPPROC_TABLE
     /// <inheritdoc />
     public int WSPRecvDisconnect(SOCKET s, WSABUF? lpInboundDisconnectData, out int lpErrno) =>
         lpInboundDisconnectData is { len: > 0 } ? Run(s, out lpErrno, _ => Ws2_32.WSAENOPROTOOPT)
-            : Run(s, out lpErrno, x => x.Shutdown(Ws2_32.SD_RECEIVE));
+            : Run(s, out lpErrno, Ws2_32.SD_RECEIVE, static (x, how) => x.Shutdown(how));
 
     /// <inheritdoc />
     public int WSPSendDisconnect(SOCKET s, WSABUF? lpOutboundDisconnectData, out int lpErrno) =>
         lpOutboundDisconnectData is { len: > 0 } ? Run(s, out lpErrno, _ => Ws2_32.WSAENOPROTOOPT)
-            : Run(s, out lpErrno, x => x.Shutdown(Ws2_32.SD_SEND));
+            : Run(s, out lpErrno, Ws2_32.SD_SEND, static (x, how) => x.Shutdown(how));
 
     /// <inheritdoc />
     public int WSPSelect(int nfds, fd_set? readfds, fd_set? writefds, fd_set? exceptfds, timeval? timeout, out int lpErrno)

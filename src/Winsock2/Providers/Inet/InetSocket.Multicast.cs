@@ -510,8 +510,9 @@ internal sealed partial class InetSocket
     private static void Gather(IoRequest r, Span<byte> into)
     {
         int at = 0;
-        foreach (var seg in r.Segments)
+        for (int i = 0; i < r.SegmentCount; i++)
         {
+            var seg = r.Segment(i);
             if (at == into.Length) break;
             int take = Math.Min(seg.Count, into.Length - at);
             seg.AsSpan(0, take).CopyTo(into[at..]);

@@ -31,7 +31,8 @@ internal sealed partial class InetSocket
                 errno = Ws2_32.WSAEWOULDBLOCK;
                 return Ws2_32.SOCKET_ERROR;
             }
-            r = new IoRequest(buffers, count, inFlags, ov, routine, threadId) { From = from };
+            r = IoRequest.Rent(buffers, count, inFlags, ov, routine, threadId);
+            r.From = from;
             if (_recvQ.Count == 0 && TryReceive(r))
             {
                 RefreshEvents();
@@ -42,6 +43,7 @@ internal sealed partial class InetSocket
                 {
                     // Failed at once: no completion indication will come (the seed's rule).
                     errno = r.Error;
+                    r.Recycle();
                     return Ws2_32.SOCKET_ERROR;
                 }
                 if (overlapped)
@@ -49,6 +51,7 @@ internal sealed partial class InetSocket
                     ov?.Start();
                     _completion.Complete(r, 0, r.Bytes, r.OutFlags);
                 }
+                if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
                 return 0;
             }
             if (overlapped)
@@ -69,7 +72,7 @@ internal sealed partial class InetSocket
             _recvQ.AddLast(r);
         }
         errno = WaitBlocking(r, _recvQ, RecvTimeoutMs);
-        lock (Gate) RefreshEvents();
+        if (Events.Active) lock (Gate) RefreshEvents(); // a selection made meanwhile recorded the state itself
         if (errno != 0) return Ws2_32.SOCKET_ERROR;
         received = (uint)r.Bytes;
         flags = (uint)r.OutFlags;
@@ -123,13 +126,11 @@ internal sealed partial class InetSocket
     {
         if (_sockError != 0) { r.Error = _sockError; return true; }
         if (_recvShut) { r.Error = Ws2_32.WSAESHUTDOWN; return true; }
-        int total = r.TotalLength;
         bool oob = (r.Flags & Ws2_32.MSG_OOB) != 0;
-        bool waitAll = (r.Flags & Ws2_32.MSG_WAITALL) != 0;
-        if (IsStream && total == 0) { r.Bytes = 0; return true; }
+        if (IsStream && r.TotalLength == 0) { r.Bytes = 0; return true; }
         if (IsStream && !OobInline)
         {
-            KeepUrgentByte(); // else Linux drops it once this read passes the mark (InetSocket.Oob.cs)
+            KeepUrgentByte(always: oob); // else Linux drops it once this read passes the mark (InetSocket.Oob.cs)
             if (oob) return TakeUrgentByte(r);
         }
         if (IsStream && _eof && !oob) { r.Bytes = 0; return true; }
@@ -138,84 +139,139 @@ internal sealed partial class InetSocket
         if ((r.Flags & Ws2_32.MSG_PEEK) != 0) linuxFlags |= Libc.MSG_PEEK;
         if (oob) linuxFlags |= Libc.MSG_OOB;
 
-        int segCount = r.Segments.Length;
+        if (r.SegmentCount == 1)
+        {
+            // The common case: one buffer, pinned for the call with fixed (no GC handle).
+            var seg = r.Segment(0);
+            int offset = Math.Min(r.Progress, seg.Count);
+            fixed (byte* p = seg.Array)
+            {
+                if (IsStream && offset < seg.Count) return ReceiveStream(r, p + seg.Offset + offset, (nuint)(seg.Count - offset), linuxFlags);
+                var iov = new Libc.iovec { iov_base = p + seg.Offset + offset, iov_len = (nuint)(seg.Count - offset) };
+                return ReceiveInto(r, &iov, r.Progress > 0 && offset == seg.Count ? 0 : 1, linuxFlags);
+            }
+        }
+        int segCount = r.SegmentCount;
         var handles = segCount <= 8 ? stackalloc GCHandle[segCount] : new GCHandle[segCount];
-        var iov = stackalloc Libc.iovec[Math.Max(1, segCount)];
-        byte* name = stackalloc byte[128];
-        int first = 0, skip = r.Progress, iovCount = 0;
+        var iovs = stackalloc Libc.iovec[Math.Max(1, segCount)];
+        int skip = r.Progress, iovCount = 0;
         try
         {
             for (int i = 0; i < segCount; i++)
             {
-                var seg = r.Segments[i];
+                var seg = r.Segment(i);
                 int offset = 0;
                 if (skip > 0)
                 {
                     int take = Math.Min(skip, seg.Count);
                     skip -= take;
                     offset = take;
-                    if (offset == seg.Count) { first++; continue; }
+                    if (offset == seg.Count) continue;
                 }
                 handles[i] = GCHandle.Alloc(seg.Array, GCHandleType.Pinned);
-                iov[iovCount].iov_base = (byte*)handles[i].AddrOfPinnedObject() + seg.Offset + offset;
-                iov[iovCount].iov_len = (nuint)(seg.Count - offset);
+                iovs[iovCount].iov_base = (byte*)handles[i].AddrOfPinnedObject() + seg.Offset + offset;
+                iovs[iovCount].iov_len = (nuint)(seg.Count - offset);
                 iovCount++;
             }
-        again:
-            var msg = new Libc.msghdr
-            {
-                msg_name = name,
-                msg_namelen = 128,
-                msg_iov = iov,
-                msg_iovlen = (nuint)iovCount,
-            };
-            nint n;
-            int err;
-            do
-            {
-                n = Libc.recvmsg(_fd, &msg, linuxFlags);
-                err = n < 0 ? Libc.Errno : 0;
-            } while (n < 0 && err == Errno.EINTR);
-
-            if (n < 0)
-            {
-                if (err == Errno.EAGAIN) return false;
-                if (oob && err == 22) return false; // EINVAL: no urgent data yet
-                int code = DatagramAware(err);
-                if (IsStream && code == Ws2_32.WSAETIMEDOUT) code = Ws2_32.WSAECONNABORTED; // keepalive gave up
-                if (IsStream && (code == Ws2_32.WSAECONNRESET || code == Ws2_32.WSAECONNABORTED)) _sockError = code;
-                r.Error = code;
-                return true;
-            }
-            if (IsDatagram && MulticastDrop(r, name, (int)msg.msg_namelen, (int)n, (msg.msg_flags & Libc.MSG_TRUNC) != 0, linuxFlags))
-                goto again; // the socket's own multicast send with loopback off
-            if (IsStream)
-            {
-                if (n == 0 && !oob)
-                {
-                    _eof = true;
-                    r.Bytes = r.Progress;
-                    return true;
-                }
-                r.Progress += (int)n;
-                if (waitAll && r.Progress < total) return false;
-                r.Bytes = r.Progress;
-                r.OutFlags = 0;
-                return true;
-            }
-            // Datagram: one message per receive; a larger one is cut and the excess is lost.
-            r.Bytes = (int)n;
-            if ((msg.msg_flags & Libc.MSG_TRUNC) != 0) r.Error = Ws2_32.WSAEMSGSIZE;
-            if (r.From is not null)
-            {
-                var ep = SockAddr.FromLinux(new ReadOnlySpan<byte>(name, (int)msg.msg_namelen));
-                if (ep is not null) SockAddr.From(ep).AsSpan().CopyTo(r.From);
-            }
-            return true;
+            return ReceiveInto(r, iovs, iovCount, linuxFlags);
         }
         finally
         {
             for (int i = 0; i < segCount; i++) if (handles[i].IsAllocated) handles[i].Free();
         }
+    }
+
+    /// <summary>
+    /// A stream read into one pinned buffer: plain recv(2), which needs neither a msghdr nor the kernel's iovec
+    /// import. Means the same as <see cref="ReceiveInto"/> for a stream.
+    /// </summary>
+    private unsafe bool ReceiveStream(IoRequest r, byte* buffer, nuint length, int linuxFlags)
+    {
+        nint n;
+        int err;
+        do
+        {
+            n = Libc.recv(_fd, buffer, length, linuxFlags);
+            err = n < 0 ? Libc.Errno : 0;
+        } while (n < 0 && err == Errno.EINTR);
+        if (n < 0) return StreamFailed(r, err, (linuxFlags & Libc.MSG_OOB) != 0);
+        return StreamReceived(r, n, length, (linuxFlags & Libc.MSG_OOB) != 0);
+    }
+
+    /// <summary>A stream read failed with <paramref name="err"/>: false while there is just nothing yet.</summary>
+    private bool StreamFailed(IoRequest r, int err, bool oob)
+    {
+        if (err == Errno.EAGAIN)
+        {
+            _checkMark = true; // the next data may start at an urgent mark
+            return false;
+        }
+        if (oob && err == 22) return false; // EINVAL: no urgent data yet
+        int code = DatagramAware(err);
+        if (code == Ws2_32.WSAETIMEDOUT) code = Ws2_32.WSAECONNABORTED; // keepalive gave up
+        if (code == Ws2_32.WSAECONNRESET || code == Ws2_32.WSAECONNABORTED) _sockError = code;
+        r.Error = code;
+        return true;
+    }
+
+    /// <summary>A stream read returned <paramref name="n"/> of <paramref name="wanted"/> bytes.</summary>
+    private bool StreamReceived(IoRequest r, nint n, nuint wanted, bool oob)
+    {
+        if ((nuint)n < wanted) _checkMark = true; // a short read may have stopped at an urgent mark
+        if (n == 0 && !oob)
+        {
+            _eof = true;
+            r.Bytes = r.Progress;
+            return true;
+        }
+        r.Progress += (int)n;
+        if ((r.Flags & Ws2_32.MSG_WAITALL) != 0 && r.Progress < r.TotalLength) return false;
+        r.Bytes = r.Progress;
+        r.OutFlags = 0;
+        return true;
+    }
+
+    /// <summary>The recvmsg of <see cref="TryReceive"/> into pinned buffers, and what its result means.</summary>
+    private unsafe bool ReceiveInto(IoRequest r, Libc.iovec* iov, int iovCount, int linuxFlags)
+    {
+        bool oob = (linuxFlags & Libc.MSG_OOB) != 0;
+        nuint wanted = 0;
+        for (int i = 0; i < iovCount; i++) wanted += iov[i].iov_len;
+        // A stream has no source address to report: no name buffer for the kernel to fill.
+        byte* name = stackalloc byte[IsDatagram ? 128 : 1];
+    again:
+        var msg = new Libc.msghdr
+        {
+            msg_name = IsDatagram ? name : null,
+            msg_namelen = IsDatagram ? 128u : 0u,
+            msg_iov = iov,
+            msg_iovlen = (nuint)iovCount,
+        };
+        nint n;
+        int err;
+        do
+        {
+            n = Libc.recvmsg(_fd, &msg, linuxFlags);
+            err = n < 0 ? Libc.Errno : 0;
+        } while (n < 0 && err == Errno.EINTR);
+
+        if (IsStream) return n < 0 ? StreamFailed(r, err, oob) : StreamReceived(r, n, wanted, oob);
+        if (n < 0)
+        {
+            if (err == Errno.EAGAIN) return false;
+            r.Error = DatagramAware(err);
+            return true;
+        }
+        if (MulticastDrop(r, name, (int)msg.msg_namelen, (int)n, (msg.msg_flags & Libc.MSG_TRUNC) != 0, linuxFlags))
+            goto again; // the socket's own multicast send with loopback off
+        // Datagram: one message per receive; a larger one is cut and the excess is lost.
+        r.Bytes = (int)n;
+        if ((msg.msg_flags & Libc.MSG_TRUNC) != 0) r.Error = Ws2_32.WSAEMSGSIZE;
+        if (r.From is not null)
+        {
+            var ep = SockAddr.FromLinux(new ReadOnlySpan<byte>(name, (int)msg.msg_namelen));
+            if (ep is not null) SockAddr.From(ep).AsSpan().CopyTo(r.From);
+        }
+        return true;
     }
 }

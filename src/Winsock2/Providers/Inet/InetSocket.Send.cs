@@ -121,62 +121,78 @@ internal sealed partial class InetSocket
     {
         if (_sockError != 0 && IsStream) { r.Error = _sockError; return true; }
         if (_sendShut) { r.Error = Ws2_32.WSAESHUTDOWN; return true; }
-        int total = r.TotalLength;
-        int segCount = r.Segments.Length;
+        if (r.SegmentCount == 1)
+        {
+            // The common case: one buffer, pinned for the call with fixed (no GC handle).
+            var seg = r.Segment(0);
+            int offset = Math.Min(r.Progress, seg.Count);
+            fixed (byte* p = seg.Array)
+            {
+                var iov = new Libc.iovec { iov_base = p + seg.Offset + offset, iov_len = (nuint)(seg.Count - offset) };
+                return SendFrom(r, &iov, offset == seg.Count ? 0 : 1);
+            }
+        }
+        int segCount = r.SegmentCount;
         var handles = segCount <= 8 ? stackalloc GCHandle[segCount] : new GCHandle[segCount];
-        var iov = stackalloc Libc.iovec[Math.Max(1, segCount)];
+        var iovs = stackalloc Libc.iovec[Math.Max(1, segCount)];
         int iovCount = 0, skip = r.Progress;
         try
         {
             for (int i = 0; i < segCount; i++)
             {
-                var seg = r.Segments[i];
+                var seg = r.Segment(i);
                 int offset = Math.Min(skip, seg.Count);
                 skip -= offset;
                 if (offset == seg.Count) continue;
                 handles[i] = GCHandle.Alloc(seg.Array, GCHandleType.Pinned);
-                iov[iovCount].iov_base = (byte*)handles[i].AddrOfPinnedObject() + seg.Offset + offset;
-                iov[iovCount].iov_len = (nuint)(seg.Count - offset);
+                iovs[iovCount].iov_base = (byte*)handles[i].AddrOfPinnedObject() + seg.Offset + offset;
+                iovs[iovCount].iov_len = (nuint)(seg.Count - offset);
                 iovCount++;
             }
-            fixed (byte* to = r.To)
-            {
-                var msg = new Libc.msghdr
-                {
-                    msg_name = to,
-                    msg_namelen = (uint)(r.To?.Length ?? 0),
-                    msg_iov = iov,
-                    msg_iovlen = (nuint)iovCount,
-                };
-                int linuxFlags = Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL | ((r.Flags & Ws2_32.MSG_OOB) != 0 ? Libc.MSG_OOB : 0);
-                while (true)
-                {
-                    nint n = Libc.sendmsg(_fd, &msg, linuxFlags);
-                    if (n >= 0)
-                    {
-                        r.Progress += (int)n;
-                        if (IsDatagram) NoteOwnSend(r, (int)n);
-                        if (IsDatagram || r.Progress >= total)
-                        {
-                            r.Bytes = IsDatagram ? (int)n : r.Progress;
-                            return true;
-                        }
-                        return false; // partial: the rest waits for room
-                    }
-                    int err = Libc.Errno;
-                    if (err == Errno.EINTR) continue;
-                    if (err == Errno.EAGAIN) return false;
-                    int code = DatagramAware(err);
-                    if (IsStream && code == Ws2_32.WSAESHUTDOWN && !_sendShut) code = Ws2_32.WSAECONNRESET; // EPIPE: the peer is gone
-                    if (IsStream && (code == Ws2_32.WSAECONNRESET || code == Ws2_32.WSAECONNABORTED)) _sockError = code;
-                    r.Error = code;
-                    return true;
-                }
-            }
+            return SendFrom(r, iovs, iovCount);
         }
         finally
         {
             for (int i = 0; i < segCount; i++) if (handles[i].IsAllocated) handles[i].Free();
+        }
+    }
+
+    /// <summary>The sendmsg of <see cref="TrySend"/> from pinned buffers, and what its result means.</summary>
+    private unsafe bool SendFrom(IoRequest r, Libc.iovec* iov, int iovCount)
+    {
+        fixed (byte* to = r.To)
+        {
+            var msg = new Libc.msghdr
+            {
+                msg_name = to,
+                msg_namelen = (uint)(r.To?.Length ?? 0),
+                msg_iov = iov,
+                msg_iovlen = (nuint)iovCount,
+            };
+            int linuxFlags = Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL | ((r.Flags & Ws2_32.MSG_OOB) != 0 ? Libc.MSG_OOB : 0);
+            while (true)
+            {
+                nint n = Libc.sendmsg(_fd, &msg, linuxFlags);
+                if (n >= 0)
+                {
+                    r.Progress += (int)n;
+                    if (IsDatagram) NoteOwnSend(r, (int)n);
+                    if (IsDatagram || r.Progress >= r.TotalLength)
+                    {
+                        r.Bytes = IsDatagram ? (int)n : r.Progress;
+                        return true;
+                    }
+                    return false; // partial: the rest waits for room
+                }
+                int err = Libc.Errno;
+                if (err == Errno.EINTR) continue;
+                if (err == Errno.EAGAIN) return false;
+                int code = DatagramAware(err);
+                if (IsStream && code == Ws2_32.WSAESHUTDOWN && !_sendShut) code = Ws2_32.WSAECONNRESET; // EPIPE: the peer is gone
+                if (IsStream && (code == Ws2_32.WSAECONNRESET || code == Ws2_32.WSAECONNABORTED)) _sockError = code;
+                r.Error = code;
+                return true;
+            }
         }
     }
 }

@@ -82,6 +82,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
     public void OnReady(uint events)
     {
         ThreadContext[] wake;
+        if ((events & Libc.EPOLLPRI) != 0) _urgentHint = true; // before the lock: a receive about to start sees it sooner
         lock (Gate)
         {
             if (_closed) return;
@@ -205,9 +206,13 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
     /// <summary>Registers a pending overlapped request for cancellation when its thread exits.</summary>
     private void WatchThread(IoRequest r)
     {
-        var tid = r.Thread?.ThreadHandle ?? ThreadContext.Current.Handle;
-        if (ThreadRegistry.TryGet(tid, out var ctx)) r.Rundown = ctx.RegisterRundown(() => Rundown(r));
+        var current = ThreadContext.Current;
+        var tid = r.Thread?.ThreadHandle ?? current.Handle;
+        var ctx = tid == current.Handle ? current : ThreadRegistry.TryGet(tid, out var other) ? other : null;
+        if (ctx is not null) r.Rundown = ctx.RegisterRundown(_rundown ??= o => Rundown((IoRequest)o!), r);
     }
+
+    private Action<object?>? _rundown;
 
     /// <summary>Waits (alertably) for a blocking request; on timeout or cancellation takes it back if still queued.</summary>
     private int WaitBlocking(IoRequest r, LinkedList<IoRequest> queue, int timeoutMs)

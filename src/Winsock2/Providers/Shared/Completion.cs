@@ -9,8 +9,19 @@ namespace Winsock2.Providers.Shared;
 /// </summary>
 internal sealed class Completion(WSPUPCALLTABLE upcalls)
 {
-    /// <summary>Per thread: the sockets whose routine is running now, with the routines that must wait for it.</summary>
-    [ThreadStatic] private static Dictionary<Completion, Queue<IoRequest>?>? t_running;
+    /// <summary>
+    /// Per thread: the sockets whose routine is running now (innermost last; rarely more than one), with the
+    /// routines that must wait for it. A list searched linearly: no hashing and no allocation per routine.
+    /// </summary>
+    [ThreadStatic] private static List<Running>? t_running;
+
+    private struct Running(Completion owner)
+    {
+        public readonly Completion Owner = owner;
+        public Queue<IoRequest>? Waiting;
+    }
+
+    private LPWSAUSERAPC? _trampoline;
 
     /// <summary>Records the result and notifies whoever waits for it.</summary>
     public void Complete(IoRequest r, int error, int bytes, int flags)
@@ -24,7 +35,7 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls)
         r.Done = true;
         if (r.Routine is not null)
         {
-            if (r.Thread is null || upcalls.WPUQueueApc(r.Thread, Trampoline, r, out _) != 0)
+            if (r.Thread is null || upcalls.WPUQueueApc(r.Thread, _trampoline ??= Trampoline, r, out _) != 0)
                 Diagnostics.CallbackFailed("completion routine", new InvalidOperationException("initiating thread is gone"));
         }
         else if (r.Overlapped is not null)
@@ -44,25 +55,29 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls)
     private void Trampoline(object? context)
     {
         var r = (IoRequest)context!;
-        var running = t_running ??= new Dictionary<Completion, Queue<IoRequest>?>();
-        if (running.TryGetValue(this, out var waiting))
+        var running = t_running ??= new List<Running>(2);
+        for (int i = 0; i < running.Count; i++)
         {
-            (waiting ??= new Queue<IoRequest>()).Enqueue(r);
-            running[this] = waiting;
+            if (running[i].Owner != this) continue;
+            var frame = running[i];
+            (frame.Waiting ??= new Queue<IoRequest>()).Enqueue(r);
+            running[i] = frame;
             return;
         }
-        running[this] = null;
+        int depth = running.Count;
+        running.Add(new Running(this));
         try
         {
             Invoke(r);
-            while (running.TryGetValue(this, out waiting) && waiting is not null && waiting.TryDequeue(out var next)) Invoke(next);
+            while (running[depth].Waiting is { } waiting && waiting.TryDequeue(out var next)) Invoke(next);
         }
-        finally { running.Remove(this); }
+        finally { running.RemoveAt(depth); }
     }
 
     private static void Invoke(IoRequest r)
     {
         try { r.Routine!((uint)r.Error, (uint)r.Bytes, r.Overlapped!, (uint)r.OutFlags); }
         catch (Exception e) { Diagnostics.CallbackFailed("completion routine", e); }
+        r.Recycle(); // the routine was the last holder (only requests the provider rented are recycled)
     }
 }

@@ -70,6 +70,24 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
         }
     }
 
+    /// <summary>
+    /// <see cref="Run(SOCKET, out int, Func{TSocket, int})"/> with the call's arguments passed as state, so a static
+    /// lambda needs no closure (no allocation per call).
+    /// </summary>
+    protected int Run<TState>(SOCKET s, out int errno, TState state, Func<TSocket, TState, int> call)
+    {
+        try
+        {
+            if (!TryGet(s, out var sock, out errno)) return Ws2_32.SOCKET_ERROR;
+            errno = call(sock, state);
+            return errno == 0 ? 0 : Ws2_32.SOCKET_ERROR;
+        }
+        catch (Exception e)
+        {
+            return Fail(e, out errno);
+        }
+    }
+
     /// <summary>An exception inside the provider: a SocketException keeps its code, anything else is WSASYSCALLFAILURE.</summary>
     protected static int Fail(Exception e, out int errno)
     {
@@ -94,15 +112,15 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
     }
 
     public int WSPAsyncSelect(SOCKET s, HWND? hWnd, uint wMsg, int lEvent, out int lpErrno) =>
-        Run(s, out lpErrno, x => x.Select(default, hWnd, wMsg, lEvent, byWindow: true));
+        Run(s, out lpErrno, (hWnd, wMsg, lEvent), static (x, a) => x.Select(default, a.hWnd, a.wMsg, a.lEvent, byWindow: true));
 
     public int WSPEventSelect(SOCKET s, WSAEVENT hEventObject, int lNetworkEvents, out int lpErrno) =>
-        Run(s, out lpErrno, x => x.Select(hEventObject, null, 0, lNetworkEvents, byWindow: false));
+        Run(s, out lpErrno, (hEventObject, lNetworkEvents), static (x, a) => x.Select(a.hEventObject, null, 0, a.lNetworkEvents, byWindow: false));
 
     public int WSPEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, WSANETWORKEVENTS lpNetworkEvents, out int lpErrno) =>
-        lpNetworkEvents is null ? Error(Ws2_32.WSAEFAULT, out lpErrno) : Run(s, out lpErrno, x => x.EnumEvents(hEventObject, lpNetworkEvents));
+        lpNetworkEvents is null ? Error(Ws2_32.WSAEFAULT, out lpErrno) : Run(s, out lpErrno, (hEventObject, lpNetworkEvents), static (x, a) => x.EnumEvents(a.hEventObject, a.lpNetworkEvents));
 
-    public int WSPShutdown(SOCKET s, int how, out int lpErrno) => Run(s, out lpErrno, x => x.Shutdown(how));
+    public int WSPShutdown(SOCKET s, int how, out int lpErrno) => Run(s, out lpErrno, how, static (x, how) => x.Shutdown(how));
 
     public int WSPGetSockOpt(SOCKET s, int level, int optname, byte[] optval, ref int optlen, out int lpErrno)
     {
@@ -113,7 +131,7 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
     }
 
     public int WSPSetSockOpt(SOCKET s, int level, int optname, byte[]? optval, int optlen, out int lpErrno) =>
-        Run(s, out lpErrno, x => x.SetOption(level, optname, optval, optlen));
+        Run(s, out lpErrno, (level, optname, optval, optlen), static (x, a) => x.SetOption(a.level, a.optname, a.optval, a.optlen));
 
     public int WSPIoctl(SOCKET s, uint dwIoControlCode, byte[]? lpvInBuffer, uint cbInBuffer, byte[]? lpvOutBuffer, uint cbOutBuffer,
         out uint lpcbBytesReturned, WSAOVERLAPPED? lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE? lpCompletionRoutine,
