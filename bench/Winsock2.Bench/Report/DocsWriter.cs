@@ -37,6 +37,9 @@ public static class DocsWriter
         sb.AppendLine("## Goals (issue 6)").AppendLine();
         foreach (var line in Goals.Lines(results)) sb.AppendLine($"- {line}");
         sb.AppendLine();
+        sb.AppendLine("What bounds the fan-out cells below 0.8×, what was tried and what was measured: " +
+                      "[benchmarks-fanout-notes.md](benchmarks-fanout-notes.md) (written by hand).");
+        sb.AppendLine();
         sb.AppendLine("## Results").AppendLine();
         foreach (var r in results)
         {
