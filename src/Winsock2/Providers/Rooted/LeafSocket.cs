@@ -258,80 +258,26 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     // ---- accepting a root's invitation ----
 
-    public override SOCKET Accept(byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition, nuint callbackData, out int errno)
+    public override SOCKET Accept(byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition, nuint callbackData, out int errno) =>
+        AcceptJoin(_invites, addr, ref addrlen, condition, callbackData, AdmitInvitation, out errno);
+
+    /// <summary>An accepted invitation: a new joined member socket on the connection.</summary>
+    private SOCKET AdmitInvitation(Connection c, JoinRequest invite, QOS? granted, byte[] calleeData, out int errno)
     {
-        if (addr is not null && addrlen < SockAddr.SizeOf(Family)) { errno = Ws2_32.WSAEFAULT; return SOCKET.Invalid; }
-        while (true)
+        var member = new LeafSocket(Provider, Info, Flags, Gate, Options.Clone())
         {
-            Connection? c = null;
-            lock (Gate)
-            {
-                errno = Closed ? Ws2_32.WSAENOTSOCK : !_listening ? Ws2_32.WSAEINVAL : 0;
-                if (errno != 0) return SOCKET.Invalid;
-                if (_invites.First is { } first)
-                {
-                    c = first.Value;
-                    _invites.RemoveFirst();
-                }
-                else if (NonBlocking)
-                {
-                    Events.Reenable(Ws2_32.FD_ACCEPT);
-                    errno = Ws2_32.WSAEWOULDBLOCK;
-                    return SOCKET.Invalid;
-                }
-            }
-            if (c is null)
-            {
-                int wait = WaitFor(() => { lock (Gate) return _invites.Count > 0 || Closed; }, -1);
-                if (wait != 0) { errno = wait; return SOCKET.Invalid; }
-                continue;
-            }
-            var invite = (JoinRequest)c.Tag!;
-            var sqos = invite.Qos?.Clone();
-            var callee = new WSABUF(new byte[RootedLimits.MaxConnectData]);
-            int verdict = RunCondition(condition, c.Remote, LocalEndPoint, invite, sqos, callee, callbackData);
-            lock (Gate)
-            {
-                if (c.IsTerminated) continue; // the root withdrew meanwhile
-                switch (verdict)
-                {
-                    case Ws2_32.CF_ACCEPT:
-                        Events.Reenable(Ws2_32.FD_ACCEPT);
-                        var granted = invite.Qos is null ? null : Flowspecs.Lower(invite.Qos, sqos ?? invite.Qos);
-                        var member = new LeafSocket(Provider, Info, Flags, Gate, Options.Clone())
-                        {
-                            NonBlocking = NonBlocking, RecvTimeoutMs = RecvTimeoutMs, SendTimeoutMs = SendTimeoutMs,
-                        };
-                        var handle = Provider.Register(member, out errno);
-                        if (!handle.IsValid)
-                        {
-                            c.Enqueue(JoinReject.Encode(Ws2_32.WSAENOBUFS));
-                            c.CloseGracefully();
-                            return SOCKET.Invalid;
-                        }
-                        c.Enqueue(new JoinAccept(CalleeBytes(callee), granted).Encode());
-                        member.AdoptInvitation(c, invite.Flags, granted, Events);
-                        RefreshEvents();
-                        if (addr is not null && c.Remote is { } root) SockAddr.Write(root, addr, ref addrlen);
-                        return handle;
-                    case Ws2_32.CF_REJECT:
-                        c.Enqueue(JoinReject.Encode(Ws2_32.WSAECONNREFUSED));
-                        c.CloseGracefully();
-                        Events.Reenable(Ws2_32.FD_ACCEPT);
-                        RefreshEvents();
-                        errno = Ws2_32.WSAECONNREFUSED;
-                        return SOCKET.Invalid;
-                    case Ws2_32.CF_DEFER:
-                        _invites.AddFirst(c);
-                        errno = Ws2_32.WSATRY_AGAIN;
-                        return SOCKET.Invalid;
-                    default:
-                        _invites.AddFirst(c);
-                        errno = Ws2_32.WSAEINVAL;
-                        return SOCKET.Invalid;
-                }
-            }
+            NonBlocking = NonBlocking, RecvTimeoutMs = RecvTimeoutMs, SendTimeoutMs = SendTimeoutMs,
+        };
+        var handle = Provider.Register(member, out errno);
+        if (!handle.IsValid)
+        {
+            c.Enqueue(JoinReject.Encode(Ws2_32.WSAENOBUFS));
+            c.CloseGracefully();
+            return handle;
         }
+        c.Enqueue(new JoinAccept(calleeData, granted).Encode());
+        member.AdoptInvitation(c, invite.Flags, granted, Events);
+        return handle;
     }
 
     /// <summary>This new socket is the member an accepted invitation made.</summary>

@@ -131,93 +131,33 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     // ---- accept (leaf-initiated joins) ----
 
-    public override SOCKET Accept(byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition, nuint callbackData, out int errno)
-    {
-        if (addr is not null && addrlen < SockAddr.SizeOf(Family)) { errno = Ws2_32.WSAEFAULT; return SOCKET.Invalid; }
-        while (true)
-        {
-            Connection c;
-            lock (Gate)
-            {
-                errno = Closed ? Ws2_32.WSAENOTSOCK : !_listening ? Ws2_32.WSAEINVAL : 0;
-                if (errno != 0) return SOCKET.Invalid;
-                if (_pending.First is null)
-                {
-                    if (NonBlocking)
-                    {
-                        Events.Reenable(Ws2_32.FD_ACCEPT);
-                        RefreshEvents();
-                        errno = Ws2_32.WSAEWOULDBLOCK;
-                        return SOCKET.Invalid;
-                    }
-                }
-                else
-                {
-                    c = _pending.First.Value;
-                    _pending.RemoveFirst();
-                    goto decide;
-                }
-            }
-            int wait = WaitFor(() => { lock (Gate) return _pending.Count > 0 || Closed; }, -1);
-            if (wait != 0) { errno = wait; return SOCKET.Invalid; }
-            continue;
+    public override SOCKET Accept(byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition, nuint callbackData, out int errno) =>
+        AcceptJoin(_pending, addr, ref addrlen, condition, callbackData, AdmitLeaf, out errno);
 
-        decide:
-            var request = (JoinRequest)c.Tag!;
-            var sqos = request.Qos?.Clone();
-            var callee = new WSABUF(new byte[RootedLimits.MaxConnectData]);
-            int verdict = RunCondition(condition, c.Remote, LocalEndPoint, request, sqos, callee, callbackData);
-            lock (Gate)
-            {
-                if (c.IsTerminated) continue; // withdrawn while the condition function ran: take the next
-                switch (verdict)
-                {
-                    case Ws2_32.CF_ACCEPT:
-                        var granted = request.Qos is null ? null : Flowspecs.Lower(request.Qos, sqos ?? request.Qos);
-                        ulong reserve = Flowspecs.Reserved(granted, request.Flags);
-                        Events.Reenable(Ws2_32.FD_ACCEPT);
-                        if (reserve > AdmissionLeft)
-                        {
-                            c.Enqueue(JoinReject.Encode(Ws2_32.WSAEOPNOTSUPP));
-                            c.CloseGracefully();
-                            RefreshEvents();
-                            errno = Ws2_32.WSAEOPNOTSUPP;
-                            return SOCKET.Invalid;
-                        }
-                        var leaf = new LeafHandle(this, request.Flags);
-                        var handle = Provider.Register(leaf, out errno);
-                        if (!handle.IsValid)
-                        {
-                            c.Enqueue(JoinReject.Encode(Ws2_32.WSAENOBUFS));
-                            c.CloseGracefully();
-                            return SOCKET.Invalid;
-                        }
-                        c.Enqueue(new JoinAccept(CalleeBytes(callee), granted).Encode());
-                        leaf.Admit(c, granted, reserve);
-                        _reserved += reserve;
-                        _leaves.Add(leaf);
-                        RefreshEvents();
-                        if (addr is not null && c.Remote is { } peer) SockAddr.Write(peer, addr, ref addrlen);
-                        errno = 0;
-                        return handle;
-                    case Ws2_32.CF_REJECT:
-                        c.Enqueue(JoinReject.Encode(Ws2_32.WSAECONNREFUSED));
-                        c.CloseGracefully();
-                        Events.Reenable(Ws2_32.FD_ACCEPT);
-                        RefreshEvents();
-                        errno = Ws2_32.WSAECONNREFUSED;
-                        return SOCKET.Invalid;
-                    case Ws2_32.CF_DEFER:
-                        _pending.AddFirst(c); // stays queued; FD_ACCEPT is not re-enabled
-                        errno = Ws2_32.WSATRY_AGAIN;
-                        return SOCKET.Invalid;
-                    default:
-                        _pending.AddFirst(c);
-                        errno = Ws2_32.WSAEINVAL;
-                        return SOCKET.Invalid;
-                }
-            }
+    /// <summary>An accepted leaf-initiated join: admission for the granted flowspecs, then the leaf's socket.</summary>
+    private SOCKET AdmitLeaf(Connection c, JoinRequest request, QOS? granted, byte[] calleeData, out int errno)
+    {
+        ulong reserve = Flowspecs.Reserved(granted, request.Flags);
+        if (reserve > AdmissionLeft)
+        {
+            c.Enqueue(JoinReject.Encode(Ws2_32.WSAEOPNOTSUPP));
+            c.CloseGracefully();
+            errno = Ws2_32.WSAEOPNOTSUPP;
+            return SOCKET.Invalid;
         }
+        var leaf = new LeafHandle(this, request.Flags);
+        var handle = Provider.Register(leaf, out errno);
+        if (!handle.IsValid)
+        {
+            c.Enqueue(JoinReject.Encode(Ws2_32.WSAENOBUFS));
+            c.CloseGracefully();
+            return handle;
+        }
+        c.Enqueue(new JoinAccept(calleeData, granted).Encode());
+        leaf.Admit(c, granted, reserve);
+        _reserved += reserve;
+        _leaves.Add(leaf);
+        return handle;
     }
 
     // ---- root-initiated joins ----

@@ -564,6 +564,81 @@ internal abstract class RootedSocket : IProviderSocket, SelectEngine.ISelectable
         return err == Interop.Errno.EINPROGRESS ? -1 : Interop.Errno.ToWinsock(err);
     }
 
+    /// <summary>Admits an accepted join (under the lock): the new socket, or INVALID_SOCKET with the error.</summary>
+    protected delegate SOCKET AdmitJoin(Connection c, JoinRequest request, QOS? granted, byte[] calleeData, out int errno);
+
+    /// <summary>
+    /// accept/WSAAccept on a listening c_root or c_leaf: takes the oldest queued join request (waiting for one, or
+    /// WSAEWOULDBLOCK when nonblocking), runs the condition function, and acts on its verdict: CF_ACCEPT → <paramref name="admit"/>
+    /// with the flowspecs the function left (never above what was asked); CF_REJECT → JOIN_REJECT, WSAECONNREFUSED;
+    /// CF_DEFER → the request stays first in the queue, WSATRY_AGAIN, FD_ACCEPT not re-enabled; anything else → WSAEINVAL.
+    /// </summary>
+    protected SOCKET AcceptJoin(LinkedList<Connection> pending, byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition,
+        nuint callbackData, AdmitJoin admit, out int errno)
+    {
+        if (addr is not null && addrlen < SockAddr.SizeOf(Family)) { errno = Ws2_32.WSAEFAULT; return SOCKET.Invalid; }
+        while (true)
+        {
+            Connection? c = null;
+            lock (Gate)
+            {
+                errno = Closed ? Ws2_32.WSAENOTSOCK : !Listening ? Ws2_32.WSAEINVAL : 0;
+                if (errno != 0) return SOCKET.Invalid;
+                if (pending.First is { } first)
+                {
+                    c = first.Value;
+                    pending.RemoveFirst();
+                }
+                else if (NonBlocking)
+                {
+                    Events.Reenable(Ws2_32.FD_ACCEPT);
+                    RefreshEvents();
+                    errno = Ws2_32.WSAEWOULDBLOCK;
+                    return SOCKET.Invalid;
+                }
+            }
+            if (c is null)
+            {
+                int wait = WaitFor(() => { lock (Gate) return pending.Count > 0 || Closed; }, -1);
+                if (wait != 0) { errno = wait; return SOCKET.Invalid; }
+                continue;
+            }
+            var request = (JoinRequest)c.Tag!;
+            var sqos = request.Qos?.Clone();
+            var callee = new WSABUF(new byte[RootedLimits.MaxConnectData]);
+            int verdict = RunCondition(condition, c.Remote, LocalEndPoint, request, sqos, callee, callbackData);
+            lock (Gate)
+            {
+                if (c.IsTerminated) continue; // withdrawn while the condition function ran: take the next
+                switch (verdict)
+                {
+                    case Ws2_32.CF_ACCEPT:
+                        Events.Reenable(Ws2_32.FD_ACCEPT);
+                        var granted = request.Qos is null ? null : Flowspecs.Lower(request.Qos, sqos ?? request.Qos);
+                        var handle = admit(c, request, granted, CalleeBytes(callee), out errno);
+                        RefreshEvents();
+                        if (handle.IsValid && addr is not null && c.Remote is { } peer) SockAddr.Write(peer, addr, ref addrlen);
+                        return handle;
+                    case Ws2_32.CF_REJECT:
+                        c.Enqueue(JoinReject.Encode(Ws2_32.WSAECONNREFUSED));
+                        c.CloseGracefully();
+                        Events.Reenable(Ws2_32.FD_ACCEPT);
+                        RefreshEvents();
+                        errno = Ws2_32.WSAECONNREFUSED;
+                        return SOCKET.Invalid;
+                    case Ws2_32.CF_DEFER:
+                        pending.AddFirst(c);
+                        errno = Ws2_32.WSATRY_AGAIN;
+                        return SOCKET.Invalid;
+                    default:
+                        pending.AddFirst(c);
+                        errno = Ws2_32.WSAEINVAL;
+                        return SOCKET.Invalid;
+                }
+            }
+        }
+    }
+
     /// <summary>Starts listening on a bound TCP socket and watching it with the reactor (0 or the error).</summary>
     protected static int StartListening(Socket os, int backlog, IReadyHandler handler, out ulong listenerId)
     {
