@@ -126,7 +126,8 @@ internal abstract class RootedSocket : IProviderSocket, SelectEngine.ISelectable
             errno = CheckReceive(inFlags, overlapped);
             if (errno == 0 && from is not null && fromlen < SockAddr.SizeOf(Family)) errno = Ws2_32.WSAEFAULT;
             if (errno != 0) return Ws2_32.SOCKET_ERROR;
-            r = new IoRequest(buffers, count, inFlags, ov, routine, threadId) { From = from };
+            r = IoRequest.Rent(buffers, count, inFlags, ov, routine, threadId);
+            r.From = from;
             bool peek = (inFlags & Ws2_32.MSG_PEEK) != 0;
             if (inbox.TryTake(r, filter, peek, out var source) || (PullInbound() && inbox.TryTake(r, filter, peek, out source)))
             {
@@ -140,6 +141,7 @@ internal abstract class RootedSocket : IProviderSocket, SelectEngine.ISelectable
                     ov?.Start();
                     Completion.Complete(r, 0, r.Bytes, r.OutFlags);
                 }
+                if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
                 RefreshEvents();
                 return 0;
             }
@@ -147,6 +149,7 @@ internal abstract class RootedSocket : IProviderSocket, SelectEngine.ISelectable
             if (ended != 0)
             {
                 errno = ended;
+                r.Recycle();
                 RefreshEvents();
                 return Ws2_32.SOCKET_ERROR;
             }
@@ -170,13 +173,14 @@ internal abstract class RootedSocket : IProviderSocket, SelectEngine.ISelectable
         int rc = Waits.BlockingWait(r, static r => r.Done, RecvTimeoutMs);
         lock (Gate)
         {
-            if (rc != 0 && inbox.Remove(r)) { errno = rc; return Ws2_32.SOCKET_ERROR; }
+            if (rc != 0 && inbox.Remove(r)) { errno = rc; r.Recycle(); return Ws2_32.SOCKET_ERROR; }
             RefreshEvents();
         }
         errno = r.Error;
-        if (errno != 0) return Ws2_32.SOCKET_ERROR;
         received = (uint)r.Bytes;
         flags = (uint)r.OutFlags;
+        r.Recycle(); // a blocking receive's request is referred to by nothing once it is done
+        if (errno != 0) return Ws2_32.SOCKET_ERROR;
         if (from is not null) fromlen = SockAddr.SizeOf(Family);
         return 0;
     }

@@ -31,20 +31,27 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls)
         r.OutFlags = flags;
         r.Rundown?.Dispose();
         r.Rundown = null;
-        if (r.Overlapped is not null) r.Overlapped.Complete(error, bytes, flags);
+        // Read what the notification needs before Done is published: a blocked thread that sees Done may recycle
+        // the request and reuse it for its next call at once.
+        var routine = r.Routine;
+        var overlapped = r.Overlapped;
+        var thread = r.Thread;
+        var waiter = r.Waiter;
+        if (overlapped is not null) overlapped.Complete(error, bytes, flags);
         r.Done = true;
-        if (r.Routine is not null)
+        if (routine is not null)
         {
-            if (r.Thread is null || upcalls.WPUQueueApc(r.Thread, _trampoline ??= Trampoline, r, out _) != 0)
+            // A request with a routine is not recycled until its routine has run, so r is still this request.
+            if (thread is null || upcalls.WPUQueueApc(thread, _trampoline ??= Trampoline, r, out _) != 0)
                 Diagnostics.CallbackFailed("completion routine", new InvalidOperationException("initiating thread is gone"));
         }
-        else if (r.Overlapped is not null)
+        else if (overlapped is not null)
         {
-            if (r.Overlapped.hEvent.IsValid) upcalls.WPUSetEvent(r.Overlapped.hEvent, out _);
+            if (overlapped.hEvent.IsValid) upcalls.WPUSetEvent(overlapped.hEvent, out _);
         }
         else
         {
-            r.Waiter?.Waiter.Wake();
+            waiter?.Waiter.Wake();
         }
     }
 
