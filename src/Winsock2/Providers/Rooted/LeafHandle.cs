@@ -119,29 +119,16 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
 
     // ---- socket calls ----
 
+    protected override int EndedError => EndedAs(State == Phase.Ended, EndError);
+
     public override int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,
         WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
-        ReceiveFrom(Root.Inbox, this, () => State == Phase.Ended ? (EndError == 0 ? Ws2_32.WSAEDISCON : EndError) : 0,
-            buffers, count, out received, ref flags, from, ref fromlen, ov, routine, threadId, out errno);
+        ReceiveFrom(Root.Inbox, this, buffers, count, out received, ref flags, from, ref fromlen, ov, routine, threadId, out errno);
 
+    /// <summary>A side chat: the message goes to this one leaf, in order with the root's multipoint data.</summary>
     public override int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
-        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
-    {
-        sent = 0;
-        bool overlapped = ov is not null || routine is not null;
-        int length;
-        lock (Gate)
-        {
-            Events.Reenable(Ws2_32.FD_WRITE);
-            errno = CheckSend(flags, overlapped, buffers, count, out length);
-            if (errno != 0) return Ws2_32.SOCKET_ERROR;
-        }
-        var type = (flags & Ws2_32.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
-        return SendWhenRoom(
-            len => Conn is { } c && c.Backlog(Root.Stream.End) + len <= Options.LeafQueueLimit,
-            len => Conn!.Enqueue(DataFrame.Make(type, buffers, count, len)),
-            length, overlapped, ov, routine, threadId, out sent, out errno);
-    }
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
+        SendOnConnection(() => Conn, Root.Stream.End, buffers, count, out sent, flags, ov, routine, threadId, out errno);
 
     public override int Shutdown(int how)
     {

@@ -298,30 +298,15 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     // ---- data ----
 
+    protected override int EndedError => EndedAs(State == Phase.Ended, EndError);
+
     public override int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,
         WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
-        ReceiveFrom(Inbox, null, () => State == Phase.Ended ? (EndError == 0 ? Ws2_32.WSAEDISCON : EndError) : 0,
-            buffers, count, out received, ref flags, from, ref fromlen, ov, routine, threadId, out errno);
+        ReceiveFrom(Inbox, null, buffers, count, out received, ref flags, from, ref fromlen, ov, routine, threadId, out errno);
 
     public override int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
-        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
-    {
-        sent = 0;
-        bool overlapped = ov is not null || routine is not null;
-        int length;
-        lock (Gate)
-        {
-            Events.Reenable(Ws2_32.FD_WRITE);
-            errno = CheckSend(flags, overlapped, buffers, count, out length);
-            if (errno == 0 && State == Phase.Ended) errno = EndError == 0 ? Ws2_32.WSAEDISCON : EndError;
-            if (errno != 0) return Ws2_32.SOCKET_ERROR;
-        }
-        var type = (flags & Ws2_32.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
-        return SendWhenRoom(
-            len => Conn is { } c && c.Backlog(0) + len <= Options.LeafQueueLimit,
-            len => Conn!.Enqueue(DataFrame.Make(type, buffers, count, len)),
-            length, overlapped, ov, routine, threadId, out sent, out errno);
-    }
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
+        SendOnConnection(() => Conn, 0, buffers, count, out sent, flags, ov, routine, threadId, out errno);
 
     protected override int ChangeQos(QOS q)
     {
@@ -356,15 +341,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             Closed = true;
             if (State == Phase.Joining) Conn?.Abort(); // cancels the pending join: the acceptor sees it withdrawn
             else Conn?.CloseGracefully();
-            foreach (var c in _invites) c.Abort();
-            foreach (var c in _handshaking) c.Abort();
-            _invites.Clear();
-            _handshaking.Clear();
-            if (_bound is not null)
-            {
-                if (_listenerId != 0) Reactor.Shared.Unregister((int)_bound.Handle, _listenerId);
-                _bound.Dispose();
-            }
+            StopListening(_bound, _listenerId, _invites, _handshaking);
             Inbox.FailWaiting(Ws2_32.WSA_OPERATION_ABORTED, _ => true);
             WakeReadyWaiters();
         }

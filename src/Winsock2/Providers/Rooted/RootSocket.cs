@@ -393,7 +393,7 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     public override int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,
         WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
-        ReceiveFrom(Inbox, null, () => 0, buffers, count, out received, ref flags, from, ref fromlen, ov, routine, threadId, out errno);
+        ReceiveFrom(Inbox, null, buffers, count, out received, ref flags, from, ref fromlen, ov, routine, threadId, out errno);
 
     // ---- ending the session ----
 
@@ -438,13 +438,7 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
             if (Closed) return;
             if (!SendShut) { SendShut = true; EndSession(); }
             Closed = true;
-            foreach (var c in _handshaking) c.Abort();
-            _handshaking.Clear();
-            if (_os is not null)
-            {
-                if (_listenerId != 0) Reactor.Shared.Unregister((int)_os.Handle, _listenerId);
-                _os.Dispose();
-            }
+            StopListening(_os, _listenerId, _handshaking); // pending joins were refused by EndSession
             Inbox.FailWaiting(Ws2_32.WSA_OPERATION_ABORTED, _ => true);
             WakeReadyWaiters();
         }

@@ -119,21 +119,6 @@ internal sealed class RootedProvider : ProviderBase<RootedSocket>, WSPPROC_TABLE
         }
     }
 
-    public int WSPCloseSocket(SOCKET s, out int lpErrno)
-    {
-        try
-        {
-            if (!TryGet(s, out var sock, out lpErrno)) return Ws2_32.SOCKET_ERROR;
-            sock.Close();
-            Upcalls.WPUCloseSocketHandle(s, out lpErrno);
-            return lpErrno == 0 ? 0 : Ws2_32.SOCKET_ERROR;
-        }
-        catch (Exception e)
-        {
-            return Fail(e, out lpErrno);
-        }
-    }
-
     public int WSPGetPeerName(SOCKET s, byte[] name, ref int namelen, out int lpErrno)
     {
         int len = namelen;
@@ -149,62 +134,6 @@ internal sealed class RootedProvider : ProviderBase<RootedSocket>, WSPPROC_TABLE
         namelen = len;
         return rc;
     }
-
-    public int WSPRecv(SOCKET s, WSABUF[] lpBuffers, uint dwBufferCount, out uint lpNumberOfBytesRecvd, ref uint lpFlags,
-        WSAOVERLAPPED? lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE? lpCompletionRoutine, WSATHREADID? lpThreadId, out int lpErrno)
-    {
-        int fromlen = 0;
-        return WSPRecvFrom(s, lpBuffers, dwBufferCount, out lpNumberOfBytesRecvd, ref lpFlags, null, ref fromlen,
-            lpOverlapped, lpCompletionRoutine, lpThreadId, out lpErrno);
-    }
-
-    public int WSPRecvFrom(SOCKET s, WSABUF[] lpBuffers, uint dwBufferCount, out uint lpNumberOfBytesRecvd, ref uint lpFlags,
-        byte[]? lpFrom, ref int lpFromlen, WSAOVERLAPPED? lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE? lpCompletionRoutine,
-        WSATHREADID? lpThreadId, out int lpErrno)
-    {
-        lpNumberOfBytesRecvd = 0;
-        try
-        {
-            if (!TryGet(s, out var sock, out lpErrno)) return Ws2_32.SOCKET_ERROR;
-            if (!BuffersValid(lpBuffers, dwBufferCount)) return Error(Ws2_32.WSAEFAULT, out lpErrno);
-            return sock.Receive(lpBuffers, dwBufferCount, out lpNumberOfBytesRecvd, ref lpFlags, lpFrom, ref lpFromlen,
-                lpOverlapped, lpCompletionRoutine, lpThreadId, out lpErrno);
-        }
-        catch (Exception e)
-        {
-            return Fail(e, out lpErrno);
-        }
-    }
-
-    public int WSPSend(SOCKET s, WSABUF[] lpBuffers, uint dwBufferCount, out uint lpNumberOfBytesSent, uint dwFlags,
-        WSAOVERLAPPED? lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE? lpCompletionRoutine, WSATHREADID? lpThreadId, out int lpErrno)
-    {
-        lpNumberOfBytesSent = 0;
-        try
-        {
-            if (!TryGet(s, out var sock, out lpErrno)) return Ws2_32.SOCKET_ERROR;
-            if (!BuffersValid(lpBuffers, dwBufferCount)) return Error(Ws2_32.WSAEFAULT, out lpErrno);
-            return sock.Send(lpBuffers, dwBufferCount, out lpNumberOfBytesSent, dwFlags, lpOverlapped, lpCompletionRoutine, lpThreadId, out lpErrno);
-        }
-        catch (Exception e)
-        {
-            return Fail(e, out lpErrno);
-        }
-    }
-
-    /// <summary>Connection-oriented: the address is ignored, as on a connected socket.</summary>
-    public int WSPSendTo(SOCKET s, WSABUF[] lpBuffers, uint dwBufferCount, out uint lpNumberOfBytesSent, uint dwFlags,
-        byte[]? lpTo, int iTolen, WSAOVERLAPPED? lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE? lpCompletionRoutine,
-        WSATHREADID? lpThreadId, out int lpErrno) =>
-        WSPSend(s, lpBuffers, dwBufferCount, out lpNumberOfBytesSent, dwFlags, lpOverlapped, lpCompletionRoutine, lpThreadId, out lpErrno);
-
-    public int WSPRecvDisconnect(SOCKET s, WSABUF? lpInboundDisconnectData, out int lpErrno) =>
-        lpInboundDisconnectData is { len: > 0 } ? Run(s, out lpErrno, _ => Ws2_32.WSAENOPROTOOPT) // no XP1_DISCONNECT_DATA
-            : Run(s, out lpErrno, x => x.Shutdown(Ws2_32.SD_RECEIVE));
-
-    public int WSPSendDisconnect(SOCKET s, WSABUF? lpOutboundDisconnectData, out int lpErrno) =>
-        lpOutboundDisconnectData is { len: > 0 } ? Run(s, out lpErrno, _ => Ws2_32.WSAENOPROTOOPT)
-            : Run(s, out lpErrno, x => x.Shutdown(Ws2_32.SD_SEND));
 
     /// <summary>
     /// select: readable = a message, a pending join, or the session ended. Join completion is never visible to

@@ -78,6 +78,37 @@ internal abstract class RootedSocket : IProviderSocket, SelectEngine.ISelectable
     public abstract int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
         LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno);
     public abstract void Close();
+
+    /// <summary>Connection-oriented: WSPSendTo's address is ignored, as on a connected socket.</summary>
+    int IProviderSocket.Send(WSABUF[] buffers, uint count, out uint sent, uint flags, byte[]? to, int tolen,
+        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
+        Send(buffers, count, out sent, flags, ov, routine, threadId, out errno);
+
+    /// <summary>What a receive reports once nothing is left: 0 while the session lasts, else WSAEDISCON (graceful) or the error.</summary>
+    protected virtual int EndedError => 0;
+
+    /// <summary>How a member's session ended, as a receive reports it.</summary>
+    protected static int EndedAs(bool ended, int error) => !ended ? 0 : error == 0 ? Ws2_32.WSAEDISCON : error;
+
+    /// <summary>A message to the one peer of <paramref name="conn"/> (a leaf's sends; a root's side chat with one leaf).</summary>
+    protected int SendOnConnection(Func<Connection?> conn, long streamEnd, WSABUF[] buffers, uint count, out uint sent, uint flags,
+        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
+    {
+        sent = 0;
+        bool overlapped = ov is not null || routine is not null;
+        int length;
+        lock (Gate)
+        {
+            Events.Reenable(Ws2_32.FD_WRITE);
+            errno = CheckSend(flags, overlapped, buffers, count, out length);
+            if (errno != 0) return Ws2_32.SOCKET_ERROR;
+        }
+        var type = (flags & Ws2_32.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
+        return SendWhenRoom(
+            len => conn() is { } c && c.Backlog(streamEnd) + len <= Options.LeafQueueLimit,
+            len => conn()!.Enqueue(DataFrame.Make(type, buffers, count, len)),
+            length, overlapped, ov, routine, threadId, out sent, out errno);
+    }
     public virtual int Shutdown(int how) => Ws2_32.WSAENOTCONN;
     public virtual int Bind(IPEndPoint ep) => Ws2_32.WSAEINVAL;
     public virtual int Listen(int backlog) => Ws2_32.WSAEOPNOTSUPP;
@@ -112,7 +143,7 @@ internal abstract class RootedSocket : IProviderSocket, SelectEngine.ISelectable
     // ---- shared receive plumbing ----
 
     /// <summary>The seed's receive rules over an inbox: immediate, pending (overlapped), would-block, or a blocking wait.</summary>
-    protected int ReceiveFrom(Inbox inbox, LeafHandle? filter, Func<int> endedError, WSABUF[] buffers, uint count, out uint received,
+    protected int ReceiveFrom(Inbox inbox, LeafHandle? filter, WSABUF[] buffers, uint count, out uint received,
         ref uint flags, byte[]? from, ref int fromlen, WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine,
         WSATHREADID? threadId, out int errno)
     {
@@ -145,7 +176,7 @@ internal abstract class RootedSocket : IProviderSocket, SelectEngine.ISelectable
                 RefreshEvents();
                 return 0;
             }
-            int ended = endedError();
+            int ended = EndedError;
             if (ended != 0)
             {
                 errno = ended;
@@ -652,6 +683,19 @@ internal abstract class RootedSocket : IProviderSocket, SelectEngine.ISelectable
         os.Blocking = false;
         listenerId = Reactor.Shared.Register((int)os.Handle, handler);
         return 0;
+    }
+
+    /// <summary>closesocket on a listening socket (under the lock): queued and half-made joins end, the listener closes.</summary>
+    protected static void StopListening(Socket? listener, ulong listenerId, params ICollection<Connection>[] queues)
+    {
+        foreach (var q in queues)
+        {
+            foreach (var c in q) c.Abort();
+            q.Clear();
+        }
+        if (listener is null) return;
+        if (listenerId != 0) Reactor.Shared.Unregister((int)listener.Handle, listenerId);
+        listener.Dispose();
     }
 
     /// <summary>

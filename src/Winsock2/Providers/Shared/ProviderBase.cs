@@ -111,6 +111,79 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
         return true;
     }
 
+    public int WSPRecv(SOCKET s, WSABUF[] lpBuffers, uint dwBufferCount, out uint lpNumberOfBytesRecvd, ref uint lpFlags,
+        WSAOVERLAPPED? lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE? lpCompletionRoutine, WSATHREADID? lpThreadId, out int lpErrno)
+    {
+        int fromlen = 0;
+        return WSPRecvFrom(s, lpBuffers, dwBufferCount, out lpNumberOfBytesRecvd, ref lpFlags, null, ref fromlen,
+            lpOverlapped, lpCompletionRoutine, lpThreadId, out lpErrno);
+    }
+
+    public int WSPRecvFrom(SOCKET s, WSABUF[] lpBuffers, uint dwBufferCount, out uint lpNumberOfBytesRecvd, ref uint lpFlags,
+        byte[]? lpFrom, ref int lpFromlen, WSAOVERLAPPED? lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE? lpCompletionRoutine,
+        WSATHREADID? lpThreadId, out int lpErrno)
+    {
+        lpNumberOfBytesRecvd = 0;
+        try
+        {
+            if (!TryGet(s, out var sock, out lpErrno)) return Ws2_32.SOCKET_ERROR;
+            if (!BuffersValid(lpBuffers, dwBufferCount)) return Error(Ws2_32.WSAEFAULT, out lpErrno);
+            return sock.Receive(lpBuffers, dwBufferCount, out lpNumberOfBytesRecvd, ref lpFlags, lpFrom, ref lpFromlen,
+                lpOverlapped, lpCompletionRoutine, lpThreadId, out lpErrno);
+        }
+        catch (Exception e)
+        {
+            return Fail(e, out lpErrno);
+        }
+    }
+
+    public int WSPSend(SOCKET s, WSABUF[] lpBuffers, uint dwBufferCount, out uint lpNumberOfBytesSent, uint dwFlags,
+        WSAOVERLAPPED? lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE? lpCompletionRoutine, WSATHREADID? lpThreadId, out int lpErrno) =>
+        WSPSendTo(s, lpBuffers, dwBufferCount, out lpNumberOfBytesSent, dwFlags, null, 0, lpOverlapped, lpCompletionRoutine, lpThreadId, out lpErrno);
+
+    public int WSPSendTo(SOCKET s, WSABUF[] lpBuffers, uint dwBufferCount, out uint lpNumberOfBytesSent, uint dwFlags,
+        byte[]? lpTo, int iTolen, WSAOVERLAPPED? lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE? lpCompletionRoutine,
+        WSATHREADID? lpThreadId, out int lpErrno)
+    {
+        lpNumberOfBytesSent = 0;
+        try
+        {
+            if (!TryGet(s, out var sock, out lpErrno)) return Ws2_32.SOCKET_ERROR;
+            if (!BuffersValid(lpBuffers, dwBufferCount)) return Error(Ws2_32.WSAEFAULT, out lpErrno);
+            return sock.Send(lpBuffers, dwBufferCount, out lpNumberOfBytesSent, dwFlags, lpTo, iTolen,
+                lpOverlapped, lpCompletionRoutine, lpThreadId, out lpErrno);
+        }
+        catch (Exception e)
+        {
+            return Fail(e, out lpErrno);
+        }
+    }
+
+    public int WSPCloseSocket(SOCKET s, out int lpErrno)
+    {
+        try
+        {
+            if (!TryGet(s, out var sock, out lpErrno)) return Ws2_32.SOCKET_ERROR;
+            sock.Close();
+            Upcalls.WPUCloseSocketHandle(s, out lpErrno);
+            return lpErrno == 0 ? 0 : Ws2_32.SOCKET_ERROR;
+        }
+        catch (Exception e)
+        {
+            return Fail(e, out lpErrno);
+        }
+    }
+
+    /// <summary>No XP1_DISCONNECT_DATA on these providers: data → WSAENOPROTOOPT, else shutdown(SD_RECEIVE).</summary>
+    public int WSPRecvDisconnect(SOCKET s, WSABUF? lpInboundDisconnectData, out int lpErrno) =>
+        lpInboundDisconnectData is { len: > 0 } ? Run(s, out lpErrno, _ => Ws2_32.WSAENOPROTOOPT)
+            : Run(s, out lpErrno, Ws2_32.SD_RECEIVE, static (x, how) => x.Shutdown(how));
+
+    /// <summary>No XP1_DISCONNECT_DATA on these providers: data → WSAENOPROTOOPT, else shutdown(SD_SEND).</summary>
+    public int WSPSendDisconnect(SOCKET s, WSABUF? lpOutboundDisconnectData, out int lpErrno) =>
+        lpOutboundDisconnectData is { len: > 0 } ? Run(s, out lpErrno, _ => Ws2_32.WSAENOPROTOOPT)
+            : Run(s, out lpErrno, Ws2_32.SD_SEND, static (x, how) => x.Shutdown(how));
+
     public int WSPAsyncSelect(SOCKET s, HWND? hWnd, uint wMsg, int lEvent, out int lpErrno) =>
         Run(s, out lpErrno, (hWnd, wMsg, lEvent), static (x, a) => x.Select(default, a.hWnd, a.wMsg, a.lEvent, byWindow: true));
 
