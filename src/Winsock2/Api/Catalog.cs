@@ -1,3 +1,4 @@
+using Winsock2.Kernel;
 using Winsock2.Runtime;
 
 namespace Winsock2;
@@ -106,7 +107,7 @@ public static partial class Ws2_32
         if (lpOverlapped is null) { lpErrno = WSAEFAULT; return SOCKET_ERROR; }
         if (!ApiInstance.Sockets.TryGet(s.Value, out _)) { lpErrno = WSAENOTSOCK; return SOCKET_ERROR; }
         lpOverlapped.Complete((int)dwError, (int)cbTransferred, (int)lpOverlapped.Offset);
-        if (lpOverlapped.hEvent.IsValid) Runtime.Events.Set(lpOverlapped.hEvent);
+        if (lpOverlapped.hEvent.IsValid) Kernel.Events.Set(lpOverlapped.hEvent);
         lpErrno = 0;
         return 0;
     }

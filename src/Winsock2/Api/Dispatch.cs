@@ -1,3 +1,4 @@
+using Winsock2.Kernel;
 using Winsock2.Runtime;
 
 namespace Winsock2;

@@ -1,3 +1,4 @@
+using Winsock2.Kernel;
 using Winsock2.Runtime;
 
 namespace Winsock2;
@@ -8,7 +9,7 @@ public static partial class Ws2_32
     /// <summary>A manual-reset event, initially nonsignalled.</summary>
     public static WSAEVENT WSACreateEvent()
     {
-        try { return Runtime.Events.Create(); }
+        try { return Kernel.Events.Create(); }
         catch (Exception e)
         {
             Dispatch.Fail(e);
@@ -17,13 +18,13 @@ public static partial class Ws2_32
     }
 
     /// <summary>Closes an event (WSA_INVALID_HANDLE if it is not one).</summary>
-    public static bool WSACloseEvent(WSAEVENT hEvent) => Runtime.Events.Close(hEvent) || Dispatch.SetError(WSA_INVALID_HANDLE);
+    public static bool WSACloseEvent(WSAEVENT hEvent) => Kernel.Events.Close(hEvent) || Dispatch.SetError(WSA_INVALID_HANDLE);
 
     /// <summary>Signals an event.</summary>
-    public static bool WSASetEvent(WSAEVENT hEvent) => Runtime.Events.Set(hEvent) || Dispatch.SetError(WSA_INVALID_HANDLE);
+    public static bool WSASetEvent(WSAEVENT hEvent) => Kernel.Events.Set(hEvent) || Dispatch.SetError(WSA_INVALID_HANDLE);
 
     /// <summary>Resets an event.</summary>
-    public static bool WSAResetEvent(WSAEVENT hEvent) => Runtime.Events.Reset(hEvent) || Dispatch.SetError(WSA_INVALID_HANDLE);
+    public static bool WSAResetEvent(WSAEVENT hEvent) => Kernel.Events.Reset(hEvent) || Dispatch.SetError(WSA_INVALID_HANDLE);
 
     /// <summary>
     /// Waits for one or all of up to 64 events: WSA_WAIT_EVENT_0 + the lowest signalled index, WSA_WAIT_TIMEOUT,
@@ -44,7 +45,7 @@ public static partial class Ws2_32
             bool allSignaled = true;
             for (int i = 0; i < cEvents; i++)
             {
-                if (!Runtime.Events.TryGet(lphEvents[i], out var obj))
+                if (!Kernel.Events.TryGet(lphEvents[i], out var obj))
                 {
                     Dispatch.SetError(WSA_INVALID_HANDLE);
                     return WSA_WAIT_FAILED;
@@ -57,7 +58,7 @@ public static partial class Ws2_32
             var objects = new EventObject[cEvents];
             for (int i = 0; i < cEvents; i++)
             {
-                if (!Runtime.Events.TryGet(lphEvents[i], out objects[i]))
+                if (!Kernel.Events.TryGet(lphEvents[i], out objects[i]))
                 {
                     Dispatch.SetError(WSA_INVALID_HANDLE);
                     return WSA_WAIT_FAILED;

@@ -1,3 +1,4 @@
+using Winsock2.Kernel;
 using System.Buffers.Binary;
 using Winsock2.Runtime;
 

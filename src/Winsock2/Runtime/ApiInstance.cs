@@ -1,3 +1,4 @@
+using Winsock2.Kernel;
 namespace Winsock2.Runtime;
 
 /// <summary>
@@ -90,9 +91,9 @@ internal static class ApiInstance
         errno = 0;
         try
         {
-            var type = Type.GetType(entry.ProviderPath, throwOnError: false);
-            if (type is null || Activator.CreateInstance(type) is not IWSPProvider instance)
+            if (ProviderModule.Create(entry.ProviderPath, out string? reason) is not { } instance)
             {
+                Diagnostics.CallbackFailed("WSPStartup", new FileNotFoundException(reason));
                 errno = Ws2_32.WSAEPROVIDERFAILEDINIT;
                 return null;
             }

@@ -1,11 +1,11 @@
-using Winsock2.Providers.Inet;
-using Winsock2.Providers.Rooted;
+using Winsock2.Kernel;
 
 namespace Winsock2.Runtime;
 
 /// <summary>
-/// The process-wide protocol catalog (Windows keeps it in the registry). Built-in providers are installed
-/// first; WSCInstallProvider adds more. API instances snapshot it at their first WSAStartup.
+/// The process-wide protocol catalog (Windows keeps it in the registry). The built-in providers are installed
+/// first, by assembly path, from what each one's <see cref="IWSPProviderSetup"/> says (the API layer never names a
+/// provider type); WSCInstallProvider adds more. API instances snapshot it at their first WSAStartup.
 /// </summary>
 internal static class ProtocolCatalog
 {
@@ -13,16 +13,24 @@ internal static class ProtocolCatalog
     private static readonly List<CatalogEntry> Entries = new();
     private static uint _nextId = 1001;
 
+    /// <summary>The providers the default catalog holds, by path relative to the Winsock2 assemblies.</summary>
+    public static readonly string[] BuiltInProviders = ["Winsock2.Providers.Inet.dll", "Winsock2.Providers.Rooted.dll"];
+
     static ProtocolCatalog()
     {
-        InstallBuiltIn(InetCatalog.ProviderId, typeof(InetProvider), InetCatalog.Entries());
-        InstallBuiltIn(RootedCatalog.ProviderId, typeof(RootedProvider), RootedCatalog.Entries());
+        foreach (var path in BuiltInProviders) InstallBuiltIn(path);
     }
 
-    private static void InstallBuiltIn(Guid id, Type provider, WSAPROTOCOL_INFOW[] entries)
+    /// <summary>Installs a provider by path from its own setup description; a provider that is absent is left out and reported.</summary>
+    private static void InstallBuiltIn(string path)
     {
-        int rc = Install(id, provider.AssemblyQualifiedName!, entries, out int errno);
-        if (rc != 0) throw new InvalidOperationException($"built-in provider {provider.Name} failed to install: {errno}");
+        if (ProviderModule.Create(path, out string? reason) is not IWSPProviderSetup setup)
+        {
+            Diagnostics.CallbackFailed("default catalog", new FileNotFoundException(reason ?? $"{path} has no IWSPProviderSetup"));
+            return;
+        }
+        if (Install(setup.ProviderId, path, setup.GetProtocolInfos(), out int errno) != 0)
+            Diagnostics.CallbackFailed("default catalog", new InvalidOperationException($"{path} failed to install: {errno}"));
     }
 
     public static CatalogEntry[] Snapshot()
@@ -35,12 +43,6 @@ internal static class ProtocolCatalog
     {
         errno = 0;
         if (string.IsNullOrEmpty(providerPath) || infos.Length == 0 || Array.Exists(infos, i => i is null))
-        {
-            errno = Ws2_32.WSAEINVAL;
-            return Ws2_32.SOCKET_ERROR;
-        }
-        var type = Type.GetType(providerPath, throwOnError: false);
-        if (type is null || !typeof(IWSPProvider).IsAssignableFrom(type) || type.GetConstructor(Type.EmptyTypes) is null)
         {
             errno = Ws2_32.WSAEINVAL;
             return Ws2_32.SOCKET_ERROR;

@@ -1,3 +1,4 @@
+using Winsock2.Kernel;
 namespace Winsock2.Runtime;
 
 /// <summary>The API layer's implementation of every WPU* upcall.</summary>
@@ -63,7 +64,7 @@ internal sealed class Upcalls : WSPUPCALLTABLE
         return ProposedHandle;
     }
 
-    public bool WPUPostMessage(HWND hWnd, uint Msg, nuint wParam, nint lParam) => hWnd is not null && hWnd.Post(Msg, wParam, lParam);
+    public bool WPUPostMessage(HWND hWnd, uint Msg, nuint wParam, nint lParam) => MessageWindows.Post(hWnd, Msg, wParam, lParam);
 
     public int WPUQueryBlockingCallback(uint dwCatalogEntryId, out LPBLOCKINGCALLBACK? lplpfnCallback, out nuint lpdwContext, out int lpErrno)
     {

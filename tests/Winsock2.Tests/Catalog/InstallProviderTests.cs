@@ -19,7 +19,7 @@ public class InstallProviderTests : WinsockTest
         // The path is what WSCGetProviderPath (and WPUGetProviderPath) reports.
         Assert.Equal(0, WSCGetProviderPath(p.Id, out string path, out int errno));
         Assert.Equal(0, errno);
-        Assert.Equal(typeof(TestProvider).AssemblyQualifiedName, path);
+        Assert.Equal(TestCatalog.PathOf(typeof(TestProvider)), path);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public class InstallProviderTests : WinsockTest
         var chain = Entry(AF_INET, SOCK_STREAM, IPPROTO_TCP);
         chain.ProtocolChain = new WSAPROTOCOLCHAIN(2, layer[0], 0x7FFFFFF0);
         int count = WscEntries().Length;
-        Assert.Equal(SOCKET_ERROR, WSCInstallProvider(Guid.NewGuid(), typeof(CountingLayer).AssemblyQualifiedName!, [chain], 1, out int errno));
+        Assert.Equal(SOCKET_ERROR, WSCInstallProvider(Guid.NewGuid(), TestCatalog.PathOf(typeof(CountingLayer)), [chain], 1, out int errno));
         Assert.Equal(WSAEINVAL, errno);
         Assert.Equal(count, WscEntries().Length);
     }
@@ -70,7 +70,7 @@ public class InstallProviderTests : WinsockTest
         using var layer = Install(typeof(CountingLayer), Entry(AF_INET, SOCK_STREAM, IPPROTO_TCP, chainLen: LAYERED_PROTOCOL));
         var chain = tcp.Clone();
         chain.ProtocolChain = new WSAPROTOCOLCHAIN(3, layer[0], layer[0], tcp.dwCatalogEntryId);
-        Assert.Equal(SOCKET_ERROR, WSCInstallProvider(Guid.NewGuid(), typeof(CountingLayer).AssemblyQualifiedName!, [chain], 1, out int errno));
+        Assert.Equal(SOCKET_ERROR, WSCInstallProvider(Guid.NewGuid(), TestCatalog.PathOf(typeof(CountingLayer)), [chain], 1, out int errno));
         Assert.Equal(WSAEINVAL, errno);
     }
 
@@ -82,7 +82,7 @@ public class InstallProviderTests : WinsockTest
             Entry(AF_INET, SOCK_STREAM, IPPROTO_TCP, chainLen: LAYERED_PROTOCOL));
         var chain = Entry(AF_INET, SOCK_STREAM, IPPROTO_TCP);
         chain.ProtocolChain = new WSAPROTOCOLCHAIN(2, layer[0], layer[1]);
-        Assert.Equal(SOCKET_ERROR, WSCInstallProvider(Guid.NewGuid(), typeof(CountingLayer).AssemblyQualifiedName!, [chain], 1, out int errno));
+        Assert.Equal(SOCKET_ERROR, WSCInstallProvider(Guid.NewGuid(), TestCatalog.PathOf(typeof(CountingLayer)), [chain], 1, out int errno));
         Assert.Equal(WSAEINVAL, errno);
     }
 

@@ -60,8 +60,7 @@ public sealed class CountingLayer : IWSPProvider, WSPPROC_TABLE
         if (nextEntry is null) return WSAEINVALIDPROVIDER;
         bool nextIsBase = at + 1 == chain.ChainLen - 1;
         if (UpcallTable.WPUGetProviderPath(nextEntry.ProviderId, out string path, out int errno) != 0) return errno;
-        var type = Type.GetType(path, throwOnError: false);
-        if (type is null || Activator.CreateInstance(type) is not IWSPProvider next) return WSAEPROVIDERFAILEDINIT;
+        if (ProviderModule.Create(path, out _) is not { } next) return WSAEPROVIDERFAILEDINIT;
         var nextInfo = nextIsBase ? nextEntry : lpProtocolInfo;
         int rc = next.WSPStartup(0x0202, out _, nextInfo, UpcallTable, out var table);
         if (rc != 0) return rc;

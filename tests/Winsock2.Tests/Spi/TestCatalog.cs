@@ -36,11 +36,14 @@ public static class TestCatalog
         public void Dispose() => WSCDeinstallProvider(Id, out _);
     }
 
+    /// <summary>The catalog path of a provider type of this test assembly: the assembly file and the type's name.</summary>
+    public static string PathOf(Type provider) => provider.Assembly.Location + "!" + provider.FullName;
+
     /// <summary>WSCInstallProvider with a fresh GUID (or <paramref name="id"/>), asserting success.</summary>
     public static Installed Install(Type provider, WSAPROTOCOL_INFOW[] entries, Guid? id = null)
     {
         var guid = id ?? Guid.NewGuid();
-        int rc = WSCInstallProvider(guid, provider.AssemblyQualifiedName!, entries, (uint)entries.Length, out int errno);
+        int rc = WSCInstallProvider(guid, PathOf(provider), entries, (uint)entries.Length, out int errno);
         Assert.True(rc == 0, $"WSCInstallProvider failed with {errno}");
         var installed = WscEntries().Where(e => e.ProviderId == guid).ToArray();
         Assert.Equal(entries.Length, installed.Length);

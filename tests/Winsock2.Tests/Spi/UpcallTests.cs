@@ -224,8 +224,8 @@ public class UpcallTests : ProviderTest<TestProvider>
     {
         Assert.Equal(0, _up.WPUGetProviderPath(Provider.Id, out string path, out int errno));
         Assert.Equal(0, errno);
-        Assert.Equal(typeof(TestProvider).AssemblyQualifiedName, path);
-        Assert.Same(typeof(TestProvider), Type.GetType(path));
+        Assert.Equal(TestCatalog.PathOf(typeof(TestProvider)), path);
+        Assert.Same(typeof(TestProvider), ProviderModule.ResolveEntryType(path, out _));
 
         Assert.Equal(SOCKET_ERROR, _up.WPUGetProviderPath(Guid.NewGuid(), out _, out errno));
         Assert.Equal(WSAEINVAL, errno);

@@ -15,12 +15,12 @@ public class ConcurrencyTests : WinsockTest
     public ConcurrencyTests()
     {
         _onFailure = (where, e) => _failures.Enqueue($"{where}: {e}");
-        Runtime.Diagnostics.Failure += _onFailure;
+        Kernel.Diagnostics.Failure += _onFailure;
     }
 
     public override void Dispose()
     {
-        Runtime.Diagnostics.Failure -= _onFailure;
+        Kernel.Diagnostics.Failure -= _onFailure;
         base.Dispose();
     }
 

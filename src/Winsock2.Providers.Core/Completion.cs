@@ -1,0 +1,90 @@
+using Winsock2.Kernel;
+
+namespace Winsock2.Providers.Core;
+
+/// <summary>
+/// Delivers finished requests the way the SPI prescribes: fill the WSAOVERLAPPED, then either queue the
+/// provider's APC trampoline to the initiating thread (which calls the client's completion routine) or
+/// signal hEvent; a blocked thread is simply woken.
+/// </summary>
+internal sealed class Completion(WSPUPCALLTABLE upcalls)
+{
+    /// <summary>
+    /// Per thread: the sockets whose routine is running now (innermost last; rarely more than one), with the
+    /// routines that must wait for it. A list searched linearly: no hashing and no allocation per routine.
+    /// </summary>
+    [ThreadStatic] private static List<Running>? t_running;
+
+    private struct Running(Completion owner)
+    {
+        public readonly Completion Owner = owner;
+        public Queue<IoRequest>? Waiting;
+    }
+
+    private LPWSAUSERAPC? _trampoline;
+
+    /// <summary>Records the result and notifies whoever waits for it.</summary>
+    public void Complete(IoRequest r, int error, int bytes, int flags)
+    {
+        r.Error = error;
+        r.Bytes = bytes;
+        r.OutFlags = flags;
+        r.Rundown?.Dispose();
+        r.Rundown = null;
+        // Read what the notification needs before Done is published: a blocked thread that sees Done may recycle
+        // the request and reuse it for its next call at once.
+        var routine = r.Routine;
+        var overlapped = r.Overlapped;
+        var thread = r.Thread;
+        var waiter = r.Waiter;
+        if (overlapped is not null) overlapped.Complete(error, bytes, flags);
+        r.Done = true;
+        if (routine is not null)
+        {
+            // A request with a routine is not recycled until its routine has run, so r is still this request.
+            if (thread is null || upcalls.WPUQueueApc(thread, _trampoline ??= Trampoline, r, out _) != 0)
+                Diagnostics.CallbackFailed("completion routine", new InvalidOperationException("initiating thread is gone"));
+        }
+        else if (overlapped is not null)
+        {
+            if (overlapped.hEvent.IsValid) upcalls.WPUSetEvent(overlapped.hEvent, out _);
+        }
+        else
+        {
+            waiter?.Waiter.Wake();
+        }
+    }
+
+    /// <summary>
+    /// The APC the provider queues (one context value): calls the client's routine. Routines for one socket
+    /// never nest: one that arrives while another of this socket runs on this thread waits until it returns.
+    /// </summary>
+    private void Trampoline(object? context)
+    {
+        var r = (IoRequest)context!;
+        var running = t_running ??= new List<Running>(2);
+        for (int i = 0; i < running.Count; i++)
+        {
+            if (running[i].Owner != this) continue;
+            var frame = running[i];
+            (frame.Waiting ??= new Queue<IoRequest>()).Enqueue(r);
+            running[i] = frame;
+            return;
+        }
+        int depth = running.Count;
+        running.Add(new Running(this));
+        try
+        {
+            Invoke(r);
+            while (running[depth].Waiting is { } waiting && waiting.TryDequeue(out var next)) Invoke(next);
+        }
+        finally { running.RemoveAt(depth); }
+    }
+
+    private static void Invoke(IoRequest r)
+    {
+        try { r.Routine!((uint)r.Error, (uint)r.Bytes, r.Overlapped!, (uint)r.OutFlags); }
+        catch (Exception e) { Diagnostics.CallbackFailed("completion routine", e); }
+        r.Recycle(); // the routine was the last holder (only requests the provider rented are recycled)
+    }
+}

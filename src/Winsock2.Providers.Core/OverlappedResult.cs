@@ -1,0 +1,39 @@
+using Winsock2.Kernel;
+
+namespace Winsock2.Providers.Core;
+
+/// <summary>WSPGetOverlappedResult, and immediate completion of operations that never pend.</summary>
+internal static class OverlappedResult
+{
+    /// <summary>Reads the result the provider left in the WSAOVERLAPPED; with fWait, waits on hEvent first.</summary>
+    public static bool Get(WSAOVERLAPPED ov, out uint bytes, bool fWait, out uint flags, out int errno)
+    {
+        bytes = 0;
+        flags = 0;
+        if (ov is null) { errno = Ws2Spi.WSAEFAULT; return false; }
+        if (ov.IsPending)
+        {
+            if (!fWait) { errno = Ws2Spi.WSA_IO_INCOMPLETE; return false; }
+            if (!Events.TryGet(ov.hEvent, out var ev)) { errno = Ws2Spi.WSA_INVALID_HANDLE; return false; }
+            var set = new[] { ev };
+            while (ov.IsPending)
+            {
+                Waits.WaitForEvents(set, false, Ws2Spi.WSA_INFINITE, alertable: false);
+                if (ov.IsPending) Thread.Yield();
+            }
+        }
+        bytes = (uint)ov.InternalHigh;
+        flags = ov.Offset;
+        errno = (int)ov.OffsetHigh;
+        return errno == 0;
+    }
+
+    /// <summary>An overlapped call that finished at once: fill the structure and signal or queue the routine.</summary>
+    public static void CompleteImmediately(WSPUPCALLTABLE upcalls, WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine,
+        WSATHREADID? threadId, int bytes)
+    {
+        var r = new IoRequest([], 0, 0, ov, routine, threadId);
+        ov?.Start();
+        new Completion(upcalls).Complete(r, 0, bytes, 0);
+    }
+}

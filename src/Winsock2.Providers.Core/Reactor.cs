@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using Winsock2.Interop;
+using Winsock2.Kernel;
+
+namespace Winsock2.Providers.Core;
+
+/// <summary>Something the reactor tells when its descriptor changes readiness.</summary>
+internal interface IReadyHandler
+{
+    /// <summary>Called on the reactor thread with the epoll events that fired. Must not block.</summary>
+    void OnReady(uint events);
+}
+
+/// <summary>
+/// One epoll loop for every provider socket in the process (edge-triggered: each change of readiness is one
+/// call). Handlers re-check the real state themselves, so Winsock's level-triggered events come out exact.
+/// </summary>
+internal sealed unsafe class Reactor
+{
+    private static readonly Lazy<Reactor> LazyShared = new(() => new Reactor());
+    private readonly int _epfd;
+    private readonly int _wakefd;
+    private readonly ConcurrentDictionary<ulong, IReadyHandler> _handlers = new();
+    private long _nextId;
+
+    public static Reactor Shared => LazyShared.Value;
+
+    private Reactor()
+    {
+        _epfd = Libc.epoll_create1(0x80000);
+        _wakefd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
+        if (_epfd < 0 || _wakefd < 0) throw new InvalidOperationException($"epoll setup failed: errno {Libc.Errno}");
+        Ctl(Libc.EPOLL_CTL_ADD, _wakefd, Libc.EPOLLIN, 0);
+        var t = new Thread(Loop) { IsBackground = true, Name = "Winsock2 reactor" };
+        t.Start();
+    }
+
+    /// <summary>Starts watching <paramref name="fd"/>; returns the registration id for <see cref="Unregister"/>.</summary>
+    public ulong Register(int fd, IReadyHandler handler)
+    {
+        var id = (ulong)Interlocked.Increment(ref _nextId);
+        _handlers[id] = handler;
+        const uint all = Libc.EPOLLIN | Libc.EPOLLOUT | Libc.EPOLLPRI | Libc.EPOLLRDHUP | Libc.EPOLLET;
+        if (Ctl(Libc.EPOLL_CTL_ADD, fd, all, id) != 0)
+        {
+            _handlers.TryRemove(id, out _);
+            return 0;
+        }
+        return id;
+    }
+
+    /// <summary>Stops watching (call before the descriptor is closed).</summary>
+    public void Unregister(int fd, ulong id)
+    {
+        if (id == 0) return;
+        _handlers.TryRemove(id, out _);
+        Ctl(Libc.EPOLL_CTL_DEL, fd, 0, 0);
+    }
+
+    private int Ctl(int op, int fd, uint events, ulong data)
+    {
+        if (Libc.PackedEpollEvent)
+        {
+            var ev = new Libc.epoll_event_packed { events = events, data = data };
+            return Libc.epoll_ctl(_epfd, op, fd, &ev);
+        }
+        var ev2 = new Libc.epoll_event_aligned { events = events, data = data };
+        return Libc.epoll_ctl(_epfd, op, fd, &ev2);
+    }
+
+    private void Loop()
+    {
+        const int max = 256;
+        int size = Libc.PackedEpollEvent ? sizeof(Libc.epoll_event_packed) : sizeof(Libc.epoll_event_aligned);
+        byte* buffer = stackalloc byte[max * size];
+        while (true)
+        {
+            int n = Libc.epoll_wait(_epfd, buffer, max, -1);
+            if (n < 0) continue; // EINTR
+            for (int i = 0; i < n; i++)
+            {
+                uint events; ulong data;
+                if (Libc.PackedEpollEvent)
+                {
+                    var e = ((Libc.epoll_event_packed*)buffer)[i];
+                    events = e.events; data = e.data;
+                }
+                else
+                {
+                    var e = ((Libc.epoll_event_aligned*)buffer)[i];
+                    events = e.events; data = e.data;
+                }
+                if (data == 0)
+                {
+                    ulong v;
+                    Libc.read(_wakefd, &v, 8);
+                    continue;
+                }
+                if (!_handlers.TryGetValue(data, out var h)) continue;
+                try { h.OnReady(events); }
+                catch (Exception ex) { Diagnostics.CallbackFailed("reactor handler", ex); }
+            }
+        }
+    }
+}

@@ -1,0 +1,349 @@
+using System.Net;
+using System.Net.Sockets;
+using Winsock2.Interop;
+using Winsock2.Kernel;
+
+namespace Winsock2.Providers.Inet;
+
+internal sealed partial class InetSocket
+{
+    public int Bind(byte[] name, int namelen)
+    {
+        int rc = SockAddr.TryParse(name, namelen, out var ep);
+        if (rc != 0) return rc;
+        if (SockAddr.Family(name) != Family) return Ws2Spi.WSAEFAULT;
+        lock (Gate)
+        {
+            if (_closed) return Ws2Spi.WSAENOTSOCK;
+            if (_bound || _conn != ConnState.None) return Ws2Spi.WSAEINVAL;
+            try { _os.Bind(ep!); }
+            catch (SocketException e) { return (int)e.SocketErrorCode; }
+            _bound = true;
+            return 0;
+        }
+    }
+
+    public int Listen(int backlog)
+    {
+        lock (Gate)
+        {
+            if (_closed) return Ws2Spi.WSAENOTSOCK;
+            if (IsDatagram) return Ws2Spi.WSAEOPNOTSUPP;
+            if (_conn != ConnState.None) return Ws2Spi.WSAEISCONN;
+            if (!_bound) return Ws2Spi.WSAEINVAL;
+            try { _os.Listen(Math.Clamp(backlog, 1, 4096)); }
+            catch (SocketException e) { return (int)e.SocketErrorCode; }
+            _listening = true;
+            RefreshEvents();
+            return 0;
+        }
+    }
+
+    /// <summary>WSPConnect: TCP connects (nonblocking: WSAEWOULDBLOCK then FD_CONNECT); UDP sets the default peer and filters receives.</summary>
+    public unsafe int Connect(byte[] name, int namelen, WSABUF? callerData, WSABUF? calleeData, QOS? sqos)
+    {
+        int rc = SockAddr.TryParse(name, namelen, out var ep);
+        if (rc != 0) return rc;
+        if (SockAddr.Family(name) != Family) return Ws2Spi.WSAEAFNOSUPPORT;
+        bool anyAddress = ep!.Address.Equals(IPAddress.Any) || ep.Address.Equals(IPAddress.IPv6Any);
+        if (IsDatagram)
+        {
+            lock (Gate)
+            {
+                if (_closed) return Ws2Spi.WSAENOTSOCK;
+                try
+                {
+                    if (anyAddress)
+                    {
+                        // Connecting to the wildcard address dissolves the association.
+                        var unspec = new byte[16];
+                        fixed (byte* p = unspec) Libc.connect(_fd, p, 16);
+                        _conn = ConnState.None;
+                        return 0;
+                    }
+                    _os.Connect(ep);
+                }
+                catch (SocketException e) { return (int)e.SocketErrorCode; }
+                _conn = ConnState.Connected;
+                _bound = true;
+                return 0;
+            }
+        }
+        if ((callerData is not null && callerData.len > 0) || (calleeData is not null && calleeData.len > 0))
+            return Ws2Spi.WSAEPROTONOSUPPORT; // no XP1_CONNECT_DATA
+        if (sqos is not null) return Ws2Spi.WSAEOPNOTSUPP; // no XP1_QOS_SUPPORTED
+        lock (Gate)
+        {
+            if (_closed) return Ws2Spi.WSAENOTSOCK;
+            if (_listening) return Ws2Spi.WSAEINVAL;
+            if (_conn == ConnState.Connected) return Ws2Spi.WSAEISCONN;
+            if (_conn == ConnState.Connecting) return NonBlocking ? Ws2Spi.WSAEALREADY : Ws2Spi.WSAEINVAL;
+            if (anyAddress || ep.Port == 0) return Ws2Spi.WSAEADDRNOTAVAIL;
+            var linux = LinuxSockAddr.ToLinux(ep);
+            int result, err;
+            fixed (byte* p = linux)
+            {
+                do
+                {
+                    result = Libc.connect(_fd, p, (uint)linux.Length);
+                    err = result < 0 ? Libc.Errno : 0;
+                } while (result < 0 && err == Errno.EINTR);
+            }
+            if (result == 0)
+            {
+                ConnectSucceeded();
+                return 0;
+            }
+            if (err != Errno.EINPROGRESS) return Errno.ToWinsock(err);
+            _conn = ConnState.Connecting;
+            _connectReported = false;
+            _bound = true;
+            if (NonBlocking) return Ws2Spi.WSAEWOULDBLOCK;
+        }
+        var ctx = ThreadContext.Current;
+        AddReadyWaiter(ctx);
+        try
+        {
+            int wait = Waits.BlockingWait(this, static s => { lock (s.Gate) return s._conn != ConnState.Connecting || s._closed; }, -1);
+            if (wait != 0) return wait;
+        }
+        finally { RemoveReadyWaiter(ctx); }
+        lock (Gate)
+        {
+            if (_closed) return Ws2Spi.WSAEINTR;
+            if (_conn == ConnState.Connected) return 0;
+            _conn = ConnState.None;
+            return _connectError;
+        }
+    }
+
+    private void ConnectSucceeded()
+    {
+        _conn = ConnState.Connected;
+        _bound = true;
+        Events.Signal(Ws2Spi.FD_CONNECT, 0);
+        if (WritableNow()) Events.Signal(Ws2Spi.FD_WRITE, 0);
+    }
+
+    /// <summary>The reactor saw the connect finish.</summary>
+    private void FinishConnect()
+    {
+        int err = Libc.SocketError(_fd);
+        if (err == 0)
+        {
+            ConnectSucceeded();
+            return;
+        }
+        _connectError = Errno.ToWinsock(err);
+        _pendingSoError = _connectError;
+        _conn = NonBlocking ? ConnState.None : ConnState.Failed;
+        Events.Signal(Ws2Spi.FD_CONNECT, _connectError);
+    }
+
+    /// <summary>WSPAccept with the condition function (CF_ACCEPT, CF_REJECT → WSAECONNREFUSED, CF_DEFER → WSATRY_AGAIN).</summary>
+    public SOCKET Accept(InetProvider provider, byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition, nuint callbackData, out int errno)
+    {
+        if (addr is not null && addrlen < SockAddr.SizeOf(Family))
+        {
+            errno = Ws2Spi.WSAEFAULT;
+            return SOCKET.Invalid;
+        }
+        Socket? conn;
+        while (true)
+        {
+            lock (Gate)
+            {
+                errno = _closed ? Ws2Spi.WSAENOTSOCK : !_listening ? Ws2Spi.WSAEINVAL : 0;
+                if (errno != 0) return SOCKET.Invalid;
+                conn = TakePending(out errno);
+                if (errno != 0) return SOCKET.Invalid;
+                if (conn is not null) break;
+                if (NonBlocking)
+                {
+                    Events.Reenable(Ws2Spi.FD_ACCEPT);
+                    RefreshEvents();
+                    errno = Ws2Spi.WSAEWOULDBLOCK;
+                    return SOCKET.Invalid;
+                }
+            }
+            var ctx = ThreadContext.Current;
+            AddReadyWaiter(ctx);
+            try
+            {
+                int wait = Waits.BlockingWait(this, static s =>
+                {
+                    lock (s.Gate) return s._closed || s._backlog.Count > 0 || (Libc.PollNow(s._fd, Libc.POLLIN) & Libc.POLLIN) != 0;
+                }, -1);
+                if (wait != 0) { errno = wait; return SOCKET.Invalid; }
+            }
+            finally { RemoveReadyWaiter(ctx); }
+        }
+
+        var peer = (IPEndPoint)conn.RemoteEndPoint!;
+        int verdict = Ws2Spi.CF_ACCEPT;
+        if (condition is not null)
+        {
+            var callerId = new WSABUF(SockAddr.From(peer));
+            var calleeId = new WSABUF(SockAddr.From((IPEndPoint)conn.LocalEndPoint!));
+            try { verdict = condition(callerId, null, null, null, calleeId, null, out _, callbackData); }
+            catch (Exception e)
+            {
+                Diagnostics.CallbackFailed("condition function", e);
+                verdict = -1;
+            }
+        }
+        lock (Gate)
+        {
+            switch (verdict)
+            {
+                case Ws2Spi.CF_ACCEPT:
+                    Events.Reenable(Ws2Spi.FD_ACCEPT);
+                    break;
+                case Ws2Spi.CF_REJECT:
+                    conn.LingerState = new LingerOption(true, 0);
+                    conn.Dispose();
+                    Events.Reenable(Ws2Spi.FD_ACCEPT);
+                    RefreshEvents();
+                    errno = Ws2Spi.WSAECONNREFUSED;
+                    return SOCKET.Invalid;
+                case Ws2Spi.CF_DEFER:
+                    // Stays queued; FD_ACCEPT is not re-enabled.
+                    _backlog.AddFirst(conn);
+                    errno = Ws2Spi.WSATRY_AGAIN;
+                    return SOCKET.Invalid;
+                default:
+                    _backlog.AddFirst(conn);
+                    errno = Ws2Spi.WSAEINVAL;
+                    return SOCKET.Invalid;
+            }
+        }
+        var accepted = provider.Adopt(this, conn, out errno);
+        lock (Gate) RefreshEvents();
+        if (!accepted.IsValid) return accepted;
+        if (addr is not null) SockAddr.Write(peer, addr, ref addrlen);
+        return accepted;
+    }
+
+    /// <summary>The next connection: a deferred one first, else one from the kernel's queue.</summary>
+    private unsafe Socket? TakePending(out int errno)
+    {
+        errno = 0;
+        if (_backlog.First is { } node)
+        {
+            _backlog.RemoveFirst();
+            return node.Value;
+        }
+        while (true)
+        {
+            int fd = Libc.accept4(_fd, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
+            if (fd >= 0)
+            {
+                try { return new Socket(new SafeSocketHandle(fd, ownsHandle: true)); }
+                catch (SocketException e) { errno = (int)e.SocketErrorCode; return null; }
+            }
+            int err = Libc.Errno;
+            if (err == Errno.EINTR) continue;
+            if (err == Errno.EAGAIN || err == 103 || err == 71) return null; // nothing, or aborted before accept
+            errno = Errno.ToWinsock(err);
+            return null;
+        }
+    }
+
+    /// <summary>A socket made by accept: connected at once, inheriting the listener's selection and blocking mode.</summary>
+    public void InitAccepted(InetSocket listener)
+    {
+        lock (Gate)
+        {
+            _conn = ConnState.Connected;
+            _bound = true;
+            NonBlocking = listener.NonBlocking;
+            RecvTimeoutMs = listener.RecvTimeoutMs;
+            SendTimeoutMs = listener.SendTimeoutMs;
+            OobInline = listener.OobInline;
+            if (listener.Events.Active)
+            {
+                Events.CopyFrom(listener.Events);
+                OnSelectionChanged();
+            }
+        }
+    }
+
+    public int Shutdown(int how)
+    {
+        if (how < Ws2Spi.SD_RECEIVE || how > Ws2Spi.SD_BOTH) return Ws2Spi.WSAEINVAL;
+        lock (Gate)
+        {
+            if (_closed) return Ws2Spi.WSAENOTSOCK;
+            if (IsStream && _conn != ConnState.Connected) return Ws2Spi.WSAENOTCONN;
+            try
+            {
+                if (how != Ws2Spi.SD_SEND) _recvShut = true;
+                if (how != Ws2Spi.SD_RECEIVE)
+                {
+                    _sendShut = true;
+                    if (IsStream) _os.Shutdown(SocketShutdown.Send);
+                }
+            }
+            catch (SocketException e) { return (int)e.SocketErrorCode; }
+            return 0;
+        }
+    }
+
+    public int GetSockName(byte[] name, ref int namelen)
+    {
+        lock (Gate)
+        {
+            if (_closed) return Ws2Spi.WSAENOTSOCK;
+            // Bound explicitly or implicitly (connect, sendto): the kernel has a port; unbound: WSAEINVAL.
+            var ep = LocalEndPoint;
+            return ep is null || ep.Port == 0 ? Ws2Spi.WSAEINVAL : SockAddr.Write(ep, name, ref namelen);
+        }
+    }
+
+    public int GetPeerName(byte[] name, ref int namelen)
+    {
+        lock (Gate)
+        {
+            if (_closed) return Ws2Spi.WSAENOTSOCK;
+            if (_conn != ConnState.Connected) return Ws2Spi.WSAENOTCONN;
+            var ep = RemoteEndPoint;
+            return ep is null ? Ws2Spi.WSAENOTCONN : SockAddr.Write(ep, name, ref namelen);
+        }
+    }
+
+    /// <summary>Readiness for select: readable, writable, exceptional.</summary>
+    public (bool Read, bool Write, bool Except) Readiness()
+    {
+        lock (Gate)
+        {
+            if (_closed) return (false, false, false);
+            short rev = Libc.PollNow(_fd, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLOUT | Libc.POLLRDHUP));
+            if (_listening) return (_backlog.Count > 0 || (rev & Libc.POLLIN) != 0, false, false);
+            if (IsDatagram) return ((rev & Libc.POLLIN) != 0, (rev & Libc.POLLOUT) != 0, false);
+            bool failed = _conn == ConnState.Failed || (_conn == ConnState.None && _connectError != 0 && !_connectReported);
+            bool connected = _conn == ConnState.Connected;
+            bool read = connected && (rev & (Libc.POLLIN | Libc.POLLRDHUP | Libc.POLLHUP | Libc.POLLERR)) != 0;
+            bool write = connected && (rev & Libc.POLLOUT) != 0;
+            bool except = failed || (connected && UrgentPending(rev));
+            return (read, write, except);
+        }
+    }
+
+    public bool IsReady(int set)
+    {
+        var (read, write, except) = Readiness();
+        return set switch { 0 => read, 1 => write, _ => except };
+    }
+
+    public void ReportedExceptional() => ConnectFailureSeen();
+
+    /// <summary>select reported the failed connect: the socket may try again.</summary>
+    public void ConnectFailureSeen()
+    {
+        lock (Gate)
+        {
+            _connectReported = true;
+            if (_conn == ConnState.Failed) _conn = ConnState.None;
+        }
+    }
+}

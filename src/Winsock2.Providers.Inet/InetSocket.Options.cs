@@ -1,0 +1,218 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Winsock2.Interop;
+using Winsock2.Kernel;
+
+namespace Winsock2.Providers.Inet;
+
+internal sealed partial class InetSocket
+{
+    public int GetOption(int level, int optname, byte[] optval, ref int optlen)
+    {
+        if (optval is null || optlen < 0 || optlen > optval.Length) return Ws2Spi.WSAEFAULT;
+        lock (Gate)
+        {
+            if (_closed) return Ws2Spi.WSAENOTSOCK;
+            try
+            {
+                if (level == Ws2Spi.SOL_SOCKET)
+                {
+                    switch (optname)
+                    {
+                        case Ws2Spi.SO_PROTOCOL_INFOW:
+                            if (optlen < WSAPROTOCOL_INFOW.Size) return Ws2Spi.WSAEFAULT;
+                            ProtocolInfoCodec.Write(Info, optval);
+                            optlen = WSAPROTOCOL_INFOW.Size;
+                            return 0;
+                        case Ws2Spi.SO_LINGER:
+                            if (optlen < 4) return Ws2Spi.WSAEFAULT;
+                            var lo = _os.LingerState ?? new LingerOption(false, 0);
+                            BinaryPrimitives.WriteUInt16LittleEndian(optval, (ushort)(lo.Enabled ? 1 : 0));
+                            BinaryPrimitives.WriteUInt16LittleEndian(optval.AsSpan(2), (ushort)lo.LingerTime);
+                            optlen = 4;
+                            return 0;
+                    }
+                }
+                if (TryGetMulticastOption(level, optname, optval, ref optlen, out int mcError)) return mcError;
+                int? value = ReadInt(level, optname, out int error);
+                if (value is null) return error;
+                if (optlen < 4) return Ws2Spi.WSAEFAULT;
+                BinaryPrimitives.WriteInt32LittleEndian(optval, value.Value);
+                optlen = 4;
+                return 0;
+            }
+            catch (SocketException e) { return (int)e.SocketErrorCode; }
+        }
+    }
+
+    private int? ReadInt(int level, int optname, out int error)
+    {
+        error = 0;
+        if (level == Ws2Spi.SOL_SOCKET)
+        {
+            switch (optname)
+            {
+                case Ws2Spi.SO_TYPE: return Info.iSocketType;
+                case Ws2Spi.SO_ACCEPTCONN: return _listening ? 1 : 0;
+                case Ws2Spi.SO_ERROR:
+                    int e = _pendingSoError;
+                    _pendingSoError = 0;
+                    if (e == 0) e = Errno.ToWinsock(Libc.SocketError(_fd), IsDatagram);
+                    return e;
+                case Ws2Spi.SO_REUSEADDR: return (int)_os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress)! != 0 ? 1 : 0;
+                case Ws2Spi.SO_KEEPALIVE: return (int)_os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0 ? 1 : 0;
+                case Ws2Spi.SO_BROADCAST when IsDatagram: return _os.EnableBroadcast ? 1 : 0;
+                case Ws2Spi.SO_OOBINLINE when IsStream: return OobInline ? 1 : 0;
+                case Ws2Spi.SO_DONTLINGER: return _os.LingerState is { Enabled: true } ? 0 : 1;
+                case Ws2Spi.SO_RCVBUF: return RecvBufferSet != 0 ? RecvBufferSet : _os.ReceiveBufferSize;
+                case Ws2Spi.SO_SNDBUF: return SendBufferSet != 0 ? SendBufferSet : _os.SendBufferSize;
+                case Ws2Spi.SO_RCVTIMEO: return RecvTimeoutMs;
+                case Ws2Spi.SO_SNDTIMEO: return SendTimeoutMs;
+                case Ws2Spi.SO_MAX_MSG_SIZE: return (int)Info.dwMessageSize;
+                case Ws2Spi.SO_CONDITIONAL_ACCEPT when IsStream: return ConditionalAccept ? 1 : 0;
+            }
+            error = Ws2Spi.WSAENOPROTOOPT;
+            return null;
+        }
+        if (level == Ws2Spi.IPPROTO_TCP && IsStream && optname == Ws2Spi.TCP_NODELAY) return _os.NoDelay ? 1 : 0;
+        error = level is Ws2Spi.IPPROTO_TCP or Ws2Spi.IPPROTO_UDP or Ws2Spi.IPPROTO_IP or Ws2Spi.IPPROTO_IPV6
+            ? Ws2Spi.WSAENOPROTOOPT : Ws2Spi.WSAEINVAL;
+        return null;
+    }
+
+    public int SetOption(int level, int optname, byte[]? optval, int optlen)
+    {
+        if (optval is null || optlen < 0 || optlen > optval.Length) return Ws2Spi.WSAEFAULT;
+        lock (Gate)
+        {
+            if (_closed) return Ws2Spi.WSAENOTSOCK;
+            try
+            {
+                if (level == Ws2Spi.SOL_SOCKET && optname == Ws2Spi.SO_LINGER)
+                {
+                    if (optlen < 4) return Ws2Spi.WSAEFAULT;
+                    ushort on = BinaryPrimitives.ReadUInt16LittleEndian(optval);
+                    ushort secs = BinaryPrimitives.ReadUInt16LittleEndian(optval.AsSpan(2));
+                    _os.LingerState = new LingerOption(on != 0, secs);
+                    return 0;
+                }
+                if (TrySetMulticastOption(level, optname, optval, optlen, out int mcError)) return mcError;
+                if (optlen < 1) return Ws2Spi.WSAEFAULT;
+                int v = optlen >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(optval) : optval[0];
+                if (level == Ws2Spi.SOL_SOCKET)
+                {
+                    switch (optname)
+                    {
+                        case Ws2Spi.SO_REUSEADDR: _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, v != 0); return 0;
+                        case Ws2Spi.SO_KEEPALIVE: _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, v != 0); return 0;
+                        case Ws2Spi.SO_BROADCAST when IsDatagram: _os.EnableBroadcast = v != 0; return 0;
+                        case Ws2Spi.SO_OOBINLINE when IsStream:
+                            _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.OutOfBandInline, v != 0);
+                            OobInline = v != 0;
+                            return 0;
+                        case Ws2Spi.SO_DONTLINGER: _os.LingerState = new LingerOption(v == 0, _os.LingerState?.LingerTime ?? 0); return 0;
+                        case Ws2Spi.SO_RCVBUF:
+                            if (v < 0) return Ws2Spi.WSAEINVAL;
+                            _os.ReceiveBufferSize = Math.Max(v, 256);
+                            RecvBufferSet = v;
+                            return 0;
+                        case Ws2Spi.SO_SNDBUF:
+                            if (v < 0) return Ws2Spi.WSAEINVAL;
+                            _os.SendBufferSize = Math.Max(v, 256);
+                            SendBufferSet = v;
+                            return 0;
+                        case Ws2Spi.SO_RCVTIMEO: RecvTimeoutMs = Math.Max(0, v); return 0;
+                        case Ws2Spi.SO_SNDTIMEO: SendTimeoutMs = Math.Max(0, v); return 0;
+                        case Ws2Spi.SO_CONDITIONAL_ACCEPT when IsStream:
+                            if (_listening) return Ws2Spi.WSAEINVAL; // must be set before listen
+                            ConditionalAccept = v != 0;
+                            return 0;
+                        case Ws2Spi.SO_TYPE or Ws2Spi.SO_ERROR or Ws2Spi.SO_ACCEPTCONN or Ws2Spi.SO_MAX_MSG_SIZE or Ws2Spi.SO_PROTOCOL_INFOW:
+                            return Ws2Spi.WSAENOPROTOOPT; // read-only
+                    }
+                    return Ws2Spi.WSAENOPROTOOPT;
+                }
+                if (level == Ws2Spi.IPPROTO_TCP && IsStream && optname == Ws2Spi.TCP_NODELAY)
+                {
+                    _os.NoDelay = v != 0;
+                    return 0;
+                }
+                return level is Ws2Spi.IPPROTO_TCP or Ws2Spi.IPPROTO_UDP or Ws2Spi.IPPROTO_IP or Ws2Spi.IPPROTO_IPV6
+                    ? Ws2Spi.WSAENOPROTOOPT : Ws2Spi.WSAEINVAL;
+            }
+            catch (SocketException e) { return (int)e.SocketErrorCode; }
+        }
+    }
+
+    /// <summary>WSPIoctl's immediate codes: FIONBIO, FIONREAD, SIOCATMARK. Returns the error (0) and the output size.</summary>
+    public int Ioctl(uint code, byte[]? input, uint inLen, byte[]? output, uint outLen, out uint returned)
+    {
+        returned = 0;
+        lock (Gate)
+        {
+            if (_closed) return Ws2Spi.WSAENOTSOCK;
+            switch (code)
+            {
+                case Ws2Spi.FIONBIO:
+                    if (input is null || inLen < 4 || input.Length < 4) return Ws2Spi.WSAEFAULT;
+                    bool nb = BinaryPrimitives.ReadUInt32LittleEndian(input) != 0;
+                    if (!nb && Events.Active) return Ws2Spi.WSAEINVAL; // a selection keeps the socket nonblocking
+                    NonBlocking = nb;
+                    return 0;
+                case Ws2Spi.FIONREAD:
+                    if (output is null || outLen < 4 || output.Length < 4) return Ws2Spi.WSAEFAULT;
+                    int n = _listening ? 0 : Libc.BytesAvailable(_fd);
+                    BinaryPrimitives.WriteUInt32LittleEndian(output, (uint)n);
+                    returned = 4;
+                    return 0;
+                case Ws2Spi.SIOCATMARK:
+                    if (output is null || outLen < 4 || output.Length < 4) return Ws2Spi.WSAEFAULT;
+                    if (IsDatagram) return Ws2Spi.WSAEINVAL;
+                    // TRUE when no urgent data waits before the read pointer (Windows' sense, not BSD's).
+                    bool urgentPending = (Libc.PollNow(_fd, Libc.POLLPRI) & Libc.POLLPRI) != 0;
+                    bool atMark = _urgentByte < 0 && (!urgentPending || Libc.AtMark(_fd));
+                    BinaryPrimitives.WriteUInt32LittleEndian(output, atMark ? 1u : 0u);
+                    returned = 4;
+                    return 0;
+                case Ws2Spi.SIO_SET_QOS or Ws2Spi.SIO_GET_QOS or Ws2Spi.SIO_SET_GROUP_QOS or Ws2Spi.SIO_GET_GROUP_QOS:
+                    return Ws2Spi.WSAENOPROTOOPT; // no XP1_QOS_SUPPORTED on TCP/UDP
+                default:
+                    return MulticastIoctl(code, input, inLen, output, outLen, out returned);
+            }
+        }
+    }
+
+    /// <summary>WSPEventSelect / WSPAsyncSelect.</summary>
+    public int Select(WSAEVENT ev, HWND? window, uint msg, int mask, bool byWindow)
+    {
+        if ((mask & ~Ws2Spi.FD_ALL_EVENTS) != 0) return Ws2Spi.WSAEINVAL;
+        lock (Gate)
+        {
+            if (_closed) return Ws2Spi.WSAENOTSOCK;
+            if (byWindow)
+            {
+                if (mask != 0 && !MessageWindows.IsWindow(window)) return Ws2Spi.WSAEINVAL;
+                Events.SelectWindow(window, msg, mask);
+            }
+            else
+            {
+                if (mask != 0 && !Kernel.Events.TryGet(ev, out _)) return Ws2Spi.WSAEINVAL;
+                Events.SelectEvent(ev, mask);
+            }
+            NonBlocking = true;
+            OnSelectionChanged();
+            return 0;
+        }
+    }
+
+    public int EnumEvents(WSAEVENT ev, WSANETWORKEVENTS into)
+    {
+        lock (Gate)
+        {
+            if (_closed) return Ws2Spi.WSAENOTSOCK;
+            if (ev.IsValid && !_upcalls.WPUResetEvent(ev, out _)) return Ws2Spi.WSAEINVAL;
+            Events.TakeRecord(into);
+            return 0;
+        }
+    }
+}

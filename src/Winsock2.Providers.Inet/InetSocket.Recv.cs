@@ -1,0 +1,277 @@
+using System.Runtime.InteropServices;
+using Winsock2.Interop;
+using Winsock2.Providers.Core;
+using Winsock2.Kernel;
+
+namespace Winsock2.Providers.Inet;
+
+internal sealed partial class InetSocket
+{
+    /// <summary>WSPRecv / WSPRecvFrom (the seed): validation, immediate attempt, then queue or wait.</summary>
+    public int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,
+        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
+    {
+        received = 0;
+        int inFlags = (int)flags;
+        bool overlapped = ov is not null || routine is not null;
+        IoRequest r;
+        lock (Gate)
+        {
+            // Any receive call re-enables FD_READ and FD_OOB, even one that fails (SPEC §5).
+            Events.Reenable(Ws2Spi.FD_READ | Ws2Spi.FD_OOB);
+            errno = CheckReceive(inFlags, overlapped);
+            if (errno == 0 && (from is not null && fromlen < SockAddr.SizeOf(Family))) errno = Ws2Spi.WSAEFAULT;
+            if (errno != 0)
+            {
+                RefreshEvents();
+                return Ws2Spi.SOCKET_ERROR;
+            }
+            if (overlapped && _recvQ.Count >= MaxOutstanding)
+            {
+                errno = Ws2Spi.WSAEWOULDBLOCK;
+                return Ws2Spi.SOCKET_ERROR;
+            }
+            r = IoRequest.Rent(buffers, count, inFlags, ov, routine, threadId);
+            r.From = from;
+            if (_recvQ.Count == 0 && TryReceive(r))
+            {
+                RefreshEvents();
+                received = (uint)r.Bytes;
+                flags = (uint)r.OutFlags;
+                if (from is not null) fromlen = SockAddr.SizeOf(Family);
+                if (r.Error != 0)
+                {
+                    // Failed at once: no completion indication will come (the seed's rule).
+                    errno = r.Error;
+                    r.Recycle();
+                    return Ws2Spi.SOCKET_ERROR;
+                }
+                if (overlapped)
+                {
+                    ov?.Start();
+                    _completion.Complete(r, 0, r.Bytes, r.OutFlags);
+                }
+                if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
+                return 0;
+            }
+            if (overlapped)
+            {
+                ov?.Start();
+                if (ov is not null && routine is null && ov.hEvent.IsValid) _upcalls.WPUResetEvent(ov.hEvent, out _);
+                _recvQ.AddLast(r);
+                WatchThread(r);
+                errno = Ws2Spi.WSA_IO_PENDING;
+                return Ws2Spi.SOCKET_ERROR;
+            }
+            if (NonBlocking)
+            {
+                RefreshEvents();
+                errno = Ws2Spi.WSAEWOULDBLOCK;
+                return Ws2Spi.SOCKET_ERROR;
+            }
+            _recvQ.AddLast(r);
+        }
+        errno = WaitBlocking(r, _recvQ, RecvTimeoutMs);
+        if (Events.Active) lock (Gate) RefreshEvents(); // a selection made meanwhile recorded the state itself
+        if (errno != 0) return Ws2Spi.SOCKET_ERROR;
+        received = (uint)r.Bytes;
+        flags = (uint)r.OutFlags;
+        if (from is not null) fromlen = SockAddr.SizeOf(Family);
+        return 0;
+    }
+
+    /// <summary>The seed's preconditions for a receive, in the order Windows checks them.</summary>
+    private int CheckReceive(int inFlags, bool overlapped)
+    {
+        if (_closed) return Ws2Spi.WSAENOTSOCK;
+        if (overlapped && !OverlappedCapable) return Ws2Spi.WSAEINVAL;
+        const int known = Ws2Spi.MSG_OOB | Ws2Spi.MSG_PEEK | Ws2Spi.MSG_WAITALL | Ws2Spi.MSG_PARTIAL;
+        if ((inFlags & ~known) != 0) return Ws2Spi.WSAEOPNOTSUPP;
+        if ((inFlags & Ws2Spi.MSG_OOB) != 0 && IsDatagram) return Ws2Spi.WSAEOPNOTSUPP;
+        if ((inFlags & Ws2Spi.MSG_PARTIAL) != 0 && !Info.Has(Ws2Spi.XP1_PARTIAL_MESSAGE) && IsDatagram) return Ws2Spi.WSAEOPNOTSUPP;
+        if ((inFlags & Ws2Spi.MSG_PEEK) != 0 && overlapped) return Ws2Spi.WSAEOPNOTSUPP;
+        if ((inFlags & Ws2Spi.MSG_WAITALL) != 0
+            && (IsDatagram || NonBlocking || overlapped || (inFlags & (Ws2Spi.MSG_OOB | Ws2Spi.MSG_PEEK | Ws2Spi.MSG_PARTIAL)) != 0))
+            return Ws2Spi.WSAEOPNOTSUPP;
+        if (_listening) return Ws2Spi.WSAENOTCONN;
+        if (IsStream)
+        {
+            if (!_bound && _conn != ConnState.Connected) return Ws2Spi.WSAEINVAL;
+            if (_conn != ConnState.Connected) return Ws2Spi.WSAENOTCONN;
+        }
+        else if (!_bound) return Ws2Spi.WSAEINVAL;
+        if (MulticastSendOnly) return Ws2Spi.WSAEOPNOTSUPP;
+        if (_recvShut) return Ws2Spi.WSAESHUTDOWN;
+        if ((inFlags & Ws2Spi.MSG_OOB) != 0 && OobInline) return Ws2Spi.WSAEINVAL;
+        return 0;
+    }
+
+    /// <summary>Completes queued receives in posting order while data is there.</summary>
+    private void PumpReceives()
+    {
+        while (_recvQ.First is { } node)
+        {
+            if (!TryReceive(node.Value)) break;
+            _recvQ.RemoveFirst();
+            var r = node.Value;
+            _completion.Complete(r, r.Error, r.Bytes, r.OutFlags);
+        }
+    }
+
+    /// <summary>
+    /// One nonblocking attempt. False = nothing there yet. True = finished: Bytes/OutFlags/Error set
+    /// (stream: 0 bytes is a graceful close; datagram larger than the buffers: WSAEMSGSIZE, excess lost).
+    /// </summary>
+    private unsafe bool TryReceive(IoRequest r)
+    {
+        if (_sockError != 0) { r.Error = _sockError; return true; }
+        if (_recvShut) { r.Error = Ws2Spi.WSAESHUTDOWN; return true; }
+        bool oob = (r.Flags & Ws2Spi.MSG_OOB) != 0;
+        if (IsStream && r.TotalLength == 0) { r.Bytes = 0; return true; }
+        if (IsStream && !OobInline)
+        {
+            KeepUrgentByte(always: oob); // else Linux drops it once this read passes the mark (InetSocket.Oob.cs)
+            if (oob) return TakeUrgentByte(r);
+        }
+        if (IsStream && _eof && !oob) { r.Bytes = 0; return true; }
+
+        int linuxFlags = Libc.MSG_DONTWAIT;
+        if ((r.Flags & Ws2Spi.MSG_PEEK) != 0) linuxFlags |= Libc.MSG_PEEK;
+        if (oob) linuxFlags |= Libc.MSG_OOB;
+
+        if (r.SegmentCount == 1)
+        {
+            // The common case: one buffer, pinned for the call with fixed (no GC handle).
+            var seg = r.Segment(0);
+            int offset = Math.Min(r.Progress, seg.Count);
+            fixed (byte* p = seg.Array)
+            {
+                if (IsStream && offset < seg.Count) return ReceiveStream(r, p + seg.Offset + offset, (nuint)(seg.Count - offset), linuxFlags);
+                var iov = new Libc.iovec { iov_base = p + seg.Offset + offset, iov_len = (nuint)(seg.Count - offset) };
+                return ReceiveInto(r, &iov, r.Progress > 0 && offset == seg.Count ? 0 : 1, linuxFlags);
+            }
+        }
+        int segCount = r.SegmentCount;
+        var handles = segCount <= 8 ? stackalloc GCHandle[segCount] : new GCHandle[segCount];
+        var iovs = stackalloc Libc.iovec[Math.Max(1, segCount)];
+        int skip = r.Progress, iovCount = 0;
+        try
+        {
+            for (int i = 0; i < segCount; i++)
+            {
+                var seg = r.Segment(i);
+                int offset = 0;
+                if (skip > 0)
+                {
+                    int take = Math.Min(skip, seg.Count);
+                    skip -= take;
+                    offset = take;
+                    if (offset == seg.Count) continue;
+                }
+                handles[i] = GCHandle.Alloc(seg.Array, GCHandleType.Pinned);
+                iovs[iovCount].iov_base = (byte*)handles[i].AddrOfPinnedObject() + seg.Offset + offset;
+                iovs[iovCount].iov_len = (nuint)(seg.Count - offset);
+                iovCount++;
+            }
+            return ReceiveInto(r, iovs, iovCount, linuxFlags);
+        }
+        finally
+        {
+            for (int i = 0; i < segCount; i++) if (handles[i].IsAllocated) handles[i].Free();
+        }
+    }
+
+    /// <summary>
+    /// A stream read into one pinned buffer: plain recv(2), which needs neither a msghdr nor the kernel's iovec
+    /// import. Means the same as <see cref="ReceiveInto"/> for a stream.
+    /// </summary>
+    private unsafe bool ReceiveStream(IoRequest r, byte* buffer, nuint length, int linuxFlags)
+    {
+        nint n;
+        int err;
+        do
+        {
+            n = Libc.recv(_fd, buffer, length, linuxFlags);
+            err = n < 0 ? Libc.Errno : 0;
+        } while (n < 0 && err == Errno.EINTR);
+        if (n < 0) return StreamFailed(r, err, (linuxFlags & Libc.MSG_OOB) != 0);
+        return StreamReceived(r, n, length, (linuxFlags & Libc.MSG_OOB) != 0);
+    }
+
+    /// <summary>A stream read failed with <paramref name="err"/>: false while there is just nothing yet.</summary>
+    private bool StreamFailed(IoRequest r, int err, bool oob)
+    {
+        if (err == Errno.EAGAIN)
+        {
+            _checkMark = true; // the next data may start at an urgent mark
+            return false;
+        }
+        if (oob && err == 22) return false; // EINVAL: no urgent data yet
+        int code = DatagramAware(err);
+        if (code == Ws2Spi.WSAETIMEDOUT) code = Ws2Spi.WSAECONNABORTED; // keepalive gave up
+        if (code == Ws2Spi.WSAECONNRESET || code == Ws2Spi.WSAECONNABORTED) _sockError = code;
+        r.Error = code;
+        return true;
+    }
+
+    /// <summary>A stream read returned <paramref name="n"/> of <paramref name="wanted"/> bytes.</summary>
+    private bool StreamReceived(IoRequest r, nint n, nuint wanted, bool oob)
+    {
+        if ((nuint)n < wanted) _checkMark = true; // a short read may have stopped at an urgent mark
+        if (n == 0 && !oob)
+        {
+            _eof = true;
+            r.Bytes = r.Progress;
+            return true;
+        }
+        r.Progress += (int)n;
+        if ((r.Flags & Ws2Spi.MSG_WAITALL) != 0 && r.Progress < r.TotalLength) return false;
+        r.Bytes = r.Progress;
+        r.OutFlags = 0;
+        return true;
+    }
+
+    /// <summary>The recvmsg of <see cref="TryReceive"/> into pinned buffers, and what its result means.</summary>
+    private unsafe bool ReceiveInto(IoRequest r, Libc.iovec* iov, int iovCount, int linuxFlags)
+    {
+        bool oob = (linuxFlags & Libc.MSG_OOB) != 0;
+        nuint wanted = 0;
+        for (int i = 0; i < iovCount; i++) wanted += iov[i].iov_len;
+        // A stream has no source address to report: no name buffer for the kernel to fill.
+        byte* name = stackalloc byte[IsDatagram ? 128 : 1];
+    again:
+        var msg = new Libc.msghdr
+        {
+            msg_name = IsDatagram ? name : null,
+            msg_namelen = IsDatagram ? 128u : 0u,
+            msg_iov = iov,
+            msg_iovlen = (nuint)iovCount,
+        };
+        nint n;
+        int err;
+        do
+        {
+            n = Libc.recvmsg(_fd, &msg, linuxFlags);
+            err = n < 0 ? Libc.Errno : 0;
+        } while (n < 0 && err == Errno.EINTR);
+
+        if (IsStream) return n < 0 ? StreamFailed(r, err, oob) : StreamReceived(r, n, wanted, oob);
+        if (n < 0)
+        {
+            if (err == Errno.EAGAIN) return false;
+            r.Error = DatagramAware(err);
+            return true;
+        }
+        if (MulticastDrop(r, name, (int)msg.msg_namelen, (int)n, (msg.msg_flags & Libc.MSG_TRUNC) != 0, linuxFlags))
+            goto again; // the socket's own multicast send with loopback off
+        // Datagram: one message per receive; a larger one is cut and the excess is lost.
+        r.Bytes = (int)n;
+        if ((msg.msg_flags & Libc.MSG_TRUNC) != 0) r.Error = Ws2Spi.WSAEMSGSIZE;
+        if (r.From is not null)
+        {
+            var ep = LinuxSockAddr.FromLinux(new ReadOnlySpan<byte>(name, (int)msg.msg_namelen));
+            if (ep is not null) SockAddr.From(ep).AsSpan().CopyTo(r.From);
+        }
+        return true;
+    }
+}

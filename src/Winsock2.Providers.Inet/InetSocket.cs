@@ -1,0 +1,236 @@
+using System.Net;
+using System.Net.Sockets;
+using Winsock2.Interop;
+using Winsock2.Providers.Core;
+using Winsock2.Kernel;
+
+namespace Winsock2.Providers.Inet;
+
+/// <summary>
+/// One TCP or UDP socket of the base provider: a System.Net.Sockets socket kept nonblocking underneath,
+/// Winsock's state on top (blocking mode, overlapped queues, event selection), driven by the reactor.
+/// Every field is guarded by <see cref="Gate"/>.
+/// </summary>
+internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, SelectEngine.ISelectable
+{
+    /// <summary>Most overlapped requests one direction may have outstanding; one more is WSAEWOULDBLOCK.</summary>
+    public const int MaxOutstanding = 4096;
+
+    private enum ConnState { None, Connecting, Connected, Failed }
+
+    public readonly object Gate = new();
+    private readonly WSPUPCALLTABLE _upcalls;
+    private readonly Socket _os;
+    private readonly int _fd;
+    private readonly ulong _reactorId;
+    private readonly Completion _completion;
+    private readonly LinkedList<IoRequest> _recvQ = new();
+    private readonly LinkedList<IoRequest> _sendQ = new();
+    private readonly LinkedList<Socket> _backlog = new();
+    private readonly List<ThreadContext> _readyWaiters = new();
+
+    private ConnState _conn;
+    private bool _bound, _listening, _recvShut, _sendShut, _closed, _closeSignaled, _eof, _writeBlocked, _connectReported;
+    private int _sockError;        // sticky error of a broken connection (WSAECONNRESET ...)
+    private int _connectError;     // result of the last asynchronous connect
+    private int _pendingSoError;   // what SO_ERROR reports next
+
+    public InetSocket(WSPUPCALLTABLE upcalls, WSAPROTOCOL_INFOW info, uint flags, Socket os)
+    {
+        _upcalls = upcalls;
+        Info = info;
+        Flags = flags;
+        _os = os;
+        _os.Blocking = false;
+        _fd = (int)_os.Handle;
+        Events = new NetworkEventRecord(upcalls);
+        _completion = new Completion(upcalls);
+        _reactorId = Reactor.Shared.Register(_fd, this);
+        InitMulticast();
+    }
+
+    public WSAPROTOCOL_INFOW Info { get; }
+    public uint Flags { get; }
+    public SOCKET Handle { get; private set; } = SOCKET.Invalid;
+    public NetworkEventRecord Events { get; }
+
+    public bool IsStream => Info.iSocketType == Ws2Spi.SOCK_STREAM;
+    public bool IsDatagram => !IsStream;
+    public bool OverlappedCapable => (Flags & Ws2Spi.WSA_FLAG_OVERLAPPED) != 0;
+    public bool NonBlocking { get; set; }
+    public bool IsClosed => _closed;
+    public bool IsConnected => _conn == ConnState.Connected;
+
+    // Options the provider applies itself.
+    public int RecvTimeoutMs, SendTimeoutMs;
+    public bool ConditionalAccept, OobInline;
+    public int RecvBufferSet, SendBufferSet;
+
+    /// <summary>The address family in Windows numbering.</summary>
+    public int Family => Info.iAddressFamily;
+
+    public void AttachHandle(SOCKET handle)
+    {
+        Handle = handle;
+        Events.Socket = handle;
+    }
+
+    private int DatagramAware(int errno) => Errno.ToWinsock(errno, IsDatagram);
+
+    // ---- reactor ----
+
+    public void OnReady(uint events)
+    {
+        ThreadContext[] wake;
+        if ((events & Libc.EPOLLPRI) != 0) _urgentHint = true; // before the lock: a receive about to start sees it sooner
+        lock (Gate)
+        {
+            if (_closed) return;
+            if (_conn == ConnState.Connecting && (events & (Libc.EPOLLOUT | Libc.EPOLLERR | Libc.EPOLLHUP)) != 0)
+                FinishConnect();
+            PumpReceives();
+            PumpSends();
+            if ((events & Libc.EPOLLOUT) != 0 && _writeBlocked && _sendQ.Count == 0 && WritableNow())
+            {
+                _writeBlocked = false;
+                Events.Signal(Ws2Spi.FD_WRITE, 0);
+            }
+            RefreshEvents();
+            wake = _readyWaiters.Count == 0 ? [] : _readyWaiters.ToArray();
+        }
+        foreach (var w in wake) w.Waiter.Wake();
+    }
+
+    /// <summary>Adds a thread to be woken on any readiness change (select, blocking accept and connect).</summary>
+    public void AddReadyWaiter(ThreadContext ctx) { lock (Gate) _readyWaiters.Add(ctx); }
+
+    public void RemoveReadyWaiter(ThreadContext ctx) { lock (Gate) _readyWaiters.Remove(ctx); }
+
+    private bool WritableNow() => (Libc.PollNow(_fd, Libc.POLLOUT) & Libc.POLLOUT) != 0;
+
+    /// <summary>
+    /// Records the network events whose condition holds now (level-triggered FD_READ, FD_OOB, FD_ACCEPT;
+    /// FD_CLOSE once all data was read). Called after every readiness change and every re-enabling call.
+    /// </summary>
+    private void RefreshEvents()
+    {
+        if (!Events.Active || _closed) return;
+        short rev = Libc.PollNow(_fd, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLRDHUP));
+        if (_listening)
+        {
+            if (_backlog.Count > 0 || (rev & Libc.POLLIN) != 0) Events.Signal(Ws2Spi.FD_ACCEPT, 0);
+            return;
+        }
+        if (IsDatagram)
+        {
+            if (_recvQ.Count == 0 && (rev & Libc.POLLIN) != 0) Events.Signal(Ws2Spi.FD_READ, 0);
+            return;
+        }
+        if (_conn != ConnState.Connected || _recvQ.Count > 0) return;
+        if (UrgentPending(rev))
+            Events.Signal(Ws2Spi.FD_OOB, 0);
+        if (_recvShut) return;
+        int available = Libc.BytesAvailable(_fd);
+        if (available > 0)
+        {
+            Events.Signal(Ws2Spi.FD_READ, 0);
+            return;
+        }
+        if ((rev & Libc.POLLERR) != 0) TakeSocketError();
+        if (_closeSignaled) return;
+        if (_sockError != 0)
+        {
+            _closeSignaled = Events.Signal(Ws2Spi.FD_CLOSE, _sockError == Ws2Spi.WSAECONNRESET ? Ws2Spi.WSAECONNRESET : Ws2Spi.WSAECONNABORTED);
+        }
+        else if (_eof || (rev & (Libc.POLLIN | Libc.POLLRDHUP | Libc.POLLHUP)) != 0)
+        {
+            _closeSignaled = Events.Signal(Ws2Spi.FD_CLOSE, 0);
+        }
+    }
+
+    /// <summary>Moves the kernel's pending socket error into the sticky connection error.</summary>
+    private void TakeSocketError()
+    {
+        int e = Libc.SocketError(_fd);
+        if (e != 0 && _sockError == 0) _sockError = DatagramAware(e);
+    }
+
+    /// <summary>The selection was (re)made: record what is already true (SPEC §5).</summary>
+    public void OnSelectionChanged()
+    {
+        if ((IsConnected || (IsDatagram && _bound)) && WritableNow()) Events.Signal(Ws2Spi.FD_WRITE, 0);
+        RefreshEvents();
+    }
+
+    // ---- lifetime ----
+
+    /// <summary>closesocket: pending overlapped requests complete with WSA_OPERATION_ABORTED, blocked calls with WSAEINTR.</summary>
+    public void Close()
+    {
+        ThreadContext[] wake;
+        lock (Gate)
+        {
+            if (_closed) return;
+            _closed = true;
+            Reactor.Shared.Unregister(_fd, _reactorId);
+            AbortAll(_recvQ);
+            AbortAll(_sendQ);
+            foreach (var s in _backlog) s.Dispose();
+            _backlog.Clear();
+            wake = _readyWaiters.ToArray();
+        }
+        try { _os.Dispose(); }
+        catch (Exception e) { Diagnostics.CallbackFailed("close", e); }
+        foreach (var w in wake) w.Waiter.Wake();
+    }
+
+    private void AbortAll(LinkedList<IoRequest> queue)
+    {
+        while (queue.First is { } node)
+        {
+            queue.RemoveFirst();
+            var r = node.Value;
+            _completion.Complete(r, r.IsOverlapped ? Ws2Spi.WSA_OPERATION_ABORTED : Ws2Spi.WSAEINTR, 0, 0);
+        }
+    }
+
+    /// <summary>The initiating thread exited: its pending requests are cancelled.</summary>
+    private void Rundown(IoRequest r)
+    {
+        lock (Gate)
+        {
+            if (_recvQ.Remove(r) || _sendQ.Remove(r)) _completion.Complete(r, Ws2Spi.WSA_OPERATION_ABORTED, 0, 0);
+        }
+    }
+
+    /// <summary>Registers a pending overlapped request for cancellation when its thread exits.</summary>
+    private void WatchThread(IoRequest r)
+    {
+        var current = ThreadContext.Current;
+        var tid = r.Thread?.ThreadHandle ?? current.Handle;
+        var ctx = tid == current.Handle ? current : ThreadRegistry.TryGet(tid, out var other) ? other : null;
+        if (ctx is not null) r.Rundown = ctx.RegisterRundown(_rundown ??= o => Rundown((IoRequest)o!), r);
+    }
+
+    private Action<object?>? _rundown;
+
+    /// <summary>Waits (alertably) for a blocking request; on timeout or cancellation takes it back if still queued.</summary>
+    private int WaitBlocking(IoRequest r, LinkedList<IoRequest> queue, int timeoutMs)
+    {
+        int rc = Waits.BlockingWait(r, static r => r.Done, timeoutMs);
+        if (rc == 0) return r.Error;
+        lock (Gate)
+        {
+            if (queue.Remove(r)) return rc;
+        }
+        return r.Error;
+    }
+
+    /// <summary>The kernel's local address (also after an implicit bind by connect or sendto), or null.</summary>
+    public IPEndPoint? LocalEndPoint => _closed ? null : Libc.EndPoint(_fd, peer: false);
+
+    /// <summary>The kernel's peer address (also after a connect made through libc), or null when not connected.</summary>
+    public IPEndPoint? RemoteEndPoint => _closed ? null : Libc.EndPoint(_fd, peer: true);
+
+    public Socket OsSocket => _os;
+}

@@ -1,0 +1,363 @@
+using System.Net;
+using System.Net.Sockets;
+using Winsock2.Interop;
+using Winsock2.Providers.Rooted.Wire;
+using Winsock2.Providers.Core;
+using Winsock2.Kernel;
+
+namespace Winsock2.Providers.Rooted;
+
+/// <summary>
+/// A c_leaf|d_leaf socket: joins a root itself (WSAJoinLeaf returns this same socket), or listens for a root's
+/// invitations and accepts them (accept returns a new joined leaf socket). Joined, it talks to the root only.
+/// </summary>
+internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
+{
+    public enum Phase { Idle, Joining, Joined, Ended }
+
+    private readonly LinkedList<Connection> _invites = new();
+    private readonly List<Connection> _handshaking = new();
+    private Socket? _bound;
+    private IPEndPoint? _boundAddress;
+    private ulong _listenerId;
+    private bool _listening;
+    private JoinRequest? _request;
+    private WSABUF? _calleeOut;
+    private int _joinError;
+
+    public LeafSocket(RootedProvider provider, WSAPROTOCOL_INFOW info, uint flags, object? gate = null, MpOptions? options = null)
+        : base(provider, info, flags, gate ?? new object(), options ?? new MpOptions())
+    {
+        Inbox = new Inbox(Completion);
+    }
+
+    public Inbox Inbox { get; }
+    public Connection? Conn { get; private set; }
+    public Phase State { get; private set; }
+    public int EndError { get; private set; }
+    FanOutStream? IConnectionOwner.Stream => null;
+    public override bool Joined => State == Phase.Joined;
+    public override bool Ended => State == Phase.Ended;
+    public override bool Listening => _listening;
+    public override IPEndPoint? PeerEndPoint => State == Phase.Joined ? Conn?.Remote : null;
+    public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : Libc.EndPoint((int)_bound.Handle, peer: false));
+    protected override int BytesAvailable() => Inbox.FirstMessageBytes(null);
+
+    [ThreadStatic] private static byte[]? t_pullBuffer;
+
+    protected override bool PullInbound()
+    {
+        if (Conn is not { Established: true, IsTerminated: false } c) return false;
+        c.ReadAvailable(t_pullBuffer ??= new byte[64 * 1024]);
+        return true;
+    }
+
+    public override int Bind(IPEndPoint ep)
+    {
+        lock (Gate)
+        {
+            if (Closed) return Ws2Spi.WSAENOTSOCK;
+            if (_bound is not null || State != Phase.Idle) return Ws2Spi.WSAEINVAL;
+            var os = NewTcp(ep, out int errno);
+            if (errno != 0) return errno;
+            _bound = os;
+            _boundAddress = Libc.EndPoint((int)os.Handle, peer: false);
+            return 0;
+        }
+    }
+
+    /// <summary>listen on a c_leaf: accept only multipoint invitations.</summary>
+    public override int Listen(int backlog)
+    {
+        lock (Gate)
+        {
+            if (Closed) return Ws2Spi.WSAENOTSOCK;
+            if (State != Phase.Idle) return Ws2Spi.WSAEISCONN;
+            if (_bound is null) return Ws2Spi.WSAEINVAL;
+            if (_listening) return 0;
+            int rc = StartListening(_bound, backlog, this, out _listenerId);
+            _listening = rc == 0;
+            return rc;
+        }
+    }
+
+    public void OnReady(uint events)
+    {
+        lock (Gate)
+        {
+            if (!Closed && _bound is not null) AcceptWaiting(_bound, this, _handshaking);
+        }
+    }
+
+    // ---- leaf-initiated join ----
+
+    public override SOCKET JoinLeaf(IPEndPoint ep, WSABUF? callerData, WSABUF? calleeData, QOS? sqos, uint flags, out int errno)
+    {
+        lock (Gate)
+        {
+            errno = Closed ? Ws2Spi.WSAENOTSOCK
+                : _listening ? Ws2Spi.WSAEINVAL
+                : State == Phase.Joining ? Ws2Spi.WSAEALREADY
+                : State is Phase.Joined or Phase.Ended ? Ws2Spi.WSAEISCONN
+                : CheckRemote(ep);
+            var qos = sqos ?? Qos; // lpSQOS overrides an earlier SIO_SET_QOS
+            if (errno == 0) errno = CheckJoinArguments(callerData, calleeData, qos, flags);
+            if (errno != 0) return SOCKET.Invalid;
+            if (flags == 0) flags = Ws2Spi.JL_BOTH;
+            // An unbound socket is bound implicitly by the connect; a bound one keeps its address across retries.
+            var os = _bound ?? NewTcp(_boundAddress, out errno, rebind: _boundAddress is not null);
+            _bound = null;
+            if (errno != 0) return SOCKET.Invalid;
+            int rc = StartConnect(os, ep);
+            if (rc > 0)
+            {
+                os.Dispose();
+                errno = rc;
+                return SOCKET.Invalid;
+            }
+            JoinFlags = flags;
+            _request = new JoinRequest(JoinDirection.LeafInitiated, flags,
+                callerData is null ? [] : callerData.buf.AsSpan(0, (int)callerData.len).ToArray(), qos?.Clone());
+            _calleeOut = calleeData;
+            State = Phase.Joining;
+            Events.Reenable(Ws2Spi.FD_CONNECT);
+            Conn = new Connection(this, os, connecting: rc == -1, Options.HeartbeatMs)
+            {
+                JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
+            };
+            if (rc == 0) OnConnected(Conn, 0);
+            if (NonBlocking) return Handle; // FD_CONNECT tells the outcome; never WSAEWOULDBLOCK
+        }
+        int wait = WaitFor(() => { lock (Gate) return State != Phase.Joining || Closed; }, -1);
+        lock (Gate)
+        {
+            if (wait == 0 && State == Phase.Joined) return Handle;
+            errno = wait != 0 ? wait : Closed ? Ws2Spi.WSAEINTR : _joinError;
+            if (State == Phase.Joining) JoinFailed(errno);
+            return SOCKET.Invalid;
+        }
+    }
+
+    private void JoinFailed(int error)
+    {
+        State = Phase.Idle; // WSAECONNREFUSED, WSAENETUNREACH, WSAETIMEDOUT: the same socket may try again
+        _joinError = error;
+        Conn?.Abort();
+        Conn = null;
+        Events.Signal(Ws2Spi.FD_CONNECT, error);
+        WakeReadyWaiters();
+    }
+
+    public void OnConnected(Connection c, int error)
+    {
+        if (c != Conn) return;
+        if (error != 0) { JoinFailed(error); return; }
+        c.Enqueue(_request!.Encode());
+    }
+
+    public void OnFrame(Connection c, FrameType type, byte[] payload)
+    {
+        if (c != Conn)
+        {
+            // A root's invitation on the listening socket.
+            if (type == FrameType.JoinRequest && _handshaking.Remove(c)
+                && JoinRequest.Decode(payload) is { Direction: JoinDirection.RootInitiated } invite
+                && (invite.Qos is null || Flowspecs.IsValid(invite.Qos, invite.Flags)))
+            {
+                c.Tag = invite;
+                c.JoinDeadline = 0;
+                _invites.AddLast(c);
+                RefreshEvents();
+                WakeReadyWaiters();
+                return;
+            }
+            _handshaking.Remove(c);
+            c.Reject($"unexpected {type} frame on an invitation");
+            c.End(Ws2Spi.WSAECONNABORTED, abort: true);
+            return;
+        }
+        if (State == Phase.Joining)
+        {
+            if (type == FrameType.JoinAccept && JoinAccept.Decode(payload) is { } accept)
+            {
+                if (_calleeOut is { } outBuf)
+                {
+                    if (accept.CalleeData.Length > outBuf.len)
+                    {
+                        c.CloseGracefully();
+                        Conn = null;
+                        JoinFailed(Ws2Spi.WSAEFAULT); // the callee buffer is too small for the reply
+                        return;
+                    }
+                    accept.CalleeData.CopyTo(outBuf.buf!, 0);
+                    outBuf.len = (uint)accept.CalleeData.Length;
+                }
+                State = Phase.Joined;
+                c.Established = true;
+                c.JoinDeadline = 0;
+                if (accept.Granted is not null) c.SetDscp(Flowspecs.Dscp(accept.Granted.SendingFlowspec.ServiceType));
+                QosChanged(accept.Granted);
+                Events.Signal(Ws2Spi.FD_CONNECT, 0);
+                if (!ReceiverOnly) Events.Signal(Ws2Spi.FD_WRITE, 0);
+                WakeReadyWaiters();
+                return;
+            }
+            if (type == FrameType.JoinReject)
+            {
+                JoinFailed(JoinReject.Decode(payload));
+                return;
+            }
+        }
+        else if (State == Phase.Joined)
+        {
+            switch (type)
+            {
+                case FrameType.Data or FrameType.DataMore:
+                    if (!SenderOnly) Inbox.Deliver(new Message(null, payload, type == FrameType.Data));
+                    RefreshEvents();
+                    return;
+                case FrameType.QosUpdate when payload.Length == QosWire.Size:
+                    var granted = QosWire.Read(payload);
+                    c.SetDscp(Flowspecs.Dscp(granted.SendingFlowspec.ServiceType));
+                    QosChanged(granted);
+                    return;
+            }
+        }
+        c.Reject($"unexpected {type} frame");
+        c.End(Ws2Spi.WSAECONNABORTED, abort: true);
+    }
+
+    public void OnClosed(Connection c, int error)
+    {
+        if (c != Conn)
+        {
+            _handshaking.Remove(c);
+            if (_invites.Remove(c)) RefreshEvents(); // the root withdrew its invitation
+            return;
+        }
+        if (State == Phase.Joining)
+        {
+            Conn = null;
+            JoinFailed(error == 0 ? Ws2Spi.WSAECONNREFUSED : error);
+            return;
+        }
+        if (State == Phase.Joined)
+        {
+            State = Phase.Ended;
+            EndError = error;
+            Inbox.FailWaiting(error == 0 ? Ws2Spi.WSAEDISCON : error, _ => true);
+            RefreshEvents();
+            WakeReadyWaiters();
+        }
+    }
+
+    public void OnWritten(Connection c)
+    {
+        if (c == Conn && c.Backlog(0) <= Options.LeafQueueLimit / 2) RoomAvailable();
+    }
+
+    // ---- accepting a root's invitation ----
+
+    public override SOCKET Accept(byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition, nuint callbackData, out int errno) =>
+        AcceptJoin(_invites, addr, ref addrlen, condition, callbackData, AdmitInvitation, out errno);
+
+    /// <summary>An accepted invitation: a new joined member socket on the connection.</summary>
+    private SOCKET AdmitInvitation(Connection c, JoinRequest invite, QOS? granted, byte[] calleeData, out int errno)
+    {
+        var member = new LeafSocket(Provider, Info, Flags, Gate, Options.Clone())
+        {
+            NonBlocking = NonBlocking, RecvTimeoutMs = RecvTimeoutMs, SendTimeoutMs = SendTimeoutMs,
+        };
+        var handle = Provider.Register(member, out errno);
+        if (!handle.IsValid)
+        {
+            c.Enqueue(JoinReject.Encode(Ws2Spi.WSAENOBUFS));
+            c.CloseGracefully();
+            return handle;
+        }
+        c.Enqueue(new JoinAccept(calleeData, granted).Encode());
+        member.AdoptInvitation(c, invite.Flags, granted, Events);
+        return handle;
+    }
+
+    /// <summary>This new socket is the member an accepted invitation made.</summary>
+    private void AdoptInvitation(Connection c, uint flags, QOS? granted, NetworkEventRecord listenerEvents)
+    {
+        Conn = c;
+        c.Owner = this;
+        c.Established = true;
+        c.JoinDeadline = 0;
+        c.HeartbeatMs = Options.HeartbeatMs;
+        JoinFlags = flags;
+        State = Phase.Joined;
+        if (granted is not null) c.SetDscp(Flowspecs.Dscp(granted.SendingFlowspec.ServiceType));
+        if (listenerEvents.Active) Events.CopyFrom(listenerEvents);
+        QosChanged(granted);
+        if (!ReceiverOnly) Events.Signal(Ws2Spi.FD_WRITE, 0);
+    }
+
+    // ---- data ----
+
+    protected override int EndedError => EndedAs(State == Phase.Ended, EndError);
+
+    public override int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,
+        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
+        ReceiveFrom(Inbox, null, buffers, count, out received, ref flags, from, ref fromlen, ov, routine, threadId, out errno);
+
+    public override int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
+        SendOnConnection(() => Conn, 0, buffers, count, out sent, flags, ov, routine, threadId, out errno);
+
+    protected override int ChangeQos(QOS q)
+    {
+        // Ask the root; its answer arrives as QOS_UPDATE and is reported with FD_QOS if the flowspecs changed.
+        var b = new byte[QosWire.Size];
+        QosWire.Write(q, b);
+        Conn?.Enqueue(Frame.Make(FrameType.QosUpdate, b));
+        return 0;
+    }
+
+    public override int Shutdown(int how)
+    {
+        if (how is < Ws2Spi.SD_RECEIVE or > Ws2Spi.SD_BOTH) return Ws2Spi.WSAEINVAL;
+        lock (Gate)
+        {
+            if (State != Phase.Joined) return Ws2Spi.WSAENOTCONN;
+            if (how != Ws2Spi.SD_SEND) RecvShut = true;
+            if (how != Ws2Spi.SD_RECEIVE && !SendShut)
+            {
+                SendShut = true;
+                Conn?.CloseGracefully(); // leaving the session: the root sees FD_CLOSE with 0
+            }
+            return 0;
+        }
+    }
+
+    public override void Close()
+    {
+        lock (Gate)
+        {
+            if (Closed) return;
+            Closed = true;
+            if (State == Phase.Joining) Conn?.Abort(); // cancels the pending join: the acceptor sees it withdrawn
+            else Conn?.CloseGracefully();
+            StopListening(_bound, _listenerId, _invites, _handshaking);
+            Inbox.FailWaiting(Ws2Spi.WSA_OPERATION_ABORTED, _ => true);
+            WakeReadyWaiters();
+        }
+    }
+
+    public override void RefreshEvents()
+    {
+        if (!Events.Active || Closed) return;
+        if (_listening)
+        {
+            if (_invites.Count > 0) Events.Signal(Ws2Spi.FD_ACCEPT, 0);
+            return;
+        }
+        if (Inbox.HasMessage(null)) Events.Signal(Ws2Spi.FD_READ, 0);
+        else if (State == Phase.Ended) Events.Signal(Ws2Spi.FD_CLOSE, EndError); // only after all data was read
+    }
+
+    public override bool Readable() => _invites.Count > 0 || Inbox.HasMessage(null) || State == Phase.Ended;
+}

@@ -1,0 +1,455 @@
+using System.Net;
+using System.Net.Sockets;
+using Winsock2.Interop;
+using Winsock2.Providers.Rooted.Wire;
+using Winsock2.Providers.Core;
+using Winsock2.Kernel;
+
+namespace Winsock2.Providers.Rooted;
+
+/// <summary>
+/// The c_root|d_root socket: listens for leaf-initiated joins, invites leaves (root-initiated joins, one at a
+/// time), fans its sends out to every receiving leaf from one shared stream, and receives every leaf's data.
+/// Closing it (or shutdown) ends the session: every leaf, local handle and remote member, gets FD_CLOSE.
+/// </summary>
+internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler, IFlushable
+{
+    private readonly List<LeafHandle> _leaves = new();
+    private readonly LinkedList<Connection> _pending = new();   // join requests waiting for accept
+    private readonly List<Connection> _handshaking = new();     // accepted TCP, no request yet
+    private readonly List<Connection> _draining = new();        // closing gracefully: still writing their share of the stream
+    private Socket? _os;
+    private ulong _listenerId;
+    private bool _listening;
+    private int _scheduled;
+    private long _minPosition;
+    private ulong _reserved;
+
+    public RootSocket(RootedProvider provider, WSAPROTOCOL_INFOW info, uint flags)
+        : base(provider, info, flags, new object(), new MpOptions())
+    {
+        Inbox = new Inbox(Completion);
+    }
+
+    public FanOutStream Stream { get; } = new();
+
+    /// <summary>T.120 style: a member's data is also relayed to every other member.</summary>
+    public bool RelaysLeafData => !Info.Has(Ws2Spi.XP1_MULTIPOINT_DATA_PLANE);
+
+    /// <summary>Nonrooted data plane: the root forwards a member's message to every other receiving member.</summary>
+    public void Relay(LeafHandle from, FrameType type, byte[] payload)
+    {
+        byte[]? frame = null;
+        foreach (var leaf in _leaves)
+        {
+            if (leaf == from || leaf.Conn is not { ReceivesStream: true, IsTerminated: false } c) continue;
+            c.Enqueue(frame ??= Frame.Make(type, payload));
+        }
+    }
+    FanOutStream? IConnectionOwner.Stream => Stream;
+    public Inbox Inbox { get; }
+    public LeafHandle? Inviting { get; private set; }
+    public override bool Joined => !Closed;
+    public override bool Listening => _listening;
+    public override IPEndPoint? LocalEndPoint => _os is null ? null : Libc.EndPoint((int)_os.Handle, peer: false);
+    public ulong AdmissionLeft => Options.AdmissionCapacity > _reserved ? Options.AdmissionCapacity - _reserved : 0;
+    protected override ulong AdmissionAvailable() => AdmissionLeft;
+    protected override int BytesAvailable() => Inbox.FirstMessageBytes(null);
+    public int LeafCount { get { lock (Gate) return _leaves.Count; } }
+
+    public override int Bind(IPEndPoint ep)
+    {
+        lock (Gate)
+        {
+            if (Closed) return Ws2Spi.WSAENOTSOCK;
+            if (_os is not null) return Ws2Spi.WSAEINVAL;
+            var os = NewTcp(ep, out int errno);
+            if (errno != 0) return errno;
+            _os = os;
+            return 0;
+        }
+    }
+
+    public override int Listen(int backlog)
+    {
+        lock (Gate)
+        {
+            if (Closed) return Ws2Spi.WSAENOTSOCK;
+            if (_os is null) return Ws2Spi.WSAEINVAL;
+            if (_listening) return 0;
+            int rc = StartListening(_os, backlog, this, out _listenerId);
+            _listening = rc == 0;
+            return rc;
+        }
+    }
+
+    /// <summary>The listener is readable: take every waiting TCP connection; each must send JOIN_REQUEST within the join timeout.</summary>
+    public void OnReady(uint events)
+    {
+        lock (Gate)
+        {
+            if (!Closed && _os is not null) AcceptWaiting(_os, this, _handshaking);
+        }
+    }
+
+    // ---- connection events for handshaking and pending connections ----
+
+    public void OnConnected(Connection c, int error) { }
+
+    public void OnFrame(Connection c, FrameType type, byte[] payload)
+    {
+        if (type == FrameType.JoinRequest && _handshaking.Remove(c) && JoinRequest.Decode(payload) is { Direction: JoinDirection.LeafInitiated } request)
+        {
+            // Admission control before the application sees the request: an invalid or unaffordable flowspec is refused.
+            if (request.Qos is not null && (!Flowspecs.IsValid(request.Qos, request.Flags)
+                                            || Flowspecs.Reserved(request.Qos, request.Flags) > AdmissionLeft))
+            {
+                c.Enqueue(JoinReject.Encode(Ws2Spi.WSAEOPNOTSUPP));
+                c.CloseGracefully();
+                return;
+            }
+            c.Tag = request;
+            c.JoinDeadline = 0;
+            _pending.AddLast(c);
+            RefreshEvents();
+            WakeReadyWaiters();
+            return;
+        }
+        c.Reject($"unexpected {type} frame before the join");
+        _handshaking.Remove(c);
+        c.End(Ws2Spi.WSAECONNABORTED, abort: true);
+    }
+
+    public void OnClosed(Connection c, int error)
+    {
+        // A joiner that gave up or closed: its request is withdrawn.
+        _handshaking.Remove(c);
+        if (_pending.Remove(c)) RefreshEvents();
+    }
+
+    public void OnWritten(Connection c) { }
+
+    // ---- accept (leaf-initiated joins) ----
+
+    public override SOCKET Accept(byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition, nuint callbackData, out int errno) =>
+        AcceptJoin(_pending, addr, ref addrlen, condition, callbackData, AdmitLeaf, out errno);
+
+    /// <summary>An accepted leaf-initiated join: admission for the granted flowspecs, then the leaf's socket.</summary>
+    private SOCKET AdmitLeaf(Connection c, JoinRequest request, QOS? granted, byte[] calleeData, out int errno)
+    {
+        ulong reserve = Flowspecs.Reserved(granted, request.Flags);
+        if (reserve > AdmissionLeft)
+        {
+            c.Enqueue(JoinReject.Encode(Ws2Spi.WSAEOPNOTSUPP));
+            c.CloseGracefully();
+            errno = Ws2Spi.WSAEOPNOTSUPP;
+            return SOCKET.Invalid;
+        }
+        var leaf = new LeafHandle(this, request.Flags);
+        var handle = Provider.Register(leaf, out errno);
+        if (!handle.IsValid)
+        {
+            c.Enqueue(JoinReject.Encode(Ws2Spi.WSAENOBUFS));
+            c.CloseGracefully();
+            return handle;
+        }
+        c.Enqueue(new JoinAccept(calleeData, granted).Encode());
+        leaf.Admit(c, granted, reserve);
+        _reserved += reserve;
+        _leaves.Add(leaf);
+        return handle;
+    }
+
+    // ---- root-initiated joins ----
+
+    public override SOCKET JoinLeaf(IPEndPoint ep, WSABUF? callerData, WSABUF? calleeData, QOS? sqos, uint flags, out int errno)
+    {
+        LeafHandle leaf;
+        SOCKET handle;
+        lock (Gate)
+        {
+            errno = Closed ? Ws2Spi.WSAENOTSOCK : SendShut ? Ws2Spi.WSAESHUTDOWN : Inviting is not null ? Ws2Spi.WSAEALREADY : CheckRemote(ep);
+            if (errno == 0) errno = CheckJoinArguments(callerData, calleeData, sqos ?? Qos, flags);
+            var qos = sqos ?? Qos;
+            if (errno == 0 && Flowspecs.Reserved(qos, flags) > AdmissionLeft) errno = Ws2Spi.WSAEOPNOTSUPP;
+            if (errno != 0) return SOCKET.Invalid;
+            if (flags == 0) flags = Ws2Spi.JL_BOTH;
+            var os = NewTcp(null, out errno);
+            if (errno != 0) return SOCKET.Invalid;
+            leaf = new LeafHandle(this, flags)
+            {
+                State = LeafHandle.Phase.Inviting,
+                Request = new JoinRequest(JoinDirection.RootInitiated, flags, callerData is null ? [] : callerData.buf.AsSpan(0, (int)callerData.len).ToArray(), qos?.Clone()),
+                CalleeOut = calleeData,
+            };
+            handle = Provider.Register(leaf, out errno);
+            if (!handle.IsValid) { os.Dispose(); return handle; }
+            int rc = StartConnect(os, ep);
+            if (rc > 0)
+            {
+                os.Dispose();
+                Provider.Unregister(leaf);
+                errno = rc;
+                return SOCKET.Invalid;
+            }
+            var c = new Connection(leaf, os, connecting: rc == -1, Options.HeartbeatMs)
+            {
+                JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
+            };
+            leaf.Conn = c;
+            Inviting = leaf;
+            Events.Reenable(Ws2Spi.FD_CONNECT);
+            if (rc == 0) leaf.OnConnected(c, 0);
+            if (NonBlocking) return handle; // FD_CONNECT on this socket tells the outcome; never WSAEWOULDBLOCK
+        }
+        int wait = WaitFor(() => { lock (Gate) return leaf.State != LeafHandle.Phase.Inviting || leaf.Closed; }, -1);
+        lock (Gate)
+        {
+            if (wait == 0 && leaf.State == LeafHandle.Phase.Joined) return handle;
+            errno = wait != 0 ? wait : leaf.EndError;
+            if (leaf.State == LeafHandle.Phase.Inviting) { leaf.Conn?.Abort(); Inviting = null; }
+        }
+        Provider.Unregister(leaf);
+        return SOCKET.Invalid;
+    }
+
+    /// <summary>The invited leaf accepted: deliver the callee data, admit it, and tell the root (FD_CONNECT).</summary>
+    public void InviteAccepted(LeafHandle leaf, JoinAccept accept)
+    {
+        Inviting = null;
+        if (leaf.CalleeOut is { } outBuf)
+        {
+            if (accept.CalleeData.Length > outBuf.len)
+            {
+                leaf.Conn!.CloseGracefully(); // the reply does not fit the caller's buffer
+                Fail(leaf, Ws2Spi.WSAEFAULT);
+                return;
+            }
+            accept.CalleeData.CopyTo(outBuf.buf!, 0);
+            outBuf.len = (uint)accept.CalleeData.Length;
+        }
+        ulong reserve = Flowspecs.Reserved(accept.Granted, leaf.JoinFlags);
+        leaf.Admit(leaf.Conn!, accept.Granted, reserve);
+        _reserved += reserve;
+        _leaves.Add(leaf);
+        Events.Signal(Ws2Spi.FD_CONNECT, 0);
+        if (accept.Granted is not null) Events.Signal(Ws2Spi.FD_QOS, 0);
+        WakeReadyWaiters();
+    }
+
+    /// <summary>The invitation failed (refused, unreachable, timed out, withdrawn).</summary>
+    public void InviteFinished(LeafHandle leaf, int error)
+    {
+        if (Inviting == leaf) Inviting = null;
+        Fail(leaf, error);
+    }
+
+    private void Fail(LeafHandle leaf, int error)
+    {
+        leaf.State = LeafHandle.Phase.Ended;
+        leaf.EndError = error;
+        Events.Signal(Ws2Spi.FD_CONNECT, error);
+        WakeReadyWaiters();
+        leaf.WakeReadyWaiters();
+    }
+
+    // ---- leaves leaving ----
+
+    /// <summary>A leaf went away (0 = it left with LEAVE; else how the connection broke).</summary>
+    public void LeafLeft(LeafHandle leaf, int error)
+    {
+        if (!_leaves.Remove(leaf)) return;
+        _reserved -= Math.Min(_reserved, leaf.Reserved);
+        leaf.State = LeafHandle.Phase.Ended;
+        leaf.EndError = error;
+        Inbox.FailWaiting(error == 0 ? Ws2Spi.WSAEDISCON : error, f => f == leaf);
+        leaf.RefreshEvents();
+        leaf.WakeReadyWaiters();
+        Writer.Schedule(this); // the slowest position may have moved
+    }
+
+    /// <summary>The root's handle for a leaf was closed (or shut down): that leaf is dropped gracefully.</summary>
+    public void DropLeaf(LeafHandle leaf)
+    {
+        if (Inviting == leaf)
+        {
+            Inviting = null;
+            leaf.Conn?.Abort(); // the pending join is withdrawn; the leaf sees the request disappear
+            leaf.State = LeafHandle.Phase.Ended;
+            return;
+        }
+        if (!_leaves.Remove(leaf)) return;
+        _reserved -= Math.Min(_reserved, leaf.Reserved);
+        Drain(leaf.Conn);
+        Inbox.DropFrom(leaf);
+        Writer.Schedule(this);
+    }
+
+    /// <summary>SIO_SET_QOS on a leaf's handle (or its request): admission for the difference.</summary>
+    public bool TryRegrant(LeafHandle leaf, QOS asked)
+    {
+        ulong need = Flowspecs.Reserved(asked, leaf.JoinFlags);
+        ulong available = AdmissionLeft + leaf.Reserved;
+        if (need > available) return false;
+        _reserved = _reserved - leaf.Reserved + need;
+        leaf.Reserved = need;
+        return true;
+    }
+
+    // ---- data plane ----
+
+    public override int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
+    {
+        sent = 0;
+        bool overlapped = ov is not null || routine is not null;
+        int length;
+        var type = (flags & Ws2Spi.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
+        lock (Gate)
+        {
+            Events.Reenable(Ws2Spi.FD_WRITE);
+            errno = CheckSend(flags, overlapped, buffers, count, out length);
+            if (errno != 0) return Ws2Spi.SOCKET_ERROR;
+            // The common case: no shaper, room in every queue, not overlapped: append and go.
+            if (!overlapped && !Shaped && HasRoom(length))
+            {
+                Append(type, buffers, count, length);
+                sent = (uint)length;
+                return 0;
+            }
+        }
+        return SendWhenRoom(HasRoom, len => Append(type, buffers, count, len), length, overlapped, ov, routine, threadId, out sent, out errno);
+    }
+
+    /// <summary>Frames the message once into the shared stream; every leaf writes these same bytes.</summary>
+    private void Append(FrameType type, WSABUF[] buffers, uint count, int length)
+    {
+        Span<byte> header = stackalloc byte[Frame.HeaderSize];
+        Frame.WriteHeader(header, type, length);
+        Stream.Append(header, buffers, count, length);
+        if (_leaves.Count == 0) _minPosition = Stream.End;
+        Writer.Schedule(this);
+    }
+
+    /// <summary>
+    /// Room in every receiving leaf's queue (backpressure). Under the eviction policy the root never waits for a
+    /// leaf: every leaf over its queue limit is dropped (FD_CLOSE with WSAECONNABORTED on its socket), so the
+    /// others keep full speed.
+    /// </summary>
+    private bool HasRoom(int length)
+    {
+        long need = length + Frame.HeaderSize;
+        if (Stream.End - _minPosition + need <= Options.LeafQueueLimit) return true;
+        if (Options.SlowLeafPolicy != Ws2Spi.MP_POLICY_EVICT) return false;
+        foreach (var leaf in _leaves.ToArray())
+        {
+            if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.Backlog(Stream.End) + need > Options.LeafQueueLimit)
+                c.End(Ws2Spi.WSAECONNABORTED, abort: true);
+        }
+        RecomputeMinimum();
+        return true;
+    }
+
+    /// <summary>A leaving connection writes what was queued for it, then LEAVE; its chunks stay until it has.</summary>
+    private void Drain(Connection? c)
+    {
+        if (c is null) return;
+        c.CloseGracefully();
+        if (c.NeedsStream) _draining.Add(c);
+    }
+
+    private void RecomputeMinimum()
+    {
+        long min = Stream.End;
+        foreach (var leaf in _leaves)
+            if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.StreamPosition < min) min = c.StreamPosition;
+        _draining.RemoveAll(c => !c.NeedsStream);
+        foreach (var c in _draining) min = Math.Min(min, c.StreamPosition);
+        _minPosition = min;
+        Stream.Release(min);
+    }
+
+    public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
+    public void Unschedule() => Volatile.Write(ref _scheduled, 0);
+
+    /// <summary>The writer's turn for this root: every leaf writes what it can, then the shared chunks behind the slowest leaf are freed.</summary>
+    public void Flush()
+    {
+        Connection[] conns;
+        lock (Gate) conns = _leaves.Select(l => l.Conn).OfType<Connection>().Concat(_draining).ToArray();
+        foreach (var c in conns) c.Flush();
+        lock (Gate)
+        {
+            RecomputeMinimum();
+            if (Stream.End - _minPosition <= Options.LeafQueueLimit / 2) RoomAvailable();
+        }
+    }
+
+    /// <summary>A leaf's connection wrote on its own turn (after EPOLLOUT): the root's slowest position may have moved.</summary>
+    public void LeafWrote()
+    {
+        if (WriteBlocked || Stream.End - _minPosition > Options.LeafQueueLimit / 2) Writer.Schedule(this);
+    }
+
+    public override int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,
+        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
+        ReceiveFrom(Inbox, null, buffers, count, out received, ref flags, from, ref fromlen, ov, routine, threadId, out errno);
+
+    // ---- ending the session ----
+
+    public override int Shutdown(int how)
+    {
+        if (how is < Ws2Spi.SD_RECEIVE or > Ws2Spi.SD_BOTH) return Ws2Spi.WSAEINVAL;
+        lock (Gate)
+        {
+            if (how != Ws2Spi.SD_SEND) RecvShut = true;
+            if (how != Ws2Spi.SD_RECEIVE && !SendShut)
+            {
+                SendShut = true;
+                EndSession();
+            }
+            return 0;
+        }
+    }
+
+    /// <summary>Every leaf gets LEAVE (after the data already queued) and every local handle FD_CLOSE.</summary>
+    private void EndSession()
+    {
+        foreach (var leaf in _leaves)
+        {
+            Drain(leaf.Conn);
+            leaf.State = LeafHandle.Phase.Ended;
+            leaf.EndError = 0;
+            leaf.RefreshEvents();
+            leaf.WakeReadyWaiters();
+        }
+        _leaves.Clear();
+        _reserved = 0;
+        if (Inviting is { } inv) { inv.Conn?.Abort(); Fail(inv, Ws2Spi.WSAECONNABORTED); Inviting = null; }
+        foreach (var c in _pending) { c.Enqueue(JoinReject.Encode(Ws2Spi.WSAECONNREFUSED)); c.CloseGracefully(); }
+        _pending.Clear();
+        Writer.Schedule(this);
+    }
+
+    public override void Close()
+    {
+        lock (Gate)
+        {
+            if (Closed) return;
+            if (!SendShut) { SendShut = true; EndSession(); }
+            Closed = true;
+            StopListening(_os, _listenerId, _handshaking); // pending joins were refused by EndSession
+            Inbox.FailWaiting(Ws2Spi.WSA_OPERATION_ABORTED, _ => true);
+            WakeReadyWaiters();
+        }
+    }
+
+    public override void RefreshEvents()
+    {
+        if (!Events.Active || Closed) return;
+        if (_listening && _pending.Count > 0) Events.Signal(Ws2Spi.FD_ACCEPT, 0);
+        if (Inbox.HasMessage(null)) Events.Signal(Ws2Spi.FD_READ, 0);
+    }
+
+    public override bool Readable() => (_listening && _pending.Count > 0) || Inbox.HasMessage(null);
+}
