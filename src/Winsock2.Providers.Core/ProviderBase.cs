@@ -249,10 +249,12 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
     }
 
     /// <summary>Descriptors cannot cross into another process here: there is no shared kernel object to hand over.</summary>
+    [WSPRefuses(Ws2Spi.WSAEOPNOTSUPP, "no kernel object to hand to another process")]
     public int WSPDuplicateSocket(SOCKET s, uint dwProcessId, WSAPROTOCOL_INFOW lpProtocolInfo, out int lpErrno) =>
         Run(s, out lpErrno, _ => Ws2Spi.WSAEOPNOTSUPP);
 
     /// <summary>No named QoS templates are defined.</summary>
+    [WSPRefuses(Ws2Spi.WSAEINVAL, "no named QoS templates are defined")]
     public bool WSPGetQOSByName(SOCKET s, WSABUF lpQOSName, QOS lpQOS, out int lpErrno)
     {
         Run(s, out lpErrno, _ => Ws2Spi.WSAEINVAL);
