@@ -12,9 +12,23 @@ public sealed class fd_set
     public static fd_set Of(params SOCKET[] sockets)
     {
         var set = new fd_set();
-        foreach (var s in sockets)
-            if (Array.IndexOf(set.fd_array, s, 0, (int)set.fd_count) < 0 && set.fd_count < set.fd_array.Length)
-                set.fd_array[set.fd_count++] = s;
+        foreach (var s in sockets) set.Add(s);
         return set;
+    }
+
+    /// <summary>True if <paramref name="s"/> is among the used entries (the FD_ISSET / __WSAFDIsSet rule).</summary>
+    public bool Contains(SOCKET s)
+    {
+        for (int i = 0; i < fd_count && i < fd_array.Length; i++)
+            if (fd_array[i] == s) return true;
+        return false;
+    }
+
+    /// <summary>Adds <paramref name="s"/> unless present or the set is full (the FD_SET rule). False if not added.</summary>
+    public bool Add(SOCKET s)
+    {
+        if (Contains(s) || fd_count >= fd_array.Length) return false;
+        fd_array[fd_count++] = s;
+        return true;
     }
 }

@@ -23,23 +23,13 @@ public static partial class Ws2_32
     }
 
     /// <summary>Nonzero if <paramref name="fd"/> is in <paramref name="set"/>.</summary>
-    public static int __WSAFDIsSet(SOCKET fd, fd_set set)
-    {
-        if (set is null) return 0;
-        for (int i = 0; i < set.fd_count && i < set.fd_array.Length; i++)
-            if (set.fd_array[i] == fd) return 1;
-        return 0;
-    }
+    public static int __WSAFDIsSet(SOCKET fd, fd_set set) => set is not null && set.Contains(fd) ? 1 : 0;
 
     /// <summary>FD_ISSET.</summary>
     public static bool FD_ISSET(SOCKET fd, fd_set set) => __WSAFDIsSet(fd, set) != 0;
 
     /// <summary>FD_SET: adds the socket unless present or the set is full.</summary>
-    public static void FD_SET(SOCKET fd, fd_set set)
-    {
-        if (__WSAFDIsSet(fd, set) != 0 || set.fd_count >= FD_SETSIZE) return;
-        set.fd_array[set.fd_count++] = fd;
-    }
+    public static void FD_SET(SOCKET fd, fd_set set) => set?.Add(fd);
 
     /// <summary>FD_CLR.</summary>
     public static void FD_CLR(SOCKET fd, fd_set set)

@@ -36,7 +36,7 @@ internal sealed class Upcalls : WSPUPCALLTABLE
         return new SOCKET(ApiInstance.Sockets.Add(new SocketEntry(dwCatalogEntryId, dwContext)));
     }
 
-    public int WPUFDIsSet(SOCKET s, fd_set fdset) => Ws2_32.__WSAFDIsSet(s, fdset);
+    public int WPUFDIsSet(SOCKET s, fd_set fdset) => fdset is not null && fdset.Contains(s) ? 1 : 0;
 
     public int WPUGetProviderPath(Guid lpProviderId, out string lpszProviderDllPath, out int lpErrno)
     {
