@@ -73,6 +73,9 @@ public static partial class Ws2_32
         }
     }
 
+    /// <summary>Sleeps, not alertably (kernel32 Sleep: SleepEx(dwMilliseconds, FALSE)); INFINITE never returns.</summary>
+    public static void Sleep(uint dwMilliseconds) => SleepEx(dwMilliseconds, false);
+
     /// <summary>Sleeps; alertable sleeps run queued completion routines and return WSA_WAIT_IO_COMPLETION (0xC0), else 0.</summary>
     public static uint SleepEx(uint dwMilliseconds, bool bAlertable)
     {
