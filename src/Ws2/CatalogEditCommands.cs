@@ -24,7 +24,11 @@ internal static class CatalogEditCommands
 
     public static Command Order(Option<bool> json)
     {
-        var ids = new Argument<uint[]>("ID") { Description = "Catalog entry ids to put first, in this order; the others follow in their present order", Arity = ArgumentArity.OneOrMore };
+        var ids = new Argument<uint[]>("ID")
+        {
+            Description = "Catalog entry ids to put first, in this order; the others follow in their present order",
+            Arity = ArgumentArity.OneOrMore, CustomParser = r => Ids(r, "ID"),
+        };
         var command = new Command("order", "Reorder the catalog (WSCWriteProviderOrder): which entry WSASocket finds first") { ids, json };
         command.SetAction(r => RunOrder(r.GetValue(ids) ?? [], new Report(r.GetValue(json), Console.Out, Console.Error)));
         return command;
@@ -35,6 +39,18 @@ internal static class CatalogEditCommands
         var command = new Command("reset", "Replace the catalog with the built-in providers (netsh winsock reset)") { json };
         command.SetAction(r => RunReset(new Report(r.GetValue(json), Console.Out, Console.Error)));
         return command;
+    }
+
+    /// <summary>Catalog entry ids (decimal); a malformed one is a parse error (exit 2).</summary>
+    public static uint[] Ids(System.CommandLine.Parsing.ArgumentResult r, string what)
+    {
+        var ids = new List<uint>();
+        foreach (var t in r.Tokens)
+        {
+            if (uint.TryParse(t.Value, NumberStyles.None, CultureInfo.InvariantCulture, out uint id)) ids.Add(id);
+            else r.AddError($"malformed {what} '{t.Value}': expected a catalog entry id, e.g. 1001");
+        }
+        return ids.ToArray();
     }
 
     private static int RunRemove(string text, Report report)

@@ -20,7 +20,7 @@ internal static class CatalogInstallCommand
         var over = new Option<uint[]>("--over")
         {
             Description = "A layered provider: the catalog ids of the base entries (or chains) to layer over; default every base entry",
-            HelpName = "ID", AllowMultipleArgumentsPerToken = true,
+            HelpName = "ID", AllowMultipleArgumentsPerToken = true, CustomParser = r => CatalogEditCommands.Ids(r, "--over ID"),
         };
         var providerId = new Option<Guid?>("--provider-id")
         {
