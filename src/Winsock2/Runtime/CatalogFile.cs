@@ -49,6 +49,10 @@ internal static class CatalogFile
             if (!File.Exists(path)) return null;
             bytes = File.ReadAllBytes(path);
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null; // removed between the check and the read: there is no file
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             error = $"the protocol catalog {path} cannot be read ({e.Message})";
