@@ -62,23 +62,24 @@ internal static class CatalogCommand
         error.Flush();
     }
 
-    /// <summary>Every entry as WSCEnumProtocols returns it (null and a reported error when it fails).</summary>
+    /// <summary>
+    /// Every entry as WSCEnumProtocols returns it (null and a reported error when it fails). Another process may install
+    /// between the size query and the read (WSAENOBUFS again): then it asks again, a bounded number of times.
+    /// </summary>
     public static Winsock2.WSAPROTOCOL_INFOW[]? Entries(Report report)
     {
-        uint len = 0;
-        if (WSCEnumProtocols(null, null, ref len, out int errno) != SOCKET_ERROR || errno != WSAENOBUFS)
+        int errno = 0;
+        for (int attempt = 0; attempt < 20; attempt++)
         {
-            report.Fail($"cannot read the catalog ({WSAErrorText(errno)})");
-            return null;
+            uint len = 0;
+            if (WSCEnumProtocols(null, null, ref len, out errno) != SOCKET_ERROR || errno != WSAENOBUFS) break;
+            var entries = new Winsock2.WSAPROTOCOL_INFOW[len / Winsock2.WSAPROTOCOL_INFOW.Size];
+            int n = WSCEnumProtocols(null, entries, ref len, out errno);
+            if (n != SOCKET_ERROR) return entries[..n];
+            if (errno != WSAENOBUFS) break;
         }
-        var entries = new Winsock2.WSAPROTOCOL_INFOW[len / Winsock2.WSAPROTOCOL_INFOW.Size];
-        int n = WSCEnumProtocols(null, entries, ref len, out errno);
-        if (n == SOCKET_ERROR)
-        {
-            report.Fail($"cannot read the catalog ({WSAErrorText(errno)})");
-            return null;
-        }
-        return entries[..n];
+        report.Fail($"cannot read the catalog ({WSAErrorText(errno)})");
+        return null;
     }
 
     /// <summary>The catalog path an entry's provider was installed with ("" when it cannot be told).</summary>

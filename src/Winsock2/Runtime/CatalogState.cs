@@ -107,9 +107,7 @@ internal sealed class CatalogState(List<CatalogEntry> entries, uint nextId)
     /// </summary>
     public int Deinstall(Guid providerId)
     {
-        var mine = Entries.Where(e => e.Info.ProviderId == providerId).Select(e => e.Id).ToHashSet();
-        if (mine.Count == 0) return Ws2_32.WSAEINVAL;
-        if (UsersOf(providerId).Any()) return Ws2_32.WSAEINVAL;
+        if (!Entries.Exists(e => e.Info.ProviderId == providerId) || UsersOf(providerId).Any()) return Ws2_32.WSAEINVAL;
         Entries.RemoveAll(e => e.Info.ProviderId == providerId);
         return 0;
     }
