@@ -1,9 +1,10 @@
+using System.CommandLine;
 using System.Text.Json;
 using static Winsock2.Ws2_32;
 
 namespace Ws2;
 
-/// <summary>`ws2 catalog`: every protocol catalog entry with its id, name, triple and decoded flags.</summary>
+/// <summary>`ws2 catalog`: every protocol catalog entry with its id, name, triple and decoded flags (and the subcommands).</summary>
 internal static class CatalogCommand
 {
     private static readonly (uint Bit, string Name)[] Xp1 =
@@ -36,22 +37,60 @@ internal static class CatalogCommand
         SOCK_SEQPACKET => "SOCK_SEQPACKET", _ => type.ToString(),
     };
 
-    public static int Run(bool json, TextWriter output, TextWriter error)
+    /// <summary>`ws2 catalog` and its subcommands install, remove, order, reset.</summary>
+    public static Command Build(Option<bool> json)
     {
-        uint len = 0;
-        if (WSCEnumProtocols(null, null, ref len, out int errno) != SOCKET_ERROR || errno != WSAENOBUFS)
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print each entry's provider id and catalog path" };
+        var catalog = new Command("catalog",
+            "Print the protocol catalog: id, name, af/type/protocol, decoded XP1_ and PFL_ flags; subcommands change it")
         {
-            error.WriteLine($"ws2: cannot read the catalog ({errno})");
-            return 1;
-        }
-        var entries = new Winsock2.WSAPROTOCOL_INFOW[len / Winsock2.WSAPROTOCOL_INFOW.Size];
-        int n = WSCEnumProtocols(null, entries, ref len, out errno);
-        if (n == SOCKET_ERROR)
+            json, verbose,
+            CatalogInstallCommand.Build(json),
+            CatalogEditCommands.Remove(json),
+            CatalogEditCommands.Order(json),
+            CatalogEditCommands.Reset(json),
+        };
+        catalog.SetAction(r => Run(r.GetValue(json), r.GetValue(verbose), Console.Out, Console.Error));
+        return catalog;
+    }
+
+    /// <summary>One warning line on stderr when the catalog file could not be used (the defaults are shown instead).</summary>
+    public static void WarnIfUnusable(TextWriter error)
+    {
+        if (Winsock2.WinsockCatalog.LoadError is not { } problem) return;
+        error.WriteLine($"ws2: warning: {problem}; using the built-in defaults (`ws2 catalog reset` rewrites it)");
+        error.Flush();
+    }
+
+    /// <summary>
+    /// Every entry as WSCEnumProtocols returns it (null and a reported error when it fails). Another process may install
+    /// between the size query and the read (WSAENOBUFS again): then it asks again, a bounded number of times.
+    /// </summary>
+    public static Winsock2.WSAPROTOCOL_INFOW[]? Entries(Report report)
+    {
+        int errno = 0;
+        for (int attempt = 0; attempt < 20; attempt++)
         {
-            error.WriteLine($"ws2: cannot read the catalog ({errno})");
-            return 1;
+            uint len = 0;
+            if (WSCEnumProtocols(null, null, ref len, out errno) != SOCKET_ERROR || errno != WSAENOBUFS) break;
+            var entries = new Winsock2.WSAPROTOCOL_INFOW[len / Winsock2.WSAPROTOCOL_INFOW.Size];
+            int n = WSCEnumProtocols(null, entries, ref len, out errno);
+            if (n != SOCKET_ERROR) return entries[..n];
+            if (errno != WSAENOBUFS) break;
         }
-        foreach (var e in entries.Take(n))
+        report.Fail($"cannot read the catalog ({WSAErrorText(errno)})");
+        return null;
+    }
+
+    /// <summary>The catalog path an entry's provider was installed with ("" when it cannot be told).</summary>
+    public static string PathOf(Winsock2.WSAPROTOCOL_INFOW e) => WSCGetProviderPath(e.ProviderId, out string path, out _) == 0 ? path : "";
+
+    public static int Run(bool json, bool verbose, TextWriter output, TextWriter error)
+    {
+        WarnIfUnusable(error);
+        var entries = Entries(new Report(json, output, error));
+        if (entries is null) return 1;
+        foreach (var e in entries)
         {
             var xp1 = Decode(e.dwServiceFlags1, Xp1, "XP1_");
             var pfl = Decode(e.dwProviderFlags, Pfl, "PFL_");
@@ -61,7 +100,8 @@ internal static class CatalogCommand
                 {
                     @event = "catalog-entry", id = e.dwCatalogEntryId, name = e.szProtocol,
                     af = Family(e.iAddressFamily), type = Type(e.iSocketType), protocol = e.iProtocol,
-                    chainLen = e.ProtocolChain.ChainLen, messageSize = e.dwMessageSize, xp1, pfl,
+                    chainLen = e.ProtocolChain.ChainLen, chain = e.ProtocolChain.ChainEntries.Take(Math.Max(0, e.ProtocolChain.ChainLen)).ToArray(),
+                    messageSize = e.dwMessageSize, xp1, pfl, providerId = e.ProviderId, path = PathOf(e),
                 }));
                 continue;
             }
@@ -70,6 +110,7 @@ internal static class CatalogCommand
                              $"   chain {e.ProtocolChain.ChainLen}   max message {(e.dwMessageSize == 0 ? "stream" : e.dwMessageSize.ToString())}");
             output.WriteLine($"       {string.Join(" | ", xp1)}");
             if (pfl.Length > 0) output.WriteLine($"       {string.Join(" | ", pfl)}");
+            if (verbose) output.WriteLine($"       provider {e.ProviderId}   path {PathOf(e)}");
         }
         return 0;
     }

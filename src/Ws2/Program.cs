@@ -17,9 +17,10 @@ public static class Program
         {
             foreach (var e in parsed.Errors) Console.Error.WriteLine("ws2: " + e.Message);
             Console.Error.WriteLine();
-            var command = parsed.CommandResult.Command;
-            var help = command == root ? ["--help"] : new[] { command.Name, "--help" };
-            await root.Parse(help).InvokeAsync(new InvocationConfiguration { Output = Console.Error }).ConfigureAwait(false);
+            var help = new List<string> { "--help" };
+            for (var c = parsed.CommandResult; c is not null && c.Command != root; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+                help.Insert(0, c.Command.Name); // "catalog remove --help" for a subcommand
+            await root.Parse(help.ToArray()).InvokeAsync(new InvocationConfiguration { Output = Console.Error }).ConfigureAwait(false);
             return UsageExit;
         }
         // The commands handle SIGINT/SIGTERM themselves (a graceful leave), so the parser's own handling is off.
@@ -29,8 +30,6 @@ public static class Program
     private static RootCommand Build()
     {
         var json = new Option<bool>("--json") { Description = "One JSON object per line, each with an \"event\" field" };
-        var catalog = new Command("catalog", "Print the protocol catalog: id, name, af/type/protocol, decoded XP1_ and PFL_ flags") { json };
-        catalog.SetAction(r => CatalogCommand.Run(r.GetValue(json), Console.Out, Console.Error));
         var bench = new Command("bench", "Print the command that runs the benchmark harness (bench/Winsock2.Bench, issue 6)");
         bench.SetAction(_ =>
         {
@@ -44,7 +43,7 @@ public static class Program
             RootSessionCommand.Build(json),
             LeafSessionCommand.Build(json),
             GroupCommand.Build(json),
-            catalog,
+            CatalogCommand.Build(json),
             bench,
         };
     }

@@ -3,7 +3,10 @@ using Winsock2.Runtime;
 
 namespace Winsock2;
 
-/// <summary>WSAEnumProtocols and the catalog-maintenance functions WSCEnumProtocols, WSCInstallProvider, WSCDeinstallProvider.</summary>
+/// <summary>
+/// WSAEnumProtocols and the catalog-maintenance functions WSCEnumProtocols, WSCInstallProvider, WSCInstallProviderAndChains,
+/// WSCDeinstallProvider, WSCWriteProviderOrder, WSCGetProviderPath (the persistent catalog: <see cref="WinsockCatalog"/>).
+/// </summary>
 public static partial class Ws2_32
 {
     /// <summary>
@@ -23,7 +26,7 @@ public static partial class Ws2_32
         catch (Exception e) { return Dispatch.Fail(e); }
     }
 
-    /// <summary>Every installed entry, layered and hidden ones included (no WSAStartup needed).</summary>
+    /// <summary>Every installed entry, layered and hidden ones included, read from the catalog file now (no WSAStartup needed).</summary>
     public static int WSCEnumProtocols(int[]? lpiProtocols, WSAPROTOCOL_INFOW[]? lpProtocolBuffer, ref uint lpdwBufferLength, out int lpErrno)
     {
         lpErrno = 0;
@@ -57,10 +60,14 @@ public static partial class Ws2_32
     }
 
     /// <summary>
-    /// Installs a provider: <paramref name="lpszProviderDllPath"/> is the assembly-qualified name of a type
-    /// implementing <see cref="IWSPProvider"/>. Layered entries (ChainLen 0) and base entries get new catalog ids;
-    /// a chain (ChainLen &gt; 1) may name only entries already installed, never one layer twice. API instances started
-    /// after the install see the new entries.
+    /// Installs a provider in the persistent catalog (<see cref="WinsockCatalog.FilePath"/>). <paramref name="lpszProviderDllPath"/>
+    /// is a catalog path: an assembly file (<c>PATH</c>, whose <see cref="WSPProviderEntryAttribute"/> names the entry type)
+    /// or <c>PATH!Namespace.Type</c>; a relative path is relative to the Winsock2 assemblies' directory. Layered entries
+    /// (ChainLen 0) and base entries get new catalog ids (never reused) and go at the end of the catalog; a chain
+    /// (ChainLen &gt; 1) may name only entries already installed, never one layer twice. API instances started after the
+    /// install, in any process, see the new entries. Errors: WSAEFAULT (no list, or fewer entries than
+    /// <paramref name="dwNumberOfEntries"/>), WSAEINVAL (no path, a bad chain, or the provider id is already installed),
+    /// WSANO_RECOVERY (the catalog file is corrupt, or cannot be locked or written).
     /// </summary>
     public static int WSCInstallProvider(Guid lpProviderId, string lpszProviderDllPath, WSAPROTOCOL_INFOW[] lpProtocolInfoList,
         uint dwNumberOfEntries, out int lpErrno)
@@ -82,7 +89,45 @@ public static partial class Ws2_32
         }
     }
 
-    /// <summary>Removes every entry of a provider (WSAEINVAL if it is not installed).</summary>
+    /// <summary>
+    /// Installs a layered service provider and its chains in one step, as Windows does: one LAYERED_PROTOCOL entry named
+    /// <paramref name="lpszLspName"/> (its XP1_IFS_HANDLES taken from <paramref name="dwServiceFlags"/>), and a chain
+    /// [layer, base] under <paramref name="lpProviderId"/> over each entry <paramref name="lpProtocolInfoList"/> names: an
+    /// info whose dwCatalogEntryId is an installed base entry (or chain) covers exactly that entry; one with
+    /// dwCatalogEntryId 0 covers every base entry with its iAddressFamily, iSocketType and iProtocol. The chains are placed
+    /// just before the first entry they cover, so WSASocket picks them and no WSCWriteProviderOrder is needed; the layered
+    /// entry goes last. <paramref name="lpdwCatalogEntryId"/> receives the layered entry's id. WSCDeinstallProvider of
+    /// <paramref name="lpProviderId"/> removes the layer and its chains together. Errors as WSCInstallProvider; WSAEINVAL
+    /// also when an info covers no entry.
+    /// </summary>
+    public static int WSCInstallProviderAndChains(Guid lpProviderId, string lpszProviderDllPath, string lpszLspName, uint dwServiceFlags,
+        WSAPROTOCOL_INFOW[] lpProtocolInfoList, uint dwNumberOfEntries, out uint lpdwCatalogEntryId, out int lpErrno)
+    {
+        lpdwCatalogEntryId = 0;
+        try
+        {
+            if (lpProtocolInfoList is null || dwNumberOfEntries == 0 || dwNumberOfEntries > lpProtocolInfoList.Length)
+            {
+                lpErrno = WSAEFAULT;
+                return SOCKET_ERROR;
+            }
+            return ProtocolCatalog.InstallAndChains(lpProviderId, lpszProviderDllPath, lpszLspName ?? "", dwServiceFlags,
+                lpProtocolInfoList[..(int)dwNumberOfEntries], out lpdwCatalogEntryId, out lpErrno);
+        }
+        catch (Exception e)
+        {
+            Diagnostics.CallbackFailed("WSCInstallProviderAndChains", e);
+            lpErrno = WSANO_RECOVERY;
+            return SOCKET_ERROR;
+        }
+    }
+
+    /// <summary>
+    /// Removes every entry of a provider from the persistent catalog. WSAEINVAL if it is not installed, and also (a choice:
+    /// Windows leaves the case undocumented) while a chain of another provider still names one of its entries, since
+    /// that chain could no longer load: remove the chain's provider first. WSANO_RECOVERY when the catalog file is
+    /// corrupt, or cannot be locked or written. API instances already started keep their snapshot.
+    /// </summary>
     public static int WSCDeinstallProvider(Guid lpProviderId, out int lpErrno)
     {
         try { return ProtocolCatalog.Deinstall(lpProviderId, out lpErrno); }
@@ -94,7 +139,28 @@ public static partial class Ws2_32
         }
     }
 
-    /// <summary>The path (type name) a provider was installed with.</summary>
+    /// <summary>
+    /// Reorders the catalog (sporder.h): <paramref name="lpwdCatalogEntryId"/> holds every catalog entry id exactly once,
+    /// in the new order, which decides what WSAEnumProtocols lists first and which entry WSASocket picks. Returns 0
+    /// (ERROR_SUCCESS) or the error itself, not SOCKET_ERROR: WSAEINVAL when <paramref name="dwNumberOfEntries"/> is not
+    /// the number of entries, or the list names an unknown id or one id twice (nothing changes); WSANO_RECOVERY when the
+    /// catalog file is corrupt, or cannot be locked or written.
+    /// </summary>
+    public static int WSCWriteProviderOrder(uint[] lpwdCatalogEntryId, uint dwNumberOfEntries)
+    {
+        try
+        {
+            if (lpwdCatalogEntryId is null || dwNumberOfEntries > lpwdCatalogEntryId.Length) return WSAEINVAL;
+            return ProtocolCatalog.WriteOrder(lpwdCatalogEntryId[..(int)dwNumberOfEntries]);
+        }
+        catch (Exception e)
+        {
+            Diagnostics.CallbackFailed("WSCWriteProviderOrder", e);
+            return WSANO_RECOVERY;
+        }
+    }
+
+    /// <summary>The catalog path a provider was installed with, as the catalog file has it now (WSAEINVAL if none).</summary>
     public static int WSCGetProviderPath(Guid lpProviderId, out string lpszProviderDllPath, out int lpErrno) =>
         Upcalls.Instance.WPUGetProviderPath(lpProviderId, out lpszProviderDllPath, out lpErrno);
 

@@ -1,6 +1,6 @@
 namespace Winsock2.Runtime;
 
-/// <summary>One installed protocol: its WSAPROTOCOL_INFOW and the provider path (assembly-qualified type name).</summary>
+/// <summary>One installed protocol: its WSAPROTOCOL_INFOW and its provider's catalog path (<c>ASSEMBLY</c> or <c>ASSEMBLY!Namespace.Type</c>).</summary>
 internal sealed record CatalogEntry(WSAPROTOCOL_INFOW Info, string ProviderPath)
 {
     public uint Id => Info.dwCatalogEntryId;

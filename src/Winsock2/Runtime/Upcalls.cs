@@ -40,7 +40,15 @@ internal sealed class Upcalls : WSPUPCALLTABLE
 
     public int WPUGetProviderPath(Guid lpProviderId, out string lpszProviderDllPath, out int lpErrno)
     {
-        var path = ProtocolCatalog.ProviderPath(lpProviderId);
+        string? path;
+        try { path = ProtocolCatalog.ProviderPath(lpProviderId); }
+        catch (Exception e)
+        {
+            Diagnostics.CallbackFailed("WPUGetProviderPath", e);
+            lpszProviderDllPath = "";
+            lpErrno = Ws2_32.WSANO_RECOVERY;
+            return Ws2_32.SOCKET_ERROR;
+        }
         lpszProviderDllPath = path ?? "";
         lpErrno = path is null ? Ws2_32.WSAEINVAL : 0;
         return path is null ? Ws2_32.SOCKET_ERROR : 0;
