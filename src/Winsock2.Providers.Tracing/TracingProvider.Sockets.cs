@@ -32,7 +32,7 @@ public sealed partial class TracingProvider
             r = lower.IsValid ? Wrap(lower, out lpErrno) : lower;
         }
         _log.Call(t0, $"WSPAccept(s={H(s)}, addrlen={lenIn}, condition={YesNo(lpfnCondition is not null)}) {Sock(r, lpErrno)}"
-            + (r.IsValid ? $" lower={lower} peer={Addr(addr, addrlen)}" : ""));
+            + (r.IsValid ? $" lower={lower}" : "") + (r.IsValid && addr is not null ? $" peer={Addr(addr, addrlen)}" : ""));
         return r;
     }
 
@@ -41,6 +41,9 @@ public sealed partial class TracingProvider
         uint dwFlags, out int lpErrno)
     {
         long t0 = Stopwatch.GetTimestamp();
+        // Arguments are formatted before the call: the callee buffer's len is rewritten by it.
+        string args = $"s={H(s)}, name={Addr(name, namelen)}, caller={Buf(lpCallerData)}, callee={Buf(lpCalleeData)}, "
+            + $"sqos={Qos(lpSQOS)}, gqos={Qos(lpGQOS)}, flags={Join(dwFlags)}";
         SOCKET r = INVALID_SOCKET, joined = INVALID_SOCKET;
         if (Lower(s, out var l, out lpErrno))
         {
@@ -48,8 +51,7 @@ public sealed partial class TracingProvider
             // A leaf-initiated join (or a multicast join) returns the socket itself; a root's invitation returns a new one.
             r = !joined.IsValid ? joined : joined == l ? s : Wrap(joined, out lpErrno);
         }
-        _log.Call(t0, $"WSPJoinLeaf(s={H(s)}, name={Addr(name, namelen)}, caller={Buf(lpCallerData)}, callee={Buf(lpCalleeData)}, "
-            + $"sqos={Qos(lpSQOS)}, gqos={Qos(lpGQOS)}, flags={Join(dwFlags)}) {Sock(r, lpErrno)}"
+        _log.Call(t0, $"WSPJoinLeaf({args}) {Sock(r, lpErrno)}"
             + (r.IsValid && r != s ? $" lower={joined}" : "") + (r.IsValid && lpCalleeData is not null ? $" calleelen={lpCalleeData.len}" : ""));
         return r;
     }
@@ -98,10 +100,11 @@ public sealed partial class TracingProvider
     public int WSPConnect(SOCKET s, byte[] name, int namelen, WSABUF? lpCallerData, WSABUF? lpCalleeData, QOS? lpSQOS, QOS? lpGQOS, out int lpErrno)
     {
         long t0 = Stopwatch.GetTimestamp();
+        string args = $"s={H(s)}, name={Addr(name, namelen)}, caller={Buf(lpCallerData)}, callee={Buf(lpCalleeData)}, "
+            + $"sqos={Qos(lpSQOS)}, gqos={Qos(lpGQOS)}";
         int rc = Lower(s, out var l, out lpErrno)
             ? _next.WSPConnect(l, name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, out lpErrno) : SOCKET_ERROR;
-        _log.Call(t0, $"WSPConnect(s={H(s)}, name={Addr(name, namelen)}, caller={Buf(lpCallerData)}, callee={Buf(lpCalleeData)}, "
-            + $"sqos={Qos(lpSQOS)}, gqos={Qos(lpGQOS)}) {Rc(rc, lpErrno)}");
+        _log.Call(t0, $"WSPConnect({args}) {Rc(rc, lpErrno)}{(rc == 0 && lpCalleeData is not null ? $" calleelen={lpCalleeData.len}" : "")}");
         return rc;
     }
 
