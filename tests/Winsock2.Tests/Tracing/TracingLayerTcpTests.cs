@@ -100,6 +100,16 @@ public class TracingLayerTcpTests : TracingTest
     }
 
     [Fact]
+    public void TracingLayer_LastCleanup_CleanupTraced()
+    {
+        var s = Layered(UdpChain);
+        Spi.TestCatalog.Restart(); // the last WSACleanup ends the layer's WSPStartup (and the base provider's under it)
+        Line("WSPStartup(version=2.2", $"entry={UdpChain.dwCatalogEntryId}", "= 0 next=");
+        Line("WSPCleanup() = 0");
+        Fails(WSAENOTSOCK, closesocket(s));
+    }
+
+    [Fact]
     public void TracingLayer_SoProtocolInfo_NamesTheChainEntry()
     {
         var s = Layered(TcpChain);
