@@ -30,13 +30,21 @@ internal sealed partial class Ws2Process : IDisposable
         get { lock (_stderr) return _stderr.ToString(); }
     }
 
-    public static Ws2Process Start(params string[] args)
+    public static Ws2Process Start(params string[] args) => Start(null, args);
+
+    /// <summary>Starts ws2 with environment variables set (a null value removes one) on top of this process's.</summary>
+    public static Ws2Process Start(IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) psi.Environment.Remove(name);
+            else psi.Environment[name] = value;
+        }
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         var process = new Process { StartInfo = psi };
@@ -57,9 +65,12 @@ internal sealed partial class Ws2Process : IDisposable
     }
 
     /// <summary>Runs ws2 to its end with stdin closed: exit code, stdout lines, stderr.</summary>
-    public static (int Exit, List<string> Lines, string Stderr) Run(params string[] args)
+    public static (int Exit, List<string> Lines, string Stderr) Run(params string[] args) => Run(null, args);
+
+    /// <summary>Runs ws2 to its end with the given environment on top of this process's.</summary>
+    public static (int Exit, List<string> Lines, string Stderr) Run(IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
-        using var p = Start(args);
+        using var p = Start(environment, args);
         p.CloseStdin();
         int exit = p.WaitExit();
         return (exit, p._lines.ToList(), p.Stderr);
