@@ -98,11 +98,22 @@ public abstract class TracingTest : WinsockTest
         return r.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith(mine, StringComparison.Ordinal)).ToArray();
     }
 
-    /// <summary>The one trace line that contains every fragment (fails with the whole trace otherwise).</summary>
+    /// <summary>
+    /// The one trace line that contains every fragment (fails with the whole trace otherwise). Lines written on another
+    /// thread — a window message the reactor posts, a completion — may land just after the effect the test saw, so the
+    /// trace is read again until the line is there (bounded: 20 s).
+    /// </summary>
     protected string Line(params string[] fragments)
     {
-        var lines = TraceLines();
-        var hit = lines.Where(l => fragments.All(f => l.Contains(f, StringComparison.Ordinal))).ToArray();
+        var deadline = Environment.TickCount64 + 20_000;
+        string[] lines, hit;
+        while (true)
+        {
+            lines = TraceLines();
+            hit = lines.Where(l => fragments.All(f => l.Contains(f, StringComparison.Ordinal))).ToArray();
+            if (hit.Length > 0 || Environment.TickCount64 > deadline) break;
+            Thread.Sleep(5);
+        }
         Assert.True(hit.Length > 0, $"no trace line with [{string.Join(" | ", fragments)}] in:\n{string.Join("\n", lines)}");
         Assert.True(CallShape.IsMatch(hit[^1]) || EventShape.IsMatch(hit[^1]), $"malformed trace line: {hit[^1]}");
         return hit[^1];
