@@ -74,16 +74,48 @@ public static class Dotnet
 }
 
 /// <summary>
-/// The `ws2` tool as a user gets it: packed (Winsock2.Tool), installed with `dotnet tool install`, run from the tool
-/// path. The sources are copied to a temporary folder and packed there, so the worktree's bin/obj are not touched;
-/// the version is a unique prerelease per run, so the machine's NuGet cache cannot hand back an older package; the
-/// only package source of the install is the freshly packed folder, so it works offline.
+/// The packages as users get them, packed once for the class: the sources are copied to a temporary folder and
+/// packed there, so the worktree's bin/obj are not touched, with a unique prerelease version per run, so the
+/// machine's NuGet cache cannot hand back an older package.
 /// </summary>
-public class ToolPackageTests
+public sealed class PackedPackages : IDisposable
 {
     private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
+    private readonly Lazy<string> _packages;
+
+    public PackedPackages()
+    {
+        Temp = Directory.CreateTempSubdirectory("ws2-pack-");
+        Version = $"0.9.0-test.{DateTime.UtcNow.Ticks}";
+        _packages = new Lazy<string>(Pack);
+    }
+
+    public DirectoryInfo Temp { get; }
+
+    public string Version { get; }
+
+    /// <summary>The folder holding Winsock2.Tool and Winsock2 packed at <see cref="Version"/> (packed on first use).</summary>
+    public string Packages => _packages.Value;
+
+    private string Pack()
+    {
+        var dotnet = Dotnet.Path!;
+        var sources = System.IO.Path.Combine(Temp.FullName, "repo");
+        var packages = System.IO.Path.Combine(Temp.FullName, "packages");
+        Directory.CreateDirectory(sources);
+        CopySources(Architecture.AssemblyReferenceTests.RepositoryRoot(), sources);
+        // Winsock2.Tool carries everything it runs with (the API layer, the async surface, the providers);
+        // Winsock2 is packed too, for its nuspec (the second pack only packs: the first built everything).
+        foreach (var project in new[] { "src/Ws2/Ws2.csproj", "src/Winsock2/Winsock2.csproj" })
+        {
+            var (exit, output) = Dotnet.Run(dotnet,
+                ["pack", System.IO.Path.Combine(sources, project), "-c", "Release", "-o", packages,
+                 $"-p:Version={Version}", "--disable-build-servers", "-nodeReuse:false"],
+                sources, PackTimeout);
+            Assert.True(exit == 0, $"dotnet pack {project} failed ({exit}):\n{output}");
+        }
+        return packages;
+    }
 
     /// <summary>Copies what packing needs (root props/targets/config, src/) without bin/ and obj/.</summary>
     private static void CopySources(string root, string destination)
@@ -111,52 +143,73 @@ public class ToolPackageTests
         }
     }
 
+    public void Dispose()
+    {
+        try { Temp.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>The `ws2` tool and the Winsock2 package as users get them (about a minute: one pack per run).</summary>
+public class ToolPackageTests(PackedPackages packed) : IClassFixture<PackedPackages>
+{
+    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(1);
+
     [DotnetFact]
     public void WS2Tool_PackedAndInstalled_ListsTheCatalog()
     {
         var dotnet = Dotnet.Path!;
-        var root = Architecture.AssemblyReferenceTests.RepositoryRoot();
-        var temp = Directory.CreateTempSubdirectory("ws2-tool-");
-        try
+        var packages = packed.Packages;
+        var version = packed.Version;
+        Assert.True(File.Exists(System.IO.Path.Combine(packages, $"Winsock2.Tool.{version}.nupkg")), "no Winsock2.Tool package");
+        var tools = System.IO.Path.Combine(packed.Temp.FullName, "tools");
+
+        // Install from the packed folder only (--source replaces every configured source: offline-safe).
+        var (installExit, installOutput) = Dotnet.Run(dotnet,
+            ["tool", "install", "Winsock2.Tool", "--version", version, "--tool-path", tools, "--source", packages],
+            packed.Temp.FullName, InstallTimeout);
+        Assert.True(installExit == 0, $"dotnet tool install failed ({installExit}):\n{installOutput}");
+        var ws2 = System.IO.Path.Combine(tools, OperatingSystem.IsWindows() ? "ws2.exe" : "ws2");
+        Assert.True(File.Exists(ws2), $"no {ws2} after install:\n{installOutput}");
+
+        // Run the installed command with a catalog file of its own, never the user's.
+        var (exit, output) = Dotnet.Run(ws2, ["catalog"], packed.Temp.FullName, RunTimeout, new Dictionary<string, string>
         {
-            var sources = System.IO.Path.Combine(temp.FullName, "repo");
-            var packages = System.IO.Path.Combine(temp.FullName, "packages");
-            var tools = System.IO.Path.Combine(temp.FullName, "tools");
-            Directory.CreateDirectory(sources);
-            CopySources(root, sources);
-            var version = $"0.9.0-test.{DateTime.UtcNow.Ticks}";
+            ["WS2_CATALOG"] = System.IO.Path.Combine(packed.Temp.FullName, "catalog", "ws2-catalog.json"),
+            ["DOTNET_ROOT"] = Dotnet.Root,
+        });
+        Assert.True(exit == 0, $"ws2 catalog exited {exit}:\n{output}");
+        Assert.Contains("Winsock2.NET Tcpip [TCP/IP]", output);
+        Assert.Contains("Winsock2.NET Tcpip [UDP/IP]", output);
+        Assert.Contains("Rooted Multipoint", output);
+    }
 
-            // Pack: Winsock2.Tool carries everything it runs with (the API layer, the async surface, the providers).
-            var (packExit, packOutput) = Dotnet.Run(dotnet,
-                ["pack", System.IO.Path.Combine(sources, "src", "Ws2", "Ws2.csproj"), "-c", "Release", "-o", packages,
-                 $"-p:Version={version}", "--disable-build-servers", "-nodeReuse:false"],
-                sources, PackTimeout);
-            Assert.True(packExit == 0, $"dotnet pack failed ({packExit}):\n{packOutput}");
-            var nupkg = System.IO.Path.Combine(packages, $"Winsock2.Tool.{version}.nupkg");
-            Assert.True(File.Exists(nupkg), $"no {nupkg}:\n{packOutput}");
+    [DotnetFact]
+    public void Winsock2Package_DependsOnTheBuiltInProviders_AtRunTimeOnly()
+    {
+        var nupkg = System.IO.Path.Combine(packed.Packages, $"Winsock2.{packed.Version}.nupkg");
+        using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg);
+        var names = zip.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("README.md", names);
+        Assert.Contains("lib/net10.0/Winsock2.dll", names);
+        Assert.Contains("lib/net10.0/Winsock2.xml", names);
 
-            // Install from the packed folder only (--source replaces every configured source: offline-safe).
-            var (installExit, installOutput) = Dotnet.Run(dotnet,
-                ["tool", "install", "Winsock2.Tool", "--version", version, "--tool-path", tools, "--source", packages],
-                temp.FullName, InstallTimeout);
-            Assert.True(installExit == 0, $"dotnet tool install failed ({installExit}):\n{installOutput}");
-            var ws2 = System.IO.Path.Combine(tools, OperatingSystem.IsWindows() ? "ws2.exe" : "ws2");
-            Assert.True(File.Exists(ws2), $"no {ws2} after install:\n{installOutput}");
-
-            // Run the installed command with a catalog file of its own, never the user's.
-            var (exit, output) = Dotnet.Run(ws2, ["catalog"], temp.FullName, RunTimeout, new Dictionary<string, string>
-            {
-                ["WS2_CATALOG"] = System.IO.Path.Combine(temp.FullName, "catalog", "ws2-catalog.json"),
-                ["DOTNET_ROOT"] = Dotnet.Root,
-            });
-            Assert.True(exit == 0, $"ws2 catalog exited {exit}:\n{output}");
-            Assert.Contains("Winsock2.NET Tcpip [TCP/IP]", output);
-            Assert.Contains("Winsock2.NET Tcpip [UDP/IP]", output);
-            Assert.Contains("Rooted Multipoint", output);
-        }
-        finally
+        using var nuspecStream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        var nuspec = System.Xml.Linq.XDocument.Load(nuspecStream);
+        var metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string? Meta(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
+        Assert.Equal(packed.Version, Meta("version"));
+        Assert.Equal("README.md", Meta("readme"));
+        Assert.Equal("MIT", Meta("license"));
+        var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .ToDictionary(e => (string)e.Attribute("id")!, e => (string?)e.Attribute("exclude") ?? "");
+        Assert.Contains("Winsock2.Spi", dependencies.Keys);
+        Assert.Contains("Winsock2.Kernel32", dependencies.Keys);
+        // The providers come along for WSASocket to work, but an application cannot compile against them.
+        foreach (var provider in new[] { "Winsock2.Providers.Inet", "Winsock2.Providers.Rooted" })
         {
-            try { temp.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            Assert.True(dependencies.TryGetValue(provider, out var exclude), $"Winsock2 does not depend on {provider}");
+            Assert.Contains("Compile", exclude.Split(','));
         }
     }
 }
