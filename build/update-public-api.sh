@@ -30,8 +30,8 @@ done
 #    failed) and without incrementality (so every project is analysed and reports again).
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-dotnet build "$target" --no-incremental -nologo -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
-  -warnAsMessage:NU1603 >"$log" 2>&1 || true
+dotnet build "$target" --no-incremental -nologo -tl:off -p:TreatWarningsAsErrors=false -p:WarningsAsErrors= \
+  >"$log" 2>&1 || true
 
 # 3. Parse "path(l,c): warning RS0016: Symbol '<symbol>' is not part of the declared public API (...) [project]".
 added=0 removed=0
@@ -68,7 +68,7 @@ done
 echo "public API: $added symbol(s) declared, $removed removed, in ${#touched[@]} file(s)"
 
 # 5. The real build: green, or the remaining diagnostics are printed.
-if dotnet build "$target" -nologo >"$log" 2>&1; then
+if dotnet build "$target" -nologo -tl:off >"$log" 2>&1; then
   echo "build: green"
 else
   grep -E ' error ' "$log" | sort -u | head -50
