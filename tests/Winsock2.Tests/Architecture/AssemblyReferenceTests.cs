@@ -29,7 +29,9 @@ public class AssemblyReferenceTests
         ["Winsock2.Multipoint"] = ["Winsock2", "Winsock2.Spi"],
         // The tool: the async surface and the API layer (ws2 catalog reads WSAPROTOCOL_INFOW) — never a provider,
         // even though its csproj references Inet and Rooted so that they are deployed beside it.
-        ["ws2"] = ["Winsock2.Multipoint", "Winsock2", "Winsock2.Spi"],
+        // ws2 installs providers: like a Windows installer that LoadLibrary()s a provider DLL to ask its setup, it uses the
+        // kernel services' ProviderModule (ws2 catalog install PATH).
+        ["ws2"] = ["Winsock2.Multipoint", "Winsock2", "Winsock2.Spi", "Winsock2.Kernel32"],
     };
 
     /// <summary>Assemblies that may be absent from the output: being added in parallel, checked once they exist.</summary>
