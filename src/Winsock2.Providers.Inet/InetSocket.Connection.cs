@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Winsock2.Interop;
-using Winsock2.Kernel;
+using Winsock2.Providers.Core;
 
 namespace Winsock2.Providers.Inet;
 
@@ -100,14 +100,8 @@ internal sealed partial class InetSocket
             _bound = true;
             if (NonBlocking) return Ws2Spi.WSAEWOULDBLOCK;
         }
-        var ctx = ThreadContext.Current;
-        AddReadyWaiter(ctx);
-        try
-        {
-            int wait = Waits.BlockingWait(this, static s => { lock (s.Gate) return s._conn != ConnState.Connecting || s._closed; }, -1);
-            if (wait != 0) return wait;
-        }
-        finally { RemoveReadyWaiter(ctx); }
+        int wait = _readyWaiters.WaitFor(this, static s => { lock (s.Gate) return s._conn != ConnState.Connecting || s._closed; }, -1);
+        if (wait != 0) return wait;
         lock (Gate)
         {
             if (_closed) return Ws2Spi.WSAEINTR;
@@ -148,74 +142,14 @@ internal sealed partial class InetSocket
             errno = Ws2Spi.WSAEFAULT;
             return SOCKET.Invalid;
         }
-        Socket? conn;
-        while (true)
-        {
-            lock (Gate)
-            {
-                errno = _closed ? Ws2Spi.WSAENOTSOCK : !_listening ? Ws2Spi.WSAEINVAL : 0;
-                if (errno != 0) return SOCKET.Invalid;
-                conn = TakePending(out errno);
-                if (errno != 0) return SOCKET.Invalid;
-                if (conn is not null) break;
-                if (NonBlocking)
-                {
-                    Events.Reenable(Ws2Spi.FD_ACCEPT);
-                    RefreshEvents();
-                    errno = Ws2Spi.WSAEWOULDBLOCK;
-                    return SOCKET.Invalid;
-                }
-            }
-            var ctx = ThreadContext.Current;
-            AddReadyWaiter(ctx);
-            try
-            {
-                int wait = Waits.BlockingWait(this, static s =>
-                {
-                    lock (s.Gate) return s._closed || s._backlog.Count > 0 || (Libc.PollNow(s._fd, Libc.POLLIN) & Libc.POLLIN) != 0;
-                }, -1);
-                if (wait != 0) { errno = wait; return SOCKET.Invalid; }
-            }
-            finally { RemoveReadyWaiter(ctx); }
-        }
-
+        var conn = AcceptLoop.Take(this, out errno);
+        if (conn is null) return SOCKET.Invalid;
         var peer = (IPEndPoint)conn.RemoteEndPoint!;
-        int verdict = Ws2Spi.CF_ACCEPT;
-        if (condition is not null)
-        {
-            var callerId = new WSABUF(SockAddr.From(peer));
-            var calleeId = new WSABUF(SockAddr.From((IPEndPoint)conn.LocalEndPoint!));
-            try { verdict = condition(callerId, null, null, null, calleeId, null, out _, callbackData); }
-            catch (Exception e)
-            {
-                Diagnostics.CallbackFailed("condition function", e);
-                verdict = -1;
-            }
-        }
+        int verdict = condition is null ? Ws2Spi.CF_ACCEPT
+            : ConditionCall.Invoke(condition, peer, (IPEndPoint)conn.LocalEndPoint!, callerData: null, sqos: null, calleeData: null, callbackData);
         lock (Gate)
         {
-            switch (verdict)
-            {
-                case Ws2Spi.CF_ACCEPT:
-                    Events.Reenable(Ws2Spi.FD_ACCEPT);
-                    break;
-                case Ws2Spi.CF_REJECT:
-                    conn.LingerState = new LingerOption(true, 0);
-                    conn.Dispose();
-                    Events.Reenable(Ws2Spi.FD_ACCEPT);
-                    RefreshEvents();
-                    errno = Ws2Spi.WSAECONNREFUSED;
-                    return SOCKET.Invalid;
-                case Ws2Spi.CF_DEFER:
-                    // Stays queued; FD_ACCEPT is not re-enabled.
-                    _backlog.AddFirst(conn);
-                    errno = Ws2Spi.WSATRY_AGAIN;
-                    return SOCKET.Invalid;
-                default:
-                    _backlog.AddFirst(conn);
-                    errno = Ws2Spi.WSAEINVAL;
-                    return SOCKET.Invalid;
-            }
+            if (!AcceptLoop.Verdict(this, conn, verdict, out errno)) return SOCKET.Invalid;
         }
         var accepted = provider.Adopt(this, conn, out errno);
         lock (Gate) RefreshEvents();
@@ -247,6 +181,19 @@ internal sealed partial class InetSocket
             errno = Errno.ToWinsock(err);
             return null;
         }
+    }
+
+    // What AcceptLoop needs of a listening socket (under the lock). A refused connection is reset.
+    bool IListeningSocket<Socket>.Listening => _listening;
+    ReadyWaiters IListeningSocket<Socket>.ReadyWaiters => _readyWaiters;
+    void IListeningSocket<Socket>.RefreshEvents() => RefreshEvents();
+    bool IListeningSocket<Socket>.HasPending => _backlog.Count > 0 || (Libc.PollNow(_fd, Libc.POLLIN) & Libc.POLLIN) != 0;
+    Socket? IListeningSocket<Socket>.TakePending(out int errno) => TakePending(out errno);
+    void IListeningSocket<Socket>.PutBack(Socket pending) => _backlog.AddFirst(pending);
+    void IListeningSocket<Socket>.Refuse(Socket pending)
+    {
+        pending.LingerState = new LingerOption(true, 0);
+        pending.Dispose();
     }
 
     /// <summary>A socket made by accept: connected at once, inheriting the listener's selection and blocking mode.</summary>

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using Winsock2.Interop;
-using Winsock2.Kernel;
+using Winsock2.Providers.Core;
 
 namespace Winsock2.Providers.Inet;
 
@@ -183,36 +183,11 @@ internal sealed partial class InetSocket
     }
 
     /// <summary>WSPEventSelect / WSPAsyncSelect.</summary>
-    public int Select(WSAEVENT ev, HWND? window, uint msg, int mask, bool byWindow)
-    {
-        if ((mask & ~Ws2Spi.FD_ALL_EVENTS) != 0) return Ws2Spi.WSAEINVAL;
-        lock (Gate)
-        {
-            if (_closed) return Ws2Spi.WSAENOTSOCK;
-            if (byWindow)
-            {
-                if (mask != 0 && !MessageWindows.IsWindow(window)) return Ws2Spi.WSAEINVAL;
-                Events.SelectWindow(window, msg, mask);
-            }
-            else
-            {
-                if (mask != 0 && !Kernel.Events.TryGet(ev, out _)) return Ws2Spi.WSAEINVAL;
-                Events.SelectEvent(ev, mask);
-            }
-            NonBlocking = true;
-            OnSelectionChanged();
-            return 0;
-        }
-    }
+    public int Select(WSAEVENT ev, HWND? window, uint msg, int mask, bool byWindow) =>
+        EventSelection.Select(this, ev, window, msg, mask, byWindow);
 
-    public int EnumEvents(WSAEVENT ev, WSANETWORKEVENTS into)
-    {
-        lock (Gate)
-        {
-            if (_closed) return Ws2Spi.WSAENOTSOCK;
-            if (ev.IsValid && !_upcalls.WPUResetEvent(ev, out _)) return Ws2Spi.WSAEINVAL;
-            Events.TakeRecord(into);
-            return 0;
-        }
-    }
+    /// <summary>WSPEnumNetworkEvents.</summary>
+    public int EnumEvents(WSAEVENT ev, WSANETWORKEVENTS into) => EventSelection.Enumerate(this, ev, into);
+
+    object IEventSelectable.Gate => Gate;
 }

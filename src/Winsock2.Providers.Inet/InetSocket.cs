@@ -11,7 +11,7 @@ namespace Winsock2.Providers.Inet;
 /// Winsock's state on top (blocking mode, overlapped queues, event selection), driven by the reactor.
 /// Every field is guarded by <see cref="Gate"/>.
 /// </summary>
-internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, SelectEngine.ISelectable
+internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, SelectEngine.ISelectable, IListeningSocket<Socket>
 {
     /// <summary>Most overlapped requests one direction may have outstanding; one more is WSAEWOULDBLOCK.</summary>
     public const int MaxOutstanding = 4096;
@@ -27,7 +27,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
     private readonly LinkedList<IoRequest> _recvQ = new();
     private readonly LinkedList<IoRequest> _sendQ = new();
     private readonly LinkedList<Socket> _backlog = new();
-    private readonly List<ThreadContext> _readyWaiters = new();
+    private readonly ReadyWaiters _readyWaiters;
 
     private ConnState _conn;
     private bool _bound, _listening, _recvShut, _sendShut, _closed, _closeSignaled, _eof, _writeBlocked, _connectReported;
@@ -45,6 +45,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
         _fd = (int)_os.Handle;
         Events = new NetworkEventRecord(upcalls);
         _completion = new Completion(upcalls);
+        _readyWaiters = new ReadyWaiters(Gate);
         _reactorId = Reactor.Shared.Register(_fd, this);
         InitMulticast();
     }
@@ -96,15 +97,15 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
                 Events.Signal(Ws2Spi.FD_WRITE, 0);
             }
             RefreshEvents();
-            wake = _readyWaiters.Count == 0 ? [] : _readyWaiters.ToArray();
+            wake = _readyWaiters.Snapshot();
         }
-        foreach (var w in wake) w.Waiter.Wake();
+        ReadyWaiters.Wake(wake);
     }
 
     /// <summary>Adds a thread to be woken on any readiness change (select, blocking accept and connect).</summary>
-    public void AddReadyWaiter(ThreadContext ctx) { lock (Gate) _readyWaiters.Add(ctx); }
+    public void AddReadyWaiter(ThreadContext ctx) => _readyWaiters.Add(ctx);
 
-    public void RemoveReadyWaiter(ThreadContext ctx) { lock (Gate) _readyWaiters.Remove(ctx); }
+    public void RemoveReadyWaiter(ThreadContext ctx) => _readyWaiters.Remove(ctx);
 
     private bool WritableNow() => (Libc.PollNow(_fd, Libc.POLLOUT) & Libc.POLLOUT) != 0;
 
@@ -177,11 +178,11 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
             AbortAll(_sendQ);
             foreach (var s in _backlog) s.Dispose();
             _backlog.Clear();
-            wake = _readyWaiters.ToArray();
+            wake = _readyWaiters.Snapshot();
         }
         try { _os.Dispose(); }
         catch (Exception e) { Diagnostics.CallbackFailed("close", e); }
-        foreach (var w in wake) w.Waiter.Wake();
+        ReadyWaiters.Wake(wake);
     }
 
     private void AbortAll(LinkedList<IoRequest> queue)
@@ -204,26 +205,15 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
     }
 
     /// <summary>Registers a pending overlapped request for cancellation when its thread exits.</summary>
-    private void WatchThread(IoRequest r)
-    {
-        var current = ThreadContext.Current;
-        var tid = r.Thread?.ThreadHandle ?? current.Handle;
-        var ctx = tid == current.Handle ? current : ThreadRegistry.TryGet(tid, out var other) ? other : null;
-        if (ctx is not null) r.Rundown = ctx.RegisterRundown(_rundown ??= o => Rundown((IoRequest)o!), r);
-    }
+    private void WatchThread(IoRequest r) => BlockingRequest.WatchThread(r, _rundown ??= o => Rundown((IoRequest)o!));
 
     private Action<object?>? _rundown;
 
     /// <summary>Waits (alertably) for a blocking request; on timeout or cancellation takes it back if still queued.</summary>
     private int WaitBlocking(IoRequest r, LinkedList<IoRequest> queue, int timeoutMs)
     {
-        int rc = Waits.BlockingWait(r, static r => r.Done, timeoutMs);
-        if (rc == 0) return r.Error;
-        lock (Gate)
-        {
-            if (queue.Remove(r)) return rc;
-        }
-        return r.Error;
+        int rc = BlockingRequest.Wait(r, timeoutMs, Gate, queue, static (q, r) => q.Remove(r));
+        return rc != 0 ? rc : r.Error;
     }
 
     /// <summary>The kernel's local address (also after an implicit bind by connect or sendto), or null.</summary>

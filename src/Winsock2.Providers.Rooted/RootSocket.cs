@@ -52,6 +52,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
     public LeafHandle? Inviting { get; private set; }
     public override bool Joined => !Closed;
     public override bool Listening => _listening;
+    protected override LinkedList<Connection>? JoinRequests => _pending;
     public override IPEndPoint? LocalEndPoint => _os is null ? null : Libc.EndPoint((int)_os.Handle, peer: false);
     public ulong AdmissionLeft => Options.AdmissionCapacity > _reserved ? Options.AdmissionCapacity - _reserved : 0;
     protected override ulong AdmissionAvailable() => AdmissionLeft;
@@ -133,7 +134,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
     // ---- accept (leaf-initiated joins) ----
 
     public override SOCKET Accept(byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition, nuint callbackData, out int errno) =>
-        AcceptJoin(_pending, addr, ref addrlen, condition, callbackData, AdmitLeaf, out errno);
+        AcceptJoin(addr, ref addrlen, condition, callbackData, AdmitLeaf, out errno);
 
     /// <summary>An accepted leaf-initiated join: admission for the granted flowspecs, then the leaf's socket.</summary>
     private SOCKET AdmitLeaf(Connection c, JoinRequest request, QOS? granted, byte[] calleeData, out int errno)

@@ -1,3 +1,4 @@
+using Winsock2.Providers.Core;
 using Winsock2.Kernel;
 
 namespace Winsock2.Providers.Rooted;
@@ -5,57 +6,29 @@ namespace Winsock2.Providers.Rooted;
 /// <summary>Event selection (WSAEventSelect / WSAAsyncSelect / WSAEnumNetworkEvents) and the threads waiting for readiness.</summary>
 internal abstract partial class RootedSocket
 {
-    private readonly List<ThreadContext> _readyWaiters = new();
+    private readonly ReadyWaiters _readyWaiters;
 
-    public void AddReadyWaiter(ThreadContext ctx) { lock (Gate) _readyWaiters.Add(ctx); }
-    public void RemoveReadyWaiter(ThreadContext ctx) { lock (Gate) _readyWaiters.Remove(ctx); }
+    public void AddReadyWaiter(ThreadContext ctx) => _readyWaiters.Add(ctx);
+    public void RemoveReadyWaiter(ThreadContext ctx) => _readyWaiters.Remove(ctx);
 
     /// <summary>Wakes threads waiting for any change (select, blocking send, accept, join). Under the lock.</summary>
-    public void WakeReadyWaiters()
-    {
-        foreach (var w in _readyWaiters) w.Waiter.Wake();
-    }
+    public void WakeReadyWaiters() => _readyWaiters.WakeAll();
 
     /// <summary>A blocking wait (alertable) until <paramref name="done"/> holds or the timeout passes.</summary>
-    protected int WaitFor(Func<bool> done, int timeoutMs)
+    protected int WaitFor(Func<bool> done, int timeoutMs) => _readyWaiters.WaitFor(done, static d => d(), timeoutMs);
+
+    public int Select(WSAEVENT ev, HWND? window, uint msg, int mask, bool byWindow) =>
+        EventSelection.Select(this, ev, window, msg, mask, byWindow);
+
+    public int EnumEvents(WSAEVENT ev, WSANETWORKEVENTS into) => EventSelection.Enumerate(this, ev, into);
+
+    /// <summary>The selection was (re)made (under the lock): FD_WRITE if the member may send, then the level-triggered events.</summary>
+    public void OnSelectionChanged()
     {
-        var ctx = ThreadContext.Current;
-        AddReadyWaiter(ctx);
-        try { return Waits.BlockingWait(done, static d => d(), timeoutMs); }
-        finally { RemoveReadyWaiter(ctx); }
+        if (Joined && !WriteBlocked) Events.Signal(Ws2Spi.FD_WRITE, 0);
+        RefreshEvents();
     }
 
-    public int Select(WSAEVENT ev, HWND? window, uint msg, int mask, bool byWindow)
-    {
-        if ((mask & ~Ws2Spi.FD_ALL_EVENTS) != 0) return Ws2Spi.WSAEINVAL;
-        lock (Gate)
-        {
-            if (Closed) return Ws2Spi.WSAENOTSOCK;
-            if (byWindow)
-            {
-                if (mask != 0 && !MessageWindows.IsWindow(window)) return Ws2Spi.WSAEINVAL;
-                Events.SelectWindow(window, msg, mask);
-            }
-            else
-            {
-                if (mask != 0 && !Kernel.Events.TryGet(ev, out _)) return Ws2Spi.WSAEINVAL;
-                Events.SelectEvent(ev, mask);
-            }
-            NonBlocking = true;
-            if (Joined && !WriteBlocked) Events.Signal(Ws2Spi.FD_WRITE, 0);
-            RefreshEvents();
-            return 0;
-        }
-    }
-
-    public int EnumEvents(WSAEVENT ev, WSANETWORKEVENTS into)
-    {
-        lock (Gate)
-        {
-            if (Closed) return Ws2Spi.WSAENOTSOCK;
-            if (ev.IsValid && !Provider.Upcalls.WPUResetEvent(ev, out _)) return Ws2Spi.WSAEINVAL;
-            Events.TakeRecord(into);
-            return 0;
-        }
-    }
+    bool IEventSelectable.IsClosed => Closed;
+    bool IEventSelectable.NonBlocking { get => NonBlocking; set => NonBlocking = value; }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using Winsock2.Providers.Rooted.Wire;
 using Winsock2.Providers.Core;
-using Winsock2.Kernel;
 
 namespace Winsock2.Providers.Rooted;
 
@@ -36,36 +35,14 @@ internal abstract partial class RootedSocket
     /// with the flowspecs the function left (never above what was asked); CF_REJECT → JOIN_REJECT, WSAECONNREFUSED;
     /// CF_DEFER → the request stays first in the queue, WSATRY_AGAIN, FD_ACCEPT not re-enabled; anything else → WSAEINVAL.
     /// </summary>
-    protected SOCKET AcceptJoin(LinkedList<Connection> pending, byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition,
+    protected SOCKET AcceptJoin(byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition,
         nuint callbackData, AdmitJoin admit, out int errno)
     {
         if (addr is not null && addrlen < SockAddr.SizeOf(Family)) { errno = Ws2Spi.WSAEFAULT; return SOCKET.Invalid; }
         while (true)
         {
-            Connection? c = null;
-            lock (Gate)
-            {
-                errno = Closed ? Ws2Spi.WSAENOTSOCK : !Listening ? Ws2Spi.WSAEINVAL : 0;
-                if (errno != 0) return SOCKET.Invalid;
-                if (pending.First is { } first)
-                {
-                    c = first.Value;
-                    pending.RemoveFirst();
-                }
-                else if (NonBlocking)
-                {
-                    Events.Reenable(Ws2Spi.FD_ACCEPT);
-                    RefreshEvents();
-                    errno = Ws2Spi.WSAEWOULDBLOCK;
-                    return SOCKET.Invalid;
-                }
-            }
-            if (c is null)
-            {
-                int wait = WaitFor(() => { lock (Gate) return pending.Count > 0 || Closed; }, -1);
-                if (wait != 0) { errno = wait; return SOCKET.Invalid; }
-                continue;
-            }
+            var c = AcceptLoop.Take(this, out errno);
+            if (c is null) return SOCKET.Invalid;
             var request = (JoinRequest)c.Tag!;
             var sqos = request.Qos?.Clone();
             var callee = new WSABUF(new byte[RootedLimits.MaxConnectData]);
@@ -73,33 +50,34 @@ internal abstract partial class RootedSocket
             lock (Gate)
             {
                 if (c.IsTerminated) continue; // withdrawn while the condition function ran: take the next
-                switch (verdict)
-                {
-                    case Ws2Spi.CF_ACCEPT:
-                        Events.Reenable(Ws2Spi.FD_ACCEPT);
-                        var granted = request.Qos is null ? null : Flowspecs.Lower(request.Qos, sqos ?? request.Qos);
-                        var handle = admit(c, request, granted, CalleeBytes(callee), out errno);
-                        RefreshEvents();
-                        if (handle.IsValid && addr is not null && c.Remote is { } peer) SockAddr.Write(peer, addr, ref addrlen);
-                        return handle;
-                    case Ws2Spi.CF_REJECT:
-                        c.Enqueue(JoinReject.Encode(Ws2Spi.WSAECONNREFUSED));
-                        c.CloseGracefully();
-                        Events.Reenable(Ws2Spi.FD_ACCEPT);
-                        RefreshEvents();
-                        errno = Ws2Spi.WSAECONNREFUSED;
-                        return SOCKET.Invalid;
-                    case Ws2Spi.CF_DEFER:
-                        pending.AddFirst(c);
-                        errno = Ws2Spi.WSATRY_AGAIN;
-                        return SOCKET.Invalid;
-                    default:
-                        pending.AddFirst(c);
-                        errno = Ws2Spi.WSAEINVAL;
-                        return SOCKET.Invalid;
-                }
+                if (!AcceptLoop.Verdict(this, c, verdict, out errno)) return SOCKET.Invalid;
+                var granted = request.Qos is null ? null : Flowspecs.Lower(request.Qos, sqos ?? request.Qos);
+                var handle = admit(c, request, granted, CalleeBytes(callee), out errno);
+                RefreshEvents();
+                if (handle.IsValid && addr is not null && c.Remote is { } peer) SockAddr.Write(peer, addr, ref addrlen);
+                return handle;
             }
         }
+    }
+
+    /// <summary>The join requests waiting for accept (a listening c_root's or c_leaf's), or null.</summary>
+    protected virtual LinkedList<Connection>? JoinRequests => null;
+
+    // What AcceptLoop needs of a listening socket (under the lock). A refused join gets JOIN_REJECT, then LEAVE.
+    ReadyWaiters IListeningSocket<Connection>.ReadyWaiters => _readyWaiters;
+    bool IListeningSocket<Connection>.HasPending => JoinRequests is { Count: > 0 };
+    Connection? IListeningSocket<Connection>.TakePending(out int errno)
+    {
+        errno = 0;
+        if (JoinRequests is not { First: { } first } queue) return null;
+        queue.RemoveFirst();
+        return first.Value;
+    }
+    void IListeningSocket<Connection>.PutBack(Connection pending) => JoinRequests!.AddFirst(pending);
+    void IListeningSocket<Connection>.Refuse(Connection pending)
+    {
+        pending.Enqueue(JoinReject.Encode(Ws2Spi.WSAECONNREFUSED));
+        pending.CloseGracefully();
     }
 
     /// <summary>
@@ -114,18 +92,7 @@ internal abstract partial class RootedSocket
             calleeData.len = 0; // accept without a condition function: no callee data
             return Ws2Spi.CF_ACCEPT;
         }
-        try
-        {
-            var callerId = caller is null ? null : new WSABUF(SockAddr.From(caller));
-            var calleeId = callee is null ? null : new WSABUF(SockAddr.From(callee));
-            var callerData = request.CallerData.Length == 0 ? null : new WSABUF(request.CallerData);
-            return condition(callerId, callerData, sqos, null, calleeId, calleeData, out _, callbackData);
-        }
-        catch (Exception e)
-        {
-            Diagnostics.CallbackFailed("condition function", e);
-            return -1;
-        }
+        return ConditionCall.Invoke(condition, caller, callee, request.CallerData, sqos, calleeData, callbackData);
     }
 
     /// <summary>The callee data the condition function left (len bytes of buf), bounded by the documented maximum.</summary>

@@ -1,5 +1,4 @@
 using Winsock2.Providers.Core;
-using Winsock2.Kernel;
 
 namespace Winsock2.Providers.Rooted;
 
@@ -71,12 +70,9 @@ internal abstract partial class RootedSocket
             }
             inbox.Wait(r, filter);
         }
-        int rc = Waits.BlockingWait(r, static r => r.Done, RecvTimeoutMs);
-        lock (Gate)
-        {
-            if (rc != 0 && inbox.Remove(r)) { errno = rc; r.Recycle(); return Ws2Spi.SOCKET_ERROR; }
-            RefreshEvents();
-        }
+        int rc = BlockingRequest.Wait(r, RecvTimeoutMs, Gate, inbox, static (q, r) => q.Remove(r));
+        if (rc != 0) { errno = rc; r.Recycle(); return Ws2Spi.SOCKET_ERROR; }
+        lock (Gate) RefreshEvents();
         errno = r.Error;
         received = (uint)r.Bytes;
         flags = (uint)r.OutFlags;
@@ -100,16 +96,12 @@ internal abstract partial class RootedSocket
         return 0;
     }
 
-    private void WatchThread(IoRequest r, Inbox inbox)
+    /// <summary>A pending overlapped receive is cancelled when its initiating thread exits.</summary>
+    private void WatchThread(IoRequest r, Inbox inbox) => BlockingRequest.WatchThread(r, _ =>
     {
-        var tid = r.Thread?.ThreadHandle ?? ThreadContext.Current.Handle;
-        if (!ThreadRegistry.TryGet(tid, out var ctx)) return;
-        r.Rundown = ctx.RegisterRundown(() =>
+        lock (Gate)
         {
-            lock (Gate)
-            {
-                if (inbox.Remove(r)) Completion.Complete(r, Ws2Spi.WSA_OPERATION_ABORTED, 0, 0);
-            }
-        });
-    }
+            if (inbox.Remove(r)) Completion.Complete(r, Ws2Spi.WSA_OPERATION_ABORTED, 0, 0);
+        }
+    });
 }

@@ -10,7 +10,7 @@ namespace Winsock2.Providers.Rooted;
 /// a root holds for one leaf). This part: the state, lifetime and what each kind provides; the other parts are
 /// named after what they hold (Receive, Send, Qos, Events, Options, Join, Tcp).
 /// </summary>
-internal abstract partial class RootedSocket : IProviderSocket, SelectEngine.ISelectable
+internal abstract partial class RootedSocket : IProviderSocket, SelectEngine.ISelectable, IListeningSocket<Connection>
 {
     protected RootedSocket(RootedProvider provider, WSAPROTOCOL_INFOW info, uint flags, object gate, MpOptions options)
     {
@@ -21,6 +21,7 @@ internal abstract partial class RootedSocket : IProviderSocket, SelectEngine.ISe
         Options = options;
         Events = new NetworkEventRecord(provider.Upcalls);
         Completion = new Completion(provider.Upcalls);
+        _readyWaiters = new ReadyWaiters(gate);
     }
 
     public RootedProvider Provider { get; }
