@@ -11,7 +11,7 @@ namespace Winsock2.Providers.Inet;
 /// Winsock's state on top (blocking mode, overlapped queues, event selection), driven by the reactor.
 /// Every field is guarded by <see cref="Gate"/>.
 /// </summary>
-internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, SelectEngine.ISelectable, IListeningSocket<Socket>
+internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IListeningSocket<Socket>
 {
     /// <summary>Most overlapped requests one direction may have outstanding; one more is WSAEWOULDBLOCK.</summary>
     public const int MaxOutstanding = 4096;

@@ -42,7 +42,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     protected override LinkedList<Connection>? JoinRequests => _invites;
     public override IPEndPoint? PeerEndPoint => State == Phase.Joined ? Conn?.Remote : null;
     public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : Libc.EndPoint((int)_bound.Handle, peer: false));
-    protected override int BytesAvailable() => Inbox.FirstMessageBytes(null);
+    public override int BytesAvailable() => Inbox.FirstMessageBytes(null);
 
     [ThreadStatic] private static byte[]? t_pullBuffer;
 

@@ -14,8 +14,7 @@ internal sealed partial class RootSocket
         var type = (flags & Ws2Spi.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
         lock (Gate)
         {
-            Events.Reenable(Ws2Spi.FD_WRITE);
-            errno = CheckSend(flags, overlapped, buffers, count, out length);
+            errno = StartSend(flags, overlapped, buffers, count, out length);
             if (errno != 0) return Ws2Spi.SOCKET_ERROR;
             // The common case: no shaper, room in every queue, not overlapped: append and go.
             if (!overlapped && !Shaped && HasRoom(length))

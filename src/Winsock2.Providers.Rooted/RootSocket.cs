@@ -56,7 +56,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
     public override IPEndPoint? LocalEndPoint => _os is null ? null : Libc.EndPoint((int)_os.Handle, peer: false);
     public ulong AdmissionLeft => Options.AdmissionCapacity > _reserved ? Options.AdmissionCapacity - _reserved : 0;
     protected override ulong AdmissionAvailable() => AdmissionLeft;
-    protected override int BytesAvailable() => Inbox.FirstMessageBytes(null);
+    public override int BytesAvailable() => Inbox.FirstMessageBytes(null);
     public int LeafCount { get { lock (Gate) return _leaves.Count; } }
 
     public override int Bind(IPEndPoint ep)

@@ -3,7 +3,10 @@ using Winsock2.Kernel;
 
 namespace Winsock2.Providers.Rooted;
 
-/// <summary>Event selection (WSAEventSelect / WSAAsyncSelect / WSAEnumNetworkEvents) and the threads waiting for readiness.</summary>
+/// <summary>
+/// What event selection (<see cref="EventSelection"/>: WSAEventSelect / WSAAsyncSelect / WSAEnumNetworkEvents) needs of a
+/// rooted socket, and the threads waiting for its readiness.
+/// </summary>
 internal abstract partial class RootedSocket
 {
     private readonly ReadyWaiters _readyWaiters;
@@ -16,11 +19,6 @@ internal abstract partial class RootedSocket
 
     /// <summary>A blocking wait (alertable) until <paramref name="done"/> holds or the timeout passes.</summary>
     protected int WaitFor(Func<bool> done, int timeoutMs) => _readyWaiters.WaitFor(done, static d => d(), timeoutMs);
-
-    public int Select(WSAEVENT ev, HWND? window, uint msg, int mask, bool byWindow) =>
-        EventSelection.Select(this, ev, window, msg, mask, byWindow);
-
-    public int EnumEvents(WSAEVENT ev, WSANETWORKEVENTS into) => EventSelection.Enumerate(this, ev, into);
 
     /// <summary>The selection was (re)made (under the lock): FD_WRITE if the member may send, then the level-triggered events.</summary>
     public void OnSelectionChanged()

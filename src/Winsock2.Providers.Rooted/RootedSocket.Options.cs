@@ -6,46 +6,32 @@ namespace Winsock2.Providers.Rooted;
 /// <summary>WSPIoctl, WSPGetSockOpt and WSPSetSockOpt on a rooted socket (SOL_SOCKET and SOL_MULTIPOINT).</summary>
 internal abstract partial class RootedSocket
 {
+    /// <summary>WSPIoctl's rooted codes (under the lock, open socket; FIONBIO and FIONREAD are ImmediateIoctl's): the QoS ones.</summary>
     public int Ioctl(uint code, byte[]? input, uint inLen, byte[]? output, uint outLen, out uint returned)
     {
         returned = 0;
-        lock (Gate)
+        switch (code)
         {
-            if (Closed) return Ws2Spi.WSAENOTSOCK;
-            switch (code)
-            {
-                case Ws2Spi.FIONBIO:
-                    if (input is null || inLen < 4) return Ws2Spi.WSAEFAULT;
-                    bool nb = BinaryPrimitives.ReadUInt32LittleEndian(input) != 0;
-                    if (!nb && Events.Active) return Ws2Spi.WSAEINVAL;
-                    NonBlocking = nb;
-                    return 0;
-                case Ws2Spi.FIONREAD:
-                    if (output is null || outLen < 4) return Ws2Spi.WSAEFAULT;
-                    BinaryPrimitives.WriteUInt32LittleEndian(output, (uint)BytesAvailable());
-                    returned = 4;
-                    return 0;
-                case Ws2Spi.SIO_SET_QOS:
-                    var q = QosBuffer.FromBytes(input, inLen);
-                    if (q is null) return Ws2Spi.WSAEFAULT;
-                    if (!Flowspecs.IsValid(q, JoinFlags)) return Ws2Spi.WSAEOPNOTSUPP;
-                    if (!Joined) { Qos = q; return 0; }
-                    return ChangeQos(q);
-                case Ws2Spi.SIO_GET_QOS:
-                    Events.Reenable(Ws2Spi.FD_QOS);
-                    if (!Joined && Qos is null) return Ws2Spi.WSAENOTCONN; // a sender may not ask before it is connected
-                    var bytes = QosBuffer.ToBytes(Qos ?? new QOS { SendingFlowspec = FLOWSPEC.NotSpecified(), ReceivingFlowspec = FLOWSPEC.NotSpecified() });
-                    if (output is null || outLen < bytes.Length) return Ws2Spi.WSAEFAULT;
-                    bytes.CopyTo(output, 0);
-                    returned = (uint)bytes.Length;
-                    return 0;
-                case Ws2Spi.SIO_SET_GROUP_QOS or Ws2Spi.SIO_GET_GROUP_QOS:
-                    return Ws2Spi.WSAEOPNOTSUPP; // socket groups are reserved
-                case Ws2Spi.SIOCATMARK:
-                    return Ws2Spi.WSAEINVAL; // no urgent data on a message protocol
-                default:
-                    return Ws2Spi.WSAEINVAL;
-            }
+            case Ws2Spi.SIO_SET_QOS:
+                var q = QosBuffer.FromBytes(input, inLen);
+                if (q is null) return Ws2Spi.WSAEFAULT;
+                if (!Flowspecs.IsValid(q, JoinFlags)) return Ws2Spi.WSAEOPNOTSUPP;
+                if (!Joined) { Qos = q; return 0; }
+                return ChangeQos(q);
+            case Ws2Spi.SIO_GET_QOS:
+                Events.Reenable(Ws2Spi.FD_QOS);
+                if (!Joined && Qos is null) return Ws2Spi.WSAENOTCONN; // a sender may not ask before it is connected
+                var bytes = QosBuffer.ToBytes(Qos ?? new QOS { SendingFlowspec = FLOWSPEC.NotSpecified(), ReceivingFlowspec = FLOWSPEC.NotSpecified() });
+                if (output is null || outLen < bytes.Length) return Ws2Spi.WSAEFAULT;
+                bytes.CopyTo(output, 0);
+                returned = (uint)bytes.Length;
+                return 0;
+            case Ws2Spi.SIO_SET_GROUP_QOS or Ws2Spi.SIO_GET_GROUP_QOS:
+                return Ws2Spi.WSAEOPNOTSUPP; // socket groups are reserved
+            case Ws2Spi.SIOCATMARK:
+                return Ws2Spi.WSAEINVAL; // no urgent data on a message protocol
+            default:
+                return Ws2Spi.WSAEINVAL;
         }
     }
 

@@ -13,12 +13,8 @@ internal abstract partial class RootedSocket
         sent = 0;
         bool overlapped = ov is not null || routine is not null;
         int length;
-        lock (Gate)
-        {
-            Events.Reenable(Ws2Spi.FD_WRITE);
-            errno = CheckSend(flags, overlapped, buffers, count, out length);
-            if (errno != 0) return Ws2Spi.SOCKET_ERROR;
-        }
+        lock (Gate) errno = StartSend(flags, overlapped, buffers, count, out length);
+        if (errno != 0) return Ws2Spi.SOCKET_ERROR;
         var type = (flags & Ws2Spi.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
         return SendWhenRoom(
             len => conn() is { } c && c.Backlog(streamEnd) + len <= Options.LeafQueueLimit,
@@ -26,9 +22,13 @@ internal abstract partial class RootedSocket
             length, overlapped, ov, routine, threadId, out sent, out errno);
     }
 
-    /// <summary>The common send checks: 0, or the error.</summary>
-    protected int CheckSend(uint flags, bool overlapped, WSABUF[] buffers, uint count, out int length)
+    /// <summary>
+    /// The start of every send (under the lock): FD_WRITE is re-enabled (any send call does that, even one that fails),
+    /// then the common checks: 0 with the message length, or the error.
+    /// </summary>
+    protected int StartSend(uint flags, bool overlapped, WSABUF[] buffers, uint count, out int length)
     {
+        Events.Reenable(Ws2Spi.FD_WRITE);
         length = 0;
         if (Closed) return Ws2Spi.WSAENOTSOCK;
         if (overlapped && !OverlappedCapable) return Ws2Spi.WSAEINVAL;

@@ -10,7 +10,7 @@ namespace Winsock2.Providers.Rooted;
 /// a root holds for one leaf). This part: the state, lifetime and what each kind provides; the other parts are
 /// named after what they hold (Receive, Send, Qos, Events, Options, Join, Tcp).
 /// </summary>
-internal abstract partial class RootedSocket : IProviderSocket, SelectEngine.ISelectable, IListeningSocket<Connection>
+internal abstract partial class RootedSocket : IProviderSocket, IListeningSocket<Connection>
 {
     protected RootedSocket(RootedProvider provider, WSAPROTOCOL_INFOW info, uint flags, object gate, MpOptions options)
     {
@@ -103,7 +103,7 @@ internal abstract partial class RootedSocket : IProviderSocket, SelectEngine.ISe
     protected virtual bool PullInbound() => false;
 
     /// <summary>Bytes FIONREAD reports.</summary>
-    protected virtual int BytesAvailable() => 0;
+    public virtual int BytesAvailable() => 0;
     /// <summary>True once the member may send and receive.</summary>
     public virtual bool Joined => false;
     /// <summary>True once the member's session is over (left, dropped, or the root ended it).</summary>
