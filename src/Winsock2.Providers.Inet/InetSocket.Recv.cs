@@ -48,16 +48,14 @@ internal sealed partial class InetSocket
                 }
                 if (overlapped)
                 {
-                    ov?.Start();
-                    _completion.Complete(r, 0, r.Bytes, r.OutFlags);
+                    _completion.CompleteAtOnce(r, r.Bytes, r.OutFlags);
                 }
                 if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
                 return 0;
             }
             if (overlapped)
             {
-                ov?.Start();
-                if (ov is not null && routine is null && ov.hEvent.IsValid) _upcalls.WPUResetEvent(ov.hEvent, out _);
+                _completion.Pend(r);
                 _recvQ.AddLast(r);
                 WatchThread(r);
                 errno = Ws2Spi.WSA_IO_PENDING;

@@ -37,15 +37,13 @@ internal sealed partial class InetSocket
                 sent = (uint)r.Bytes;
                 if (overlapped)
                 {
-                    ov?.Start();
-                    _completion.Complete(r, 0, r.Bytes, 0);
+                    _completion.CompleteAtOnce(r, r.Bytes, 0);
                 }
                 return 0;
             }
             if (overlapped)
             {
-                ov?.Start();
-                if (ov is not null && routine is null && ov.hEvent.IsValid) _upcalls.WPUResetEvent(ov.hEvent, out _);
+                _completion.Pend(r);
                 _sendQ.AddLast(r);
                 WatchThread(r);
                 errno = Ws2Spi.WSA_IO_PENDING;

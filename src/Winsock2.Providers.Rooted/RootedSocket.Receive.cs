@@ -38,8 +38,7 @@ internal abstract partial class RootedSocket
                 if (from is not null) fromlen = SockAddr.SizeOf(Family);
                 if (overlapped)
                 {
-                    ov?.Start();
-                    Completion.Complete(r, 0, r.Bytes, r.OutFlags);
+                    Completion.CompleteAtOnce(r, r.Bytes, r.OutFlags);
                 }
                 if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
                 RefreshEvents();
@@ -56,8 +55,7 @@ internal abstract partial class RootedSocket
             if (overlapped)
             {
                 if (inbox.WaitingCount >= 4096) { errno = Ws2Spi.WSAEWOULDBLOCK; return Ws2Spi.SOCKET_ERROR; }
-                ov?.Start();
-                if (ov is not null && routine is null && ov.hEvent.IsValid) Provider.Upcalls.WPUResetEvent(ov.hEvent, out _);
+                Completion.Pend(r);
                 inbox.Wait(r, filter);
                 WatchThread(r, inbox);
                 errno = Ws2Spi.WSA_IO_PENDING;

@@ -69,8 +69,7 @@ internal abstract partial class RootedSocket
                     if (overlapped)
                     {
                         var r = new IoRequest([], 0, 0, ov, routine, threadId);
-                        ov?.Start();
-                        Completion.Complete(r, 0, length, 0);
+                        Completion.CompleteAtOnce(r, length, 0);
                     }
                     return 0;
                 }
