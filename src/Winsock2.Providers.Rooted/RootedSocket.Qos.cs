@@ -1,18 +1,16 @@
 using Winsock2.Providers.Core;
-using Winsock2.Kernel;
 
 namespace Winsock2.Providers.Rooted;
 
-/// <summary>QoS on a rooted socket: the token bucket that shapes its sends, and FD_QOS when the granted flowspecs change.</summary>
+/// <summary>QoS on a rooted socket: the <see cref="QosShaper"/> of its sends, and FD_QOS when the granted flowspecs change.</summary>
 internal abstract partial class RootedSocket
 {
-    private TokenBucket? _shaper;
-    private Timer? _writeTimer;
+    private readonly QosShaper _shaper = new();
 
     /// <summary>Room came back (or tokens did): wake blocked senders and record FD_WRITE if a send failed with WSAEWOULDBLOCK.</summary>
     protected void RoomAvailable()
     {
-        if (WriteBlocked && (_shaper?.DelayMs(Environment.TickCount64) ?? 0) == 0)
+        if (WriteBlocked && _shaper.DelayMs() == 0)
         {
             WriteBlocked = false;
             Events.Signal(Ws2Spi.FD_WRITE, 0);
@@ -20,24 +18,17 @@ internal abstract partial class RootedSocket
         WakeReadyWaiters();
     }
 
-    private void ArmWriteTimer(int ms)
+    /// <summary>Tokens are back in <paramref name="ms"/> milliseconds: a sender that got WSAEWOULDBLOCK then gets FD_WRITE.</summary>
+    private void ArmWriteTimer(int ms) => _shaper.Arm(ms, () =>
     {
-        _writeTimer?.Dispose();
-        _writeTimer = new Timer(_ =>
-        {
-            try { lock (Gate) if (!Closed) RoomAvailable(); }
-            catch (Exception e) { Diagnostics.CallbackFailed("shaper timer", e); }
-        }, null, ms, Timeout.Infinite);
-    }
+        lock (Gate) if (!Closed) RoomAvailable();
+    });
 
     /// <summary>True when a token bucket shapes this socket's sends.</summary>
-    protected bool Shaped => _shaper is not null;
+    protected bool Shaped => _shaper.Active;
 
-    /// <summary>Applies the granted sending flowspec: token bucket and DSCP mark.</summary>
-    protected void ApplySendingQos(FLOWSPEC sending)
-    {
-        _shaper = TokenBucket.For(sending);
-    }
+    /// <summary>Applies the granted sending flowspec's token bucket (the kinds set the DSCP mark on their connections).</summary>
+    protected void ApplySendingQos(FLOWSPEC sending) => _shaper.Apply(sending);
 
     /// <summary>The granted flowspecs changed: FD_QOS (edge-triggered, once per change).</summary>
     protected void QosChanged(QOS? granted)

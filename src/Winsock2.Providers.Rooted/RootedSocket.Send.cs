@@ -60,11 +60,11 @@ internal abstract partial class RootedSocket
             {
                 errno = Closed ? Ws2Spi.WSAENOTSOCK : SendShut ? Ws2Spi.WSAESHUTDOWN : !Joined ? Ws2Spi.WSAENOTCONN : 0;
                 if (errno != 0) return Ws2Spi.SOCKET_ERROR;
-                int shapeDelay = _shaper?.DelayMs(Environment.TickCount64) ?? 0;
+                int shapeDelay = _shaper.DelayMs();
                 if (shapeDelay == 0 && roomFor(length))
                 {
                     append(length);
-                    _shaper?.Consume(length);
+                    _shaper.Consume(length);
                     sent = (uint)length;
                     if (overlapped)
                     {
@@ -89,7 +89,7 @@ internal abstract partial class RootedSocket
             {
                 lock (Gate)
                     return Closed || SendShut || !Joined
-                           || ((_shaper?.DelayMs(Environment.TickCount64) ?? 0) == 0 && roomFor(length));
+                           || (_shaper.DelayMs() == 0 && roomFor(length));
             }, (int)Math.Min(wait, left));
             if (rc != 0 && rc != Ws2Spi.WSAETIMEDOUT) { errno = rc; return Ws2Spi.SOCKET_ERROR; }
         }
