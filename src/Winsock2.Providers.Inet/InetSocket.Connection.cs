@@ -40,7 +40,7 @@ internal sealed partial class InetSocket
     }
 
     /// <summary>WSPConnect: TCP connects (nonblocking: WSAEWOULDBLOCK then FD_CONNECT); UDP sets the default peer and filters receives.</summary>
-    public unsafe int Connect(byte[] name, int namelen, WSABUF? callerData, WSABUF? calleeData, QOS? sqos)
+    public int Connect(byte[] name, int namelen, WSABUF? callerData, WSABUF? calleeData, QOS? sqos)
     {
         int rc = SockAddr.TryParse(name, namelen, out var ep);
         if (rc != 0) return rc;
@@ -56,8 +56,7 @@ internal sealed partial class InetSocket
                     if (anyAddress)
                     {
                         // Connecting to the wildcard address dissolves the association.
-                        var unspec = new byte[16];
-                        fixed (byte* p = unspec) Libc.connect(_fd, p, 16);
+                        SocketCalls.Connect(_handle, stackalloc byte[16], out _); // AF_UNSPEC
                         _conn = ConnState.None;
                         return 0;
                     }
@@ -79,16 +78,7 @@ internal sealed partial class InetSocket
             if (_conn == ConnState.Connected) return Ws2Spi.WSAEISCONN;
             if (_conn == ConnState.Connecting) return NonBlocking ? Ws2Spi.WSAEALREADY : Ws2Spi.WSAEINVAL;
             if (anyAddress || ep.Port == 0) return Ws2Spi.WSAEADDRNOTAVAIL;
-            var linux = LinuxSockAddr.ToLinux(ep);
-            int result, err;
-            fixed (byte* p = linux)
-            {
-                do
-                {
-                    result = Libc.connect(_fd, p, (uint)linux.Length);
-                    err = result < 0 ? Libc.Errno : 0;
-                } while (result < 0 && err == Errno.EINTR);
-            }
+            int result = SocketCalls.Connect(_handle, LinuxSockAddr.ToLinux(ep), out int err);
             if (result == 0)
             {
                 ConnectSucceeded();
@@ -159,7 +149,7 @@ internal sealed partial class InetSocket
     }
 
     /// <summary>The next connection: a deferred one first, else one from the kernel's queue.</summary>
-    private unsafe Socket? TakePending(out int errno)
+    private Socket? TakePending(out int errno)
     {
         errno = 0;
         if (_backlog.First is { } node)
@@ -167,18 +157,18 @@ internal sealed partial class InetSocket
             _backlog.RemoveFirst();
             return node.Value;
         }
-        while (true)
+        var accepted = SocketCalls.Accept4(_handle, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, out int err);
+        if (accepted is null)
         {
-            int fd = Libc.accept4(_fd, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
-            if (fd >= 0)
-            {
-                try { return new Socket(new SafeSocketHandle(fd, ownsHandle: true)); }
-                catch (SocketException e) { errno = (int)e.SocketErrorCode; return null; }
-            }
-            int err = Libc.Errno;
-            if (err == Errno.EINTR) continue;
             if (err == Errno.EAGAIN || err == 103 || err == 71) return null; // nothing, or aborted before accept
             errno = Errno.ToWinsock(err);
+            return null;
+        }
+        try { return new Socket(accepted); }
+        catch (SocketException e)
+        {
+            accepted.Dispose();
+            errno = (int)e.SocketErrorCode;
             return null;
         }
     }

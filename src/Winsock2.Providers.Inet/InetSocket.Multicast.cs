@@ -60,8 +60,8 @@ internal sealed partial class InetSocket
     private void InitMulticast()
     {
         if (!IsDatagram) return;
-        if (Family == Ws2Spi.AF_INET6) SetInt(41, L_IPV6_MULTICAST_ALL, 0);
-        else SetInt(0, L_IP_MULTICAST_ALL, 0);
+        if (Family == Ws2Spi.AF_INET6) SetInt(LinuxMulticast.SOL_IPV6, LinuxMulticast.IPV6_MULTICAST_ALL, 0);
+        else SetInt(LinuxMulticast.SOL_IP, LinuxMulticast.IP_MULTICAST_ALL, 0);
         // Failure (a kernel older than 4.20 for IPv6) leaves Linux's behaviour; nothing else depends on it.
     }
 
@@ -183,7 +183,7 @@ internal sealed partial class InetSocket
             if ((linuxFlags & Libc.MSG_PEEK) != 0)
             {
                 var msg = new Libc.msghdr();
-                Libc.recvmsg(_fd, &msg, Libc.MSG_DONTWAIT); // consume the peeked datagram
+                SocketCalls.RecvMsg(_handle, &msg, Libc.MSG_DONTWAIT, out _); // consume the peeked datagram
             }
             return true;
         }

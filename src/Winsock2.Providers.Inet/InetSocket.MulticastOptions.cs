@@ -41,11 +41,7 @@ internal sealed partial class InetSocket
                     if (optlen < 4) { error = Ws2Spi.WSAEFAULT; return true; }
                     uint raw = MemoryMarshal.Read<uint>(val);
                     var (address, index) = SplitV4Interface(raw);
-                    Span<byte> mreqn = stackalloc byte[12]; // struct ip_mreqn { multiaddr 0; address; ifindex }
-                    mreqn.Clear();
-                    MemoryMarshal.Write(mreqn[4..], in address);
-                    MemoryMarshal.Write(mreqn[8..], in index);
-                    error = Set(0, L_IP_MULTICAST_IF, mreqn);
+                    error = Set(LinuxMulticast.SOL_IP, LinuxMulticast.IP_MULTICAST_IF, LinuxMulticast.InterfaceRequest(address, index));
                     if (error == 0) mc.InterfaceV4 = raw;
                     return true;
                 }
@@ -53,7 +49,7 @@ internal sealed partial class InetSocket
                 {
                     if (optlen < 1) { error = Ws2Spi.WSAEFAULT; return true; }
                     int ttl = optlen >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(val) : val[0];
-                    error = ttl is < 0 or > 255 ? Ws2Spi.WSAEINVAL : SetInt(0, L_IP_MULTICAST_TTL, ttl);
+                    error = ttl is < 0 or > 255 ? Ws2Spi.WSAEINVAL : SetInt(LinuxMulticast.SOL_IP, LinuxMulticast.IP_MULTICAST_TTL, ttl);
                     return true;
                 }
                 case Ws2Spi.IP_MULTICAST_LOOP:
@@ -88,7 +84,7 @@ internal sealed partial class InetSocket
             {
                 if (optlen < 4) { error = Ws2Spi.WSAEFAULT; return true; }
                 int index = BinaryPrimitives.ReadInt32LittleEndian(val);
-                error = index < 0 ? Ws2Spi.WSAEINVAL : SetInt(41, L_IPV6_MULTICAST_IF, index);
+                error = index < 0 ? Ws2Spi.WSAEINVAL : SetInt(LinuxMulticast.SOL_IPV6, LinuxMulticast.IPV6_MULTICAST_IF, index);
                 if (error == 0) mc.InterfaceV6 = index;
                 return true;
             }
@@ -96,7 +92,7 @@ internal sealed partial class InetSocket
             {
                 if (optlen < 1) { error = Ws2Spi.WSAEFAULT; return true; }
                 int hops = optlen >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(val) : val[0];
-                error = hops is < -1 or > 255 ? Ws2Spi.WSAEINVAL : SetInt(41, L_IPV6_MULTICAST_HOPS, hops);
+                error = hops is < -1 or > 255 ? Ws2Spi.WSAEINVAL : SetInt(LinuxMulticast.SOL_IPV6, LinuxMulticast.IPV6_MULTICAST_HOPS, hops);
                 return true;
             }
             case Ws2Spi.IPV6_MULTICAST_LOOP:
@@ -166,7 +162,7 @@ internal sealed partial class InetSocket
                 optlen = 4;
                 return true;
             case Ws2Spi.IP_MULTICAST_TTL: // == IPV6_MULTICAST_HOPS
-                error = v6 ? GetInt(41, L_IPV6_MULTICAST_HOPS, out value) : GetInt(0, L_IP_MULTICAST_TTL, out value);
+                error = v6 ? GetInt(LinuxMulticast.SOL_IPV6, LinuxMulticast.IPV6_MULTICAST_HOPS, out value) : GetInt(LinuxMulticast.SOL_IP, LinuxMulticast.IP_MULTICAST_TTL, out value);
                 break;
             case Ws2Spi.IP_MULTICAST_LOOP: // == IPV6_MULTICAST_LOOP
                 value = _mc?.Loopback ?? true ? 1 : 0;
@@ -227,10 +223,10 @@ internal sealed partial class InetSocket
             if (hasIn)
             {
                 if (value is < 0 or > 255) return Ws2Spi.WSAEINVAL;
-                int err = v6 ? SetInt(41, L_IPV6_MULTICAST_HOPS, value) : SetInt(0, L_IP_MULTICAST_TTL, value);
+                int err = v6 ? SetInt(LinuxMulticast.SOL_IPV6, LinuxMulticast.IPV6_MULTICAST_HOPS, value) : SetInt(LinuxMulticast.SOL_IP, LinuxMulticast.IP_MULTICAST_TTL, value);
                 if (err != 0) return err;
             }
-            int gerr = v6 ? GetInt(41, L_IPV6_MULTICAST_HOPS, out value) : GetInt(0, L_IP_MULTICAST_TTL, out value);
+            int gerr = v6 ? GetInt(LinuxMulticast.SOL_IPV6, LinuxMulticast.IPV6_MULTICAST_HOPS, out value) : GetInt(LinuxMulticast.SOL_IP, LinuxMulticast.IP_MULTICAST_TTL, out value);
             if (gerr != 0) return gerr;
         }
         if (hasOut)

@@ -48,7 +48,7 @@ internal sealed partial class InetSocket
         byte b;
         var iov = new Libc.iovec { iov_base = &b, iov_len = 1 };
         var msg = new Libc.msghdr { msg_iov = &iov, msg_iovlen = 1 };
-        if (Libc.recvmsg(_fd, &msg, Libc.MSG_OOB | Libc.MSG_DONTWAIT) == 1) _urgentByte = b; // newer urgent data replaces older
+        if (SocketCalls.RecvMsg(_handle, &msg, Libc.MSG_OOB | Libc.MSG_DONTWAIT, out _) == 1) _urgentByte = b; // newer urgent data replaces older
     }
 
     /// <summary>A MSG_OOB receive served from the kept byte (MSG_PEEK leaves it); false when none is kept.</summary>

@@ -187,11 +187,8 @@ internal sealed partial class InetSocket
     {
         nint n;
         int err;
-        do
-        {
-            n = Libc.recv(_fd, buffer, length, linuxFlags);
-            err = n < 0 ? Libc.Errno : 0;
-        } while (n < 0 && err == Errno.EINTR);
+        do n = SocketCalls.Recv(_handle, buffer, length, linuxFlags, out err);
+        while (n < 0 && err == Errno.EINTR);
         if (n < 0) return StreamFailed(r, err, (linuxFlags & Libc.MSG_OOB) != 0);
         return StreamReceived(r, n, length, (linuxFlags & Libc.MSG_OOB) != 0);
     }
@@ -247,11 +244,8 @@ internal sealed partial class InetSocket
         };
         nint n;
         int err;
-        do
-        {
-            n = Libc.recvmsg(_fd, &msg, linuxFlags);
-            err = n < 0 ? Libc.Errno : 0;
-        } while (n < 0 && err == Errno.EINTR);
+        do n = SocketCalls.RecvMsg(_handle, &msg, linuxFlags, out err);
+        while (n < 0 && err == Errno.EINTR);
 
         if (IsStream) return n < 0 ? StreamFailed(r, err, oob) : StreamReceived(r, n, wanted, oob);
         if (n < 0)

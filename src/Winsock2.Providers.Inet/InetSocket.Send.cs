@@ -170,7 +170,7 @@ internal sealed partial class InetSocket
             int linuxFlags = Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL | ((r.Flags & Ws2Spi.MSG_OOB) != 0 ? Libc.MSG_OOB : 0);
             while (true)
             {
-                nint n = Libc.sendmsg(_fd, &msg, linuxFlags);
+                nint n = SocketCalls.SendMsg(_handle, &msg, linuxFlags, out int err);
                 if (n >= 0)
                 {
                     r.Progress += (int)n;
@@ -182,7 +182,6 @@ internal sealed partial class InetSocket
                     }
                     return false; // partial: the rest waits for room
                 }
-                int err = Libc.Errno;
                 if (err == Errno.EINTR) continue;
                 if (err == Errno.EAGAIN) return false;
                 int code = DatagramAware(err);

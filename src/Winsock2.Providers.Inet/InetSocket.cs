@@ -22,6 +22,8 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     private readonly WSPUPCALLTABLE _upcalls;
     private readonly Socket _os;
     private readonly int _fd;
+    /// <summary>The socket's handle for <see cref="SocketCalls"/>: each call holds it, so the descriptor outlives the call.</summary>
+    private readonly SafeSocketHandle _handle;
     private readonly ulong _reactorId;
     private readonly Completion _completion;
     private readonly LinkedList<IoRequest> _recvQ = new();
@@ -43,6 +45,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
         _os = os;
         _os.Blocking = false;
         _fd = (int)_os.Handle;
+        _handle = _os.SafeHandle;
         Events = new NetworkEventRecord(upcalls);
         _completion = new Completion(upcalls);
         _readyWaiters = new ReadyWaiters(Gate);
