@@ -51,20 +51,13 @@ internal sealed partial class Connection
         {
             nint n;
             int err;
-            bool held = false;
-            try
+            fixed (byte* p = buffer)
             {
-                _os.SafeHandle.DangerousAddRef(ref held); // the fd cannot be closed (and reused) under the call
-                fixed (byte* p = buffer)
-                {
-                    var iov = new Libc.iovec { iov_base = p, iov_len = (nuint)buffer.Length };
-                    var msg = new Libc.msghdr { msg_iov = &iov, msg_iovlen = 1 };
-                    n = Libc.recvmsg(_fd, &msg, Libc.MSG_DONTWAIT);
-                }
-                err = n < 0 ? Libc.Errno : 0;
+                var iov = new Libc.iovec { iov_base = p, iov_len = (nuint)buffer.Length };
+                var msg = new Libc.msghdr { msg_iov = &iov, msg_iovlen = 1 };
+                n = SocketCalls.RecvMsg(_handle, &msg, Libc.MSG_DONTWAIT, out err);
             }
-            catch (ObjectDisposedException) { return; }
-            finally { if (held) _os.SafeHandle.DangerousRelease(); }
+            if (n < 0 && err == SocketCalls.EBADF) return; // the socket was closed: nothing more to read
             if (n > 0)
             {
                 LastReceived = Environment.TickCount64;

@@ -30,10 +30,8 @@ internal sealed partial class Connection
         var iov = stackalloc Libc.iovec[segments.Count];
         nint n;
         int err;
-        bool held = false;
         try
         {
-            _os.SafeHandle.DangerousAddRef(ref held); // the fd cannot be closed (and reused) under the call
             for (int i = 0; i < segments.Count; i++)
             {
                 handles[i] = GCHandle.Alloc(segments[i].Array, GCHandleType.Pinned);
@@ -41,18 +39,14 @@ internal sealed partial class Connection
                 iov[i].iov_len = (nuint)segments[i].Count;
             }
             var msg = new Libc.msghdr { msg_iov = iov, msg_iovlen = (nuint)segments.Count };
-            do
-            {
-                n = Libc.sendmsg(_fd, &msg, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
-                err = n < 0 ? Libc.Errno : 0;
-            } while (n < 0 && err == Errno.EINTR);
+            do n = SocketCalls.SendMsg(_handle, &msg, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL, out err);
+            while (n < 0 && err == Errno.EINTR);
         }
-        catch (ObjectDisposedException) { return; }
         finally
         {
             foreach (var h in handles) if (h.IsAllocated) h.Free();
-            if (held) _os.SafeHandle.DangerousRelease();
         }
+        if (n < 0 && err == SocketCalls.EBADF) return; // the socket was closed meanwhile
         lock (Owner.Gate)
         {
             if (IsTerminated) return;

@@ -39,6 +39,8 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
 
     private readonly Socket _os;
     private readonly int _fd;
+    /// <summary>The socket's handle for <see cref="SocketCalls"/>: each call holds it, so the descriptor cannot be closed (and reused) under the call.</summary>
+    private readonly SafeSocketHandle _handle;
     private readonly ulong _reactorId;
     private readonly FrameDecoder _decoder = new(RootedLimits.MaxMessage);
     private readonly LinkedList<(long Tag, byte[] Frame)> _private = new();
@@ -53,6 +55,7 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
         _os.Blocking = false;
         _os.NoDelay = true;
         _fd = (int)_os.Handle;
+        _handle = _os.SafeHandle;
         _connecting = connecting;
         HeartbeatMs = heartbeatMs;
         LastReceived = LastSent = Environment.TickCount64;

@@ -33,21 +33,12 @@ internal abstract partial class RootedSocket
     }
 
     /// <summary>Starts a nonblocking TCP connect: 0 (connected at once), -1 (in progress) or the error.</summary>
-    protected static unsafe int StartConnect(Socket os, IPEndPoint ep)
+    protected static int StartConnect(Socket os, IPEndPoint ep)
     {
         os.Blocking = false;
-        var linux = LinuxSockAddr.ToLinux(ep);
-        int rc, err;
-        fixed (byte* p = linux)
-        {
-            do
-            {
-                rc = Interop.Libc.connect((int)os.Handle, p, (uint)linux.Length);
-                err = rc < 0 ? Interop.Libc.Errno : 0;
-            } while (rc < 0 && err == Interop.Errno.EINTR);
-        }
+        int rc = SocketCalls.Connect(os.SafeHandle, LinuxSockAddr.ToLinux(ep), out int err);
         if (rc == 0) return 0;
-        return err == Interop.Errno.EINPROGRESS ? -1 : Interop.Errno.ToWinsock(err);
+        return err == Errno.EINPROGRESS ? -1 : Errno.ToWinsock(err);
     }
 
     /// <summary>Starts listening on a bound TCP socket and watching it with the reactor (0 or the error).</summary>
@@ -78,17 +69,11 @@ internal abstract partial class RootedSocket
     /// The listener is readable (under the lock): every waiting TCP connection becomes a handshaking connection
     /// owned by <paramref name="owner"/>, which must send JOIN_REQUEST within the join timeout.
     /// </summary>
-    protected unsafe void AcceptWaiting(Socket listener, IConnectionOwner owner, List<Connection> handshaking)
+    protected void AcceptWaiting(Socket listener, IConnectionOwner owner, List<Connection> handshaking)
     {
-        while (true)
+        while (SocketCalls.Accept4(listener.SafeHandle, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, out _) is { } accepted)
         {
-            int fd = Interop.Libc.accept4((int)listener.Handle, null, null, Interop.Libc.SOCK_NONBLOCK | Interop.Libc.SOCK_CLOEXEC);
-            if (fd < 0)
-            {
-                if (Interop.Libc.Errno == Interop.Errno.EINTR) continue;
-                return;
-            }
-            handshaking.Add(new Connection(owner, new Socket(new SafeSocketHandle(fd, true)), connecting: false, Options.HeartbeatMs)
+            handshaking.Add(new Connection(owner, new Socket(accepted), connecting: false, Options.HeartbeatMs)
             {
                 JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
             });
