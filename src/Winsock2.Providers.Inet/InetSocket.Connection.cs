@@ -112,7 +112,7 @@ internal sealed partial class InetSocket
     /// <summary>The reactor saw the connect finish.</summary>
     private void FinishConnect()
     {
-        int err = Libc.SocketError(_fd);
+        int err = SocketCalls.SocketError(_handle);
         if (err == 0)
         {
             ConnectSucceeded();
@@ -177,7 +177,7 @@ internal sealed partial class InetSocket
     bool IListeningSocket<Socket>.Listening => _listening;
     ReadyWaiters IListeningSocket<Socket>.ReadyWaiters => _readyWaiters;
     void IListeningSocket<Socket>.RefreshEvents() => RefreshEvents();
-    bool IListeningSocket<Socket>.HasPending => _backlog.Count > 0 || (Libc.PollNow(_fd, Libc.POLLIN) & Libc.POLLIN) != 0;
+    bool IListeningSocket<Socket>.HasPending => _backlog.Count > 0 || (SocketCalls.PollNow(_handle, Libc.POLLIN) & Libc.POLLIN) != 0;
     Socket? IListeningSocket<Socket>.TakePending(out int errno) => TakePending(out errno);
     void IListeningSocket<Socket>.PutBack(Socket pending) => _backlog.AddFirst(pending);
     void IListeningSocket<Socket>.Refuse(Socket pending)
@@ -254,7 +254,7 @@ internal sealed partial class InetSocket
         lock (Gate)
         {
             if (_closed) return (false, false, false);
-            short rev = Libc.PollNow(_fd, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLOUT | Libc.POLLRDHUP));
+            short rev = SocketCalls.PollNow(_handle, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLOUT | Libc.POLLRDHUP));
             if (_listening) return (_backlog.Count > 0 || (rev & Libc.POLLIN) != 0, false, false);
             if (IsDatagram) return ((rev & Libc.POLLIN) != 0, (rev & Libc.POLLOUT) != 0, false);
             bool failed = _conn == ConnState.Failed || (_conn == ConnState.None && _connectError != 0 && !_connectReported);

@@ -57,7 +57,7 @@ internal sealed partial class InetSocket
                 case Ws2Spi.SO_ERROR:
                     int e = _pendingSoError;
                     _pendingSoError = 0;
-                    if (e == 0) e = Errno.ToWinsock(Libc.SocketError(_fd), IsDatagram);
+                    if (e == 0) e = Errno.ToWinsock(SocketCalls.SocketError(_handle), IsDatagram);
                     return e;
                 case Ws2Spi.SO_REUSEADDR: return (int)_os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress)! != 0 ? 1 : 0;
                 case Ws2Spi.SO_KEEPALIVE: return (int)_os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0 ? 1 : 0;
@@ -157,8 +157,8 @@ internal sealed partial class InetSocket
                 if (output is null || outLen < 4 || output.Length < 4) return Ws2Spi.WSAEFAULT;
                 if (IsDatagram) return Ws2Spi.WSAEINVAL;
                 // TRUE when no urgent data waits before the read pointer (Windows' sense, not BSD's).
-                bool urgentPending = (Libc.PollNow(_fd, Libc.POLLPRI) & Libc.POLLPRI) != 0;
-                bool atMark = _urgentByte < 0 && (!urgentPending || Libc.AtMark(_fd));
+                bool urgentPending = (SocketCalls.PollNow(_handle, Libc.POLLPRI) & Libc.POLLPRI) != 0;
+                bool atMark = _urgentByte < 0 && (!urgentPending || SocketCalls.AtMark(_handle));
                 return ImmediateIoctl.WriteULong(output, outLen, atMark ? 1u : 0u, out returned);
             case Ws2Spi.SIO_SET_QOS or Ws2Spi.SIO_GET_QOS or Ws2Spi.SIO_SET_GROUP_QOS or Ws2Spi.SIO_GET_GROUP_QOS:
                 return Ws2Spi.WSAENOPROTOOPT; // no XP1_QOS_SUPPORTED on TCP/UDP
@@ -168,7 +168,7 @@ internal sealed partial class InetSocket
     }
 
     /// <summary>FIONREAD: what the kernel holds for a receive (0 on a listening socket).</summary>
-    public int BytesAvailable() => _listening ? 0 : Libc.BytesAvailable(_fd);
+    public int BytesAvailable() => _listening ? 0 : SocketCalls.BytesAvailable(_handle);
 
     // WSPEventSelect / WSPAsyncSelect / WSPEnumNetworkEvents: EventSelection, on the lock that guards everything here.
     object IEventSelectable.Gate => Gate;

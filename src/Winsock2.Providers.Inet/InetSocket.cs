@@ -21,6 +21,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     public readonly object Gate = new();
     private readonly WSPUPCALLTABLE _upcalls;
     private readonly Socket _os;
+    /// <summary>The descriptor number, only as the reactor's key (registered while open); calls go through <see cref="_handle"/>.</summary>
     private readonly int _fd;
     /// <summary>The socket's handle for <see cref="SocketCalls"/>: each call holds it, so the descriptor outlives the call.</summary>
     private readonly SafeSocketHandle _handle;
@@ -110,7 +111,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
 
     public void RemoveReadyWaiter(ThreadContext ctx) => _readyWaiters.Remove(ctx);
 
-    private bool WritableNow() => (Libc.PollNow(_fd, Libc.POLLOUT) & Libc.POLLOUT) != 0;
+    private bool WritableNow() => (SocketCalls.PollNow(_handle, Libc.POLLOUT) & Libc.POLLOUT) != 0;
 
     /// <summary>
     /// Records the network events whose condition holds now (level-triggered FD_READ, FD_OOB, FD_ACCEPT;
@@ -119,7 +120,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     private void RefreshEvents()
     {
         if (!Events.Active || _closed) return;
-        short rev = Libc.PollNow(_fd, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLRDHUP));
+        short rev = SocketCalls.PollNow(_handle, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLRDHUP));
         if (_listening)
         {
             if (_backlog.Count > 0 || (rev & Libc.POLLIN) != 0) Events.Signal(Ws2Spi.FD_ACCEPT, 0);
@@ -134,7 +135,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
         if (UrgentPending(rev))
             Events.Signal(Ws2Spi.FD_OOB, 0);
         if (_recvShut) return;
-        int available = Libc.BytesAvailable(_fd);
+        int available = SocketCalls.BytesAvailable(_handle);
         if (available > 0)
         {
             Events.Signal(Ws2Spi.FD_READ, 0);
@@ -155,7 +156,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     /// <summary>Moves the kernel's pending socket error into the sticky connection error.</summary>
     private void TakeSocketError()
     {
-        int e = Libc.SocketError(_fd);
+        int e = SocketCalls.SocketError(_handle);
         if (e != 0 && _sockError == 0) _sockError = DatagramAware(e);
     }
 
@@ -220,10 +221,10 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     }
 
     /// <summary>The kernel's local address (also after an implicit bind by connect or sendto), or null.</summary>
-    public IPEndPoint? LocalEndPoint => _closed ? null : Libc.EndPoint(_fd, peer: false);
+    public IPEndPoint? LocalEndPoint => _closed ? null : SocketCalls.EndPoint(_handle, peer: false);
 
     /// <summary>The kernel's peer address (also after a connect made through libc), or null when not connected.</summary>
-    public IPEndPoint? RemoteEndPoint => _closed ? null : Libc.EndPoint(_fd, peer: true);
+    public IPEndPoint? RemoteEndPoint => _closed ? null : SocketCalls.EndPoint(_handle, peer: true);
 
     public Socket OsSocket => _os;
 }

@@ -16,12 +16,12 @@ internal sealed partial class Connection
         if (_connecting)
         {
             if ((events & (Libc.EPOLLOUT | Libc.EPOLLERR | Libc.EPOLLHUP)) == 0) return;
-            int err = Errno.ToWinsock(Libc.SocketError(_fd));
+            int err = Errno.ToWinsock(SocketCalls.SocketError(_handle));
             lock (Owner.Gate)
             {
                 if (IsTerminated) return;
                 _connecting = false;
-                if (err == 0) Remote = Libc.EndPoint(_fd, peer: true);
+                if (err == 0) Remote = SocketCalls.EndPoint(_handle, peer: true);
                 Owner.OnConnected(this, err);
                 if (err != 0) { Terminate(); return; }
             }

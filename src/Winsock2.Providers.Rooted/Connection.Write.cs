@@ -74,7 +74,7 @@ internal sealed partial class Connection
     /// </summary>
     private void ParkUntilWritable()
     {
-        if ((Libc.PollNow(_fd, Libc.POLLOUT) & Libc.POLLOUT) != 0) Writer.Schedule(this);
+        if ((SocketCalls.PollNow(_handle, Libc.POLLOUT) & Libc.POLLOUT) != 0) Writer.Schedule(this);
         else _waitingWritable = true;
     }
 

@@ -38,6 +38,7 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     }
 
     private readonly Socket _os;
+    /// <summary>The descriptor number, only as the reactor's key (registered while open); calls go through <see cref="_handle"/>.</summary>
     private readonly int _fd;
     /// <summary>The socket's handle for <see cref="SocketCalls"/>: each call holds it, so the descriptor cannot be closed (and reused) under the call.</summary>
     private readonly SafeSocketHandle _handle;
@@ -59,7 +60,7 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
         _connecting = connecting;
         HeartbeatMs = heartbeatMs;
         LastReceived = LastSent = Environment.TickCount64;
-        Remote = Libc.EndPoint(_fd, peer: true);
+        Remote = SocketCalls.EndPoint(_handle, peer: true);
         _reactorId = Reactor.Shared.Register(_fd, this);
         Heartbeats.Add(this);
     }
@@ -67,7 +68,7 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     public IConnectionOwner Owner { get; set; }
     public IPEndPoint? Remote { get; private set; }
     /// <summary>Asked of the kernel: System.Net.Sockets does not know the endpoints of a socket connected through libc.</summary>
-    public IPEndPoint? Local => IsTerminated ? null : Libc.EndPoint(_fd, peer: false);
+    public IPEndPoint? Local => IsTerminated ? null : SocketCalls.EndPoint(_handle, peer: false);
     public Socket OsSocket => _os;
 
     /// <summary>Next byte of the root's shared stream this connection writes (root side).</summary>
@@ -157,7 +158,7 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
             if (now - LastReceived > 3L * HeartbeatMs)
             {
                 // Bytes already waiting in the kernel mean the peer spoke and the reactor has not read them yet.
-                if ((Libc.PollNow(_fd, Libc.POLLIN) & Libc.POLLIN) != 0) { LastReceived = now; return; }
+                if ((SocketCalls.PollNow(_handle, Libc.POLLIN) & Libc.POLLIN) != 0) { LastReceived = now; return; }
                 End(Ws2Spi.WSAENETRESET, abort: true); // the peer went silent: dead host or cut link
                 return;
             }

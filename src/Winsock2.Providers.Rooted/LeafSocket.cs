@@ -41,7 +41,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     public override bool Listening => _listening;
     protected override LinkedList<Connection>? JoinRequests => _invites;
     public override IPEndPoint? PeerEndPoint => State == Phase.Joined ? Conn?.Remote : null;
-    public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : Libc.EndPoint((int)_bound.Handle, peer: false));
+    public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : SocketCalls.EndPoint(_bound.SafeHandle, peer: false));
     public override int BytesAvailable() => Inbox.FirstMessageBytes(null);
 
     [ThreadStatic] private static byte[]? t_pullBuffer;
@@ -62,7 +62,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             var os = NewTcp(ep, out int errno);
             if (errno != 0) return errno;
             _bound = os;
-            _boundAddress = Libc.EndPoint((int)os.Handle, peer: false);
+            _boundAddress = SocketCalls.EndPoint(os.SafeHandle, peer: false);
             return 0;
         }
     }

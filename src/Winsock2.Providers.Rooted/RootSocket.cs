@@ -53,7 +53,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
     public override bool Joined => !Closed;
     public override bool Listening => _listening;
     protected override LinkedList<Connection>? JoinRequests => _pending;
-    public override IPEndPoint? LocalEndPoint => _os is null ? null : Libc.EndPoint((int)_os.Handle, peer: false);
+    public override IPEndPoint? LocalEndPoint => _os is null ? null : SocketCalls.EndPoint(_os.SafeHandle, peer: false);
     public ulong AdmissionLeft => Options.AdmissionCapacity > _reserved ? Options.AdmissionCapacity - _reserved : 0;
     protected override ulong AdmissionAvailable() => AdmissionLeft;
     public override int BytesAvailable() => Inbox.FirstMessageBytes(null);

@@ -79,6 +79,41 @@ internal static unsafe class SocketCalls
         return rc;
     }
 
+    /// <summary>poll(2) with a zero timeout: the socket's revents now (POLLNVAL once it is closed).</summary>
+    public static short PollNow(SafeSocketHandle s, short events)
+    {
+        using var held = new Held(s);
+        return held.Fd < 0 ? Libc.POLLNVAL : Libc.PollNow(held.Fd, events);
+    }
+
+    /// <summary>The socket's pending error (SO_ERROR) as errno; EBADF once it is closed.</summary>
+    public static int SocketError(SafeSocketHandle s)
+    {
+        using var held = new Held(s);
+        return Libc.SocketError(held.Fd);
+    }
+
+    /// <summary>The kernel's local (getsockname) or remote (getpeername) address; null when there is none or the socket is closed.</summary>
+    public static System.Net.IPEndPoint? EndPoint(SafeSocketHandle s, bool peer)
+    {
+        using var held = new Held(s);
+        return Libc.EndPoint(held.Fd, peer);
+    }
+
+    /// <summary>FIONREAD: bytes waiting (stream) or the size of the next datagram; 0 once the socket is closed.</summary>
+    public static int BytesAvailable(SafeSocketHandle s)
+    {
+        using var held = new Held(s);
+        return Libc.BytesAvailable(held.Fd);
+    }
+
+    /// <summary>SIOCATMARK: true when the read pointer is at the urgent mark (false once the socket is closed).</summary>
+    public static bool AtMark(SafeSocketHandle s)
+    {
+        using var held = new Held(s);
+        return Libc.AtMark(held.Fd);
+    }
+
     private static nint Checked(nint rc, out int errno)
     {
         errno = rc < 0 ? Libc.Errno : 0;
