@@ -46,21 +46,11 @@ internal sealed partial class InetSocket
                     r.Recycle();
                     return Ws2Spi.SOCKET_ERROR;
                 }
-                if (overlapped)
-                {
-                    _completion.CompleteAtOnce(r, r.Bytes, r.OutFlags);
-                }
+                if (overlapped) _completion.CompleteAtOnce(r, r.Bytes, r.OutFlags);
                 if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
                 return 0;
             }
-            if (overlapped)
-            {
-                _completion.Pend(r);
-                _recvQ.AddLast(r);
-                WatchThread(r);
-                errno = Ws2Spi.WSA_IO_PENDING;
-                return Ws2Spi.SOCKET_ERROR;
-            }
+            if (overlapped) return Pend(r, _recvQ, out errno);
             if (NonBlocking)
             {
                 RefreshEvents();
@@ -151,32 +141,23 @@ internal sealed partial class InetSocket
         }
         int segCount = r.SegmentCount;
         var handles = segCount <= 8 ? stackalloc GCHandle[segCount] : new GCHandle[segCount];
-        var iovs = stackalloc Libc.iovec[Math.Max(1, segCount)];
-        int skip = r.Progress, iovCount = 0;
-        try
+        Libc.iovec* iovs = stackalloc Libc.iovec[Math.Max(1, segCount)];
+        using var pinned = new PinnedIovecs(handles, iovs);
+        int skip = r.Progress;
+        for (int i = 0; i < segCount; i++)
         {
-            for (int i = 0; i < segCount; i++)
+            var seg = r.Segment(i);
+            int offset = 0;
+            if (skip > 0)
             {
-                var seg = r.Segment(i);
-                int offset = 0;
-                if (skip > 0)
-                {
-                    int take = Math.Min(skip, seg.Count);
-                    skip -= take;
-                    offset = take;
-                    if (offset == seg.Count) continue;
-                }
-                handles[i] = GCHandle.Alloc(seg.Array, GCHandleType.Pinned);
-                iovs[iovCount].iov_base = (byte*)handles[i].AddrOfPinnedObject() + seg.Offset + offset;
-                iovs[iovCount].iov_len = (nuint)(seg.Count - offset);
-                iovCount++;
+                int take = Math.Min(skip, seg.Count);
+                skip -= take;
+                offset = take;
+                if (offset == seg.Count) continue;
             }
-            return ReceiveInto(r, iovs, iovCount, linuxFlags);
+            pinned.Add(seg, offset);
         }
-        finally
-        {
-            for (int i = 0; i < segCount; i++) if (handles[i].IsAllocated) handles[i].Free();
-        }
+        return ReceiveInto(r, pinned.Iov, pinned.Count, linuxFlags);
     }
 
     /// <summary>

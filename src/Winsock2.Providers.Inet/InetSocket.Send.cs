@@ -35,20 +35,10 @@ internal sealed partial class InetSocket
                 }
                 if (IsDatagram && !_bound) _bound = true; // sendto binds implicitly
                 sent = (uint)r.Bytes;
-                if (overlapped)
-                {
-                    _completion.CompleteAtOnce(r, r.Bytes, 0);
-                }
+                if (overlapped) _completion.CompleteAtOnce(r, r.Bytes, 0);
                 return 0;
             }
-            if (overlapped)
-            {
-                _completion.Pend(r);
-                _sendQ.AddLast(r);
-                WatchThread(r);
-                errno = Ws2Spi.WSA_IO_PENDING;
-                return Ws2Spi.SOCKET_ERROR;
-            }
+            if (overlapped) return Pend(r, _sendQ, out errno);
             if (NonBlocking)
             {
                 _writeBlocked = true;
@@ -132,27 +122,18 @@ internal sealed partial class InetSocket
         }
         int segCount = r.SegmentCount;
         var handles = segCount <= 8 ? stackalloc GCHandle[segCount] : new GCHandle[segCount];
-        var iovs = stackalloc Libc.iovec[Math.Max(1, segCount)];
-        int iovCount = 0, skip = r.Progress;
-        try
+        Libc.iovec* iovs = stackalloc Libc.iovec[Math.Max(1, segCount)];
+        using var pinned = new PinnedIovecs(handles, iovs);
+        int skip = r.Progress;
+        for (int i = 0; i < segCount; i++)
         {
-            for (int i = 0; i < segCount; i++)
-            {
-                var seg = r.Segment(i);
-                int offset = Math.Min(skip, seg.Count);
-                skip -= offset;
-                if (offset == seg.Count) continue;
-                handles[i] = GCHandle.Alloc(seg.Array, GCHandleType.Pinned);
-                iovs[iovCount].iov_base = (byte*)handles[i].AddrOfPinnedObject() + seg.Offset + offset;
-                iovs[iovCount].iov_len = (nuint)(seg.Count - offset);
-                iovCount++;
-            }
-            return SendFrom(r, iovs, iovCount);
+            var seg = r.Segment(i);
+            int offset = Math.Min(skip, seg.Count);
+            skip -= offset;
+            if (offset == seg.Count) continue;
+            pinned.Add(seg, offset);
         }
-        finally
-        {
-            for (int i = 0; i < segCount; i++) if (handles[i].IsAllocated) handles[i].Free();
-        }
+        return SendFrom(r, pinned.Iov, pinned.Count);
     }
 
     /// <summary>The sendmsg of <see cref="TrySend"/> from pinned buffers, and what its result means.</summary>

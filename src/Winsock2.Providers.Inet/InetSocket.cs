@@ -208,6 +208,16 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
         }
     }
 
+    /// <summary>An overlapped request that did not finish at once: queued in posting order, cancelled if its thread exits. WSA_IO_PENDING.</summary>
+    private int Pend(IoRequest r, LinkedList<IoRequest> queue, out int errno)
+    {
+        _completion.Pend(r);
+        queue.AddLast(r);
+        WatchThread(r);
+        errno = Ws2Spi.WSA_IO_PENDING;
+        return Ws2Spi.SOCKET_ERROR;
+    }
+
     /// <summary>Registers a pending overlapped request for cancellation when its thread exits.</summary>
     private void WatchThread(IoRequest r) => BlockingRequest.WatchThread(r, _rundown ??= o => Rundown((IoRequest)o!));
 

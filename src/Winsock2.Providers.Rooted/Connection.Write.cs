@@ -26,25 +26,15 @@ internal sealed partial class Connection
                 return;
             }
         }
-        var handles = new GCHandle[segments.Count];
-        var iov = stackalloc Libc.iovec[segments.Count];
         nint n;
         int err;
-        try
+        Libc.iovec* iov = stackalloc Libc.iovec[segments.Count];
+        using (var pinned = new PinnedIovecs(new GCHandle[segments.Count], iov))
         {
-            for (int i = 0; i < segments.Count; i++)
-            {
-                handles[i] = GCHandle.Alloc(segments[i].Array, GCHandleType.Pinned);
-                iov[i].iov_base = (byte*)handles[i].AddrOfPinnedObject() + segments[i].Offset;
-                iov[i].iov_len = (nuint)segments[i].Count;
-            }
-            var msg = new Libc.msghdr { msg_iov = iov, msg_iovlen = (nuint)segments.Count };
+            foreach (var segment in segments) pinned.Add(segment, 0);
+            var msg = new Libc.msghdr { msg_iov = pinned.Iov, msg_iovlen = (nuint)pinned.Count };
             do n = SocketCalls.SendMsg(_handle, &msg, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL, out err);
             while (n < 0 && err == Errno.EINTR);
-        }
-        finally
-        {
-            foreach (var h in handles) if (h.IsAllocated) h.Free();
         }
         if (n < 0 && err == SocketCalls.EBADF) return; // the socket was closed meanwhile
         lock (Owner.Gate)
