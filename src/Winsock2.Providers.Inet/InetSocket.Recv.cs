@@ -95,16 +95,7 @@ internal sealed partial class InetSocket
     }
 
     /// <summary>Completes queued receives in posting order while data is there.</summary>
-    private void PumpReceives()
-    {
-        while (_recvQ.First is { } node)
-        {
-            if (!TryReceive(node.Value)) break;
-            _recvQ.RemoveFirst();
-            var r = node.Value;
-            _completion.Complete(r, r.Error, r.Bytes, r.OutFlags);
-        }
-    }
+    private void PumpReceives() => Pump(_recvQ, receive: true);
 
     /// <summary>
     /// One nonblocking attempt. False = nothing there yet. True = finished: Bytes/OutFlags/Error set

@@ -93,16 +93,8 @@ internal sealed partial class InetSocket
         return 0;
     }
 
-    private void PumpSends()
-    {
-        while (_sendQ.First is { } node)
-        {
-            if (!TrySend(node.Value)) break;
-            _sendQ.RemoveFirst();
-            var r = node.Value;
-            _completion.Complete(r, r.Error, r.Bytes, 0);
-        }
-    }
+    /// <summary>Completes queued sends in posting order while there is room.</summary>
+    private void PumpSends() => Pump(_sendQ, receive: false);
 
     /// <summary>One nonblocking attempt; true when the request finished (all sent, or failed).</summary>
     private unsafe bool TrySend(IoRequest r)

@@ -208,6 +208,21 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
         }
     }
 
+    /// <summary>
+    /// Completes the requests of <paramref name="queue"/> in posting order while each finishes at its attempt
+    /// (<see cref="TryReceive"/> or <see cref="TrySend"/>); the first that cannot stays first.
+    /// </summary>
+    private void Pump(LinkedList<IoRequest> queue, bool receive)
+    {
+        while (queue.First is { } node)
+        {
+            var r = node.Value;
+            if (!(receive ? TryReceive(r) : TrySend(r))) break;
+            queue.RemoveFirst();
+            _completion.Complete(r, r.Error, r.Bytes, r.OutFlags); // a send's OutFlags stay 0
+        }
+    }
+
     /// <summary>An overlapped request that did not finish at once: queued in posting order, cancelled if its thread exits. WSA_IO_PENDING.</summary>
     private int Pend(IoRequest r, LinkedList<IoRequest> queue, out int errno)
     {
