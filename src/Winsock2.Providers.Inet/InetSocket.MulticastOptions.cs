@@ -58,21 +58,18 @@ internal sealed partial class InetSocket
                     return true;
                 case Ws2Spi.IP_ADD_MEMBERSHIP or Ws2Spi.IP_DROP_MEMBERSHIP:
                 {
-                    // struct ip_mreq { imr_multiaddr; imr_interface }
-                    if (optlen < 8) { error = Ws2Spi.WSAEFAULT; return true; }
-                    var group = new IPAddress(val[..4]);
+                    if (optlen < WinsockMulticast.IpMreqSize) { error = Ws2Spi.WSAEFAULT; return true; }
+                    var (group, itf) = WinsockMulticast.ReadIpMreq(val);
                     if (!IsMulticast(group)) { error = Ws2Spi.WSAEINVAL; return true; }
-                    error = KernelMembership(optname == Ws2Spi.IP_ADD_MEMBERSHIP, group, null, SplitV4Interface(MemoryMarshal.Read<uint>(val[4..])));
+                    error = KernelMembership(optname == Ws2Spi.IP_ADD_MEMBERSHIP, group, null, SplitV4Interface(itf));
                     return true;
                 }
                 case Ws2Spi.IP_ADD_SOURCE_MEMBERSHIP or Ws2Spi.IP_DROP_SOURCE_MEMBERSHIP:
                 {
-                    // Windows' struct ip_mreq_source { imr_multiaddr; imr_sourceaddr; imr_interface }
-                    if (optlen < 12) { error = Ws2Spi.WSAEFAULT; return true; }
-                    var group = new IPAddress(val[..4]);
-                    var source = new IPAddress(val.Slice(4, 4));
+                    if (optlen < WinsockMulticast.IpMreqSourceSize) { error = Ws2Spi.WSAEFAULT; return true; }
+                    var (group, source, itf) = WinsockMulticast.ReadIpMreqSource(val);
                     if (!IsMulticast(group) || IsMulticast(source) || source.Equals(IPAddress.Any)) { error = Ws2Spi.WSAEINVAL; return true; }
-                    error = KernelMembership(optname == Ws2Spi.IP_ADD_SOURCE_MEMBERSHIP, group, source, SplitV4Interface(MemoryMarshal.Read<uint>(val[8..])));
+                    error = KernelMembership(optname == Ws2Spi.IP_ADD_SOURCE_MEMBERSHIP, group, source, SplitV4Interface(itf));
                     return true;
                 }
             }
@@ -101,11 +98,10 @@ internal sealed partial class InetSocket
                 return true;
             case Ws2Spi.IPV6_ADD_MEMBERSHIP or Ws2Spi.IPV6_DROP_MEMBERSHIP:
             {
-                // struct ipv6_mreq { in6_addr ipv6mr_multiaddr; ULONG ipv6mr_interface }
-                if (optlen < 20) { error = Ws2Spi.WSAEFAULT; return true; }
-                var group = new IPAddress(val[..16]);
+                if (optlen < WinsockMulticast.Ipv6MreqSize) { error = Ws2Spi.WSAEFAULT; return true; }
+                var (group, index) = WinsockMulticast.ReadIpv6Mreq(val);
                 if (!group.IsIPv6Multicast) { error = Ws2Spi.WSAEINVAL; return true; }
-                error = KernelMembership(optname == Ws2Spi.IPV6_ADD_MEMBERSHIP, group, null, (0, BinaryPrimitives.ReadInt32LittleEndian(val[16..])));
+                error = KernelMembership(optname == Ws2Spi.IPV6_ADD_MEMBERSHIP, group, null, (0, index));
                 return true;
             }
         }
@@ -115,16 +111,15 @@ internal sealed partial class InetSocket
     /// <summary>MCAST_JOIN_GROUP / MCAST_LEAVE_GROUP / MCAST_JOIN_SOURCE_GROUP / MCAST_LEAVE_SOURCE_GROUP (Windows group_req layouts).</summary>
     private int GroupRequest(ReadOnlySpan<byte> val, bool join, bool withSource)
     {
-        const int off = 8, ss = 128;
-        if (val.Length < off + ss * (withSource ? 2 : 1)) return Ws2Spi.WSAEFAULT;
-        int index = BinaryPrimitives.ReadInt32LittleEndian(val);
-        int rc = SockAddr.TryParse(val.Slice(off, ss).ToArray(), ss, out var group);
+        if (val.Length < WinsockMulticast.GroupReqSize(withSource)) return Ws2Spi.WSAEFAULT;
+        int index = WinsockMulticast.ReadGroupReqInterface(val);
+        int rc = WinsockMulticast.ReadGroupReqAddress(val, 0, out var group);
         if (rc != 0) return rc == Ws2Spi.WSAEAFNOSUPPORT ? Ws2Spi.WSAEINVAL : rc;
         if (SockAddr.FamilyOf(group!.AddressFamily) != Family || !IsMulticast(group.Address)) return Ws2Spi.WSAEINVAL;
         IPAddress? source = null;
         if (withSource)
         {
-            rc = SockAddr.TryParse(val.Slice(off + ss, ss).ToArray(), ss, out var src);
+            rc = WinsockMulticast.ReadGroupReqAddress(val, 1, out var src);
             if (rc != 0) return rc == Ws2Spi.WSAEAFNOSUPPORT ? Ws2Spi.WSAEINVAL : rc;
             if (src!.Address.AddressFamily != group.AddressFamily || IsMulticast(src.Address)) return Ws2Spi.WSAEINVAL;
             source = new IPAddress(src.Address.GetAddressBytes());
