@@ -31,6 +31,13 @@ internal sealed partial class InetSocket
             case Ws2Spi.MCAST_BLOCK_SOURCE or Ws2Spi.MCAST_UNBLOCK_SOURCE:
                 error = Ws2Spi.WSAENOPROTOOPT;
                 return true;
+            case Ws2Spi.IP_MULTICAST_TTL: // == IPV6_MULTICAST_HOPS
+                error = v6 ? SetHops(val, optlen, -1, LinuxMulticast.SOL_IPV6, LinuxMulticast.IPV6_MULTICAST_HOPS)
+                    : SetHops(val, optlen, 0, LinuxMulticast.SOL_IP, LinuxMulticast.IP_MULTICAST_TTL);
+                return true;
+            case Ws2Spi.IP_MULTICAST_LOOP: // == IPV6_MULTICAST_LOOP
+                error = SetLoopOption(val, optlen);
+                return true;
         }
         if (!v6)
         {
@@ -45,17 +52,6 @@ internal sealed partial class InetSocket
                     if (error == 0) mc.InterfaceV4 = raw;
                     return true;
                 }
-                case Ws2Spi.IP_MULTICAST_TTL:
-                {
-                    if (optlen < 1) { error = Ws2Spi.WSAEFAULT; return true; }
-                    int ttl = optlen >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(val) : val[0];
-                    error = ttl is < 0 or > 255 ? Ws2Spi.WSAEINVAL : SetInt(LinuxMulticast.SOL_IP, LinuxMulticast.IP_MULTICAST_TTL, ttl);
-                    return true;
-                }
-                case Ws2Spi.IP_MULTICAST_LOOP:
-                    if (optlen < 1) { error = Ws2Spi.WSAEFAULT; return true; }
-                    SetLoopback(optlen >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(val) != 0 : val[0] != 0);
-                    return true;
                 case Ws2Spi.IP_ADD_MEMBERSHIP or Ws2Spi.IP_DROP_MEMBERSHIP:
                 {
                     if (optlen < WinsockMulticast.IpMreqSize) { error = Ws2Spi.WSAEFAULT; return true; }
@@ -85,17 +81,6 @@ internal sealed partial class InetSocket
                 if (error == 0) mc.InterfaceV6 = index;
                 return true;
             }
-            case Ws2Spi.IPV6_MULTICAST_HOPS:
-            {
-                if (optlen < 1) { error = Ws2Spi.WSAEFAULT; return true; }
-                int hops = optlen >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(val) : val[0];
-                error = hops is < -1 or > 255 ? Ws2Spi.WSAEINVAL : SetInt(LinuxMulticast.SOL_IPV6, LinuxMulticast.IPV6_MULTICAST_HOPS, hops);
-                return true;
-            }
-            case Ws2Spi.IPV6_MULTICAST_LOOP:
-                if (optlen < 1) { error = Ws2Spi.WSAEFAULT; return true; }
-                SetLoopback(optlen >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(val) != 0 : val[0] != 0);
-                return true;
             case Ws2Spi.IPV6_ADD_MEMBERSHIP or Ws2Spi.IPV6_DROP_MEMBERSHIP:
             {
                 if (optlen < WinsockMulticast.Ipv6MreqSize) { error = Ws2Spi.WSAEFAULT; return true; }
@@ -127,6 +112,25 @@ internal sealed partial class InetSocket
         var g = new IPAddress(group.Address.GetAddressBytes());
         // By interface index for both families (0: the kernel chooses).
         return KernelMembership(join, g, source, (0, index));
+    }
+
+    /// <summary>
+    /// IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS: a DWORD (or a single byte) from <paramref name="min"/> to 255
+    /// (-1 for IPv6: the route's default). 0 or the error.
+    /// </summary>
+    private int SetHops(ReadOnlySpan<byte> val, int optlen, int min, int level, int option)
+    {
+        if (optlen < 1) return Ws2Spi.WSAEFAULT;
+        int hops = optlen >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(val) : val[0];
+        return hops < min || hops > 255 ? Ws2Spi.WSAEINVAL : SetInt(level, option, hops);
+    }
+
+    /// <summary>IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP: a DWORD (or a single byte), nonzero = on. 0 or WSAEFAULT.</summary>
+    private int SetLoopOption(ReadOnlySpan<byte> val, int optlen)
+    {
+        if (optlen < 1) return Ws2Spi.WSAEFAULT;
+        SetLoopback(optlen >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(val) != 0 : val[0] != 0);
+        return 0;
     }
 
     private void SetLoopback(bool on)
