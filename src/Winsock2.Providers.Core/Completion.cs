@@ -56,6 +56,27 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls)
     }
 
     /// <summary>
+    /// An overlapped request that finished before its call returns: its WSAOVERLAPPED is started, then the request
+    /// completes (successfully) as any other does (routine queued, or hEvent set).
+    /// </summary>
+    public void CompleteAtOnce(IoRequest r, int bytes, int flags)
+    {
+        r.Overlapped?.Start();
+        Complete(r, 0, bytes, flags);
+    }
+
+    /// <summary>
+    /// An overlapped request that pends (its call returns WSA_IO_PENDING): its WSAOVERLAPPED is started, and the event
+    /// it is to signal (when no routine is given) is reset through the upcall table, so it is set only by the completion.
+    /// </summary>
+    public void Pend(IoRequest r)
+    {
+        var ov = r.Overlapped;
+        ov?.Start();
+        if (ov is not null && r.Routine is null && ov.hEvent.IsValid) upcalls.WPUResetEvent(ov.hEvent, out _);
+    }
+
+    /// <summary>
     /// The APC the provider queues (one context value): calls the client's routine. Routines for one socket
     /// never nest: one that arrives while another of this socket runs on this thread waits until it returns.
     /// </summary>

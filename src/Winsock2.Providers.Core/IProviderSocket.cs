@@ -1,11 +1,18 @@
 namespace Winsock2.Providers.Core;
 
-/// <summary>The per-socket calls every provider here answers the same way (their bodies differ, the table plumbing does not).</summary>
-internal interface IProviderSocket
+/// <summary>
+/// The per-socket calls every provider here answers the same way (their bodies differ, the table plumbing does not).
+/// Event selection (<see cref="EventSelection"/>) and select (<see cref="SelectEngine"/>) work on every such socket.
+/// </summary>
+internal interface IProviderSocket : IEventSelectable, SelectEngine.ISelectable
 {
-    int Select(WSAEVENT ev, HWND? window, uint msg, int mask, bool byWindow);
-    int EnumEvents(WSAEVENT ev, WSANETWORKEVENTS into);
+    /// <summary>
+    /// WSPIoctl's codes that depend on the transport, under the lock on an open socket (<see cref="ImmediateIoctl.Run"/>
+    /// has answered FIONBIO and FIONREAD): 0 or the error, and the output size.
+    /// </summary>
     int Ioctl(uint code, byte[]? input, uint inLen, byte[]? output, uint outLen, out uint returned);
+    /// <summary>What FIONREAD reports: the bytes a receive would return now (under the lock).</summary>
+    int BytesAvailable();
     int GetOption(int level, int optname, byte[] optval, ref int optlen);
     int SetOption(int level, int optname, byte[]? optval, int optlen);
     int Shutdown(int how);

@@ -79,6 +79,9 @@ internal sealed class NetworkEventRecord(WSPUPCALLTABLE upcalls)
     /// <summary>True if the event is enabled (not yet recorded since its last re-enabling).</summary>
     public bool IsEnabled(int fdEvent) => (Mask & fdEvent) != 0 && (_enabled & fdEvent) != 0;
 
+    /// <summary>Resets an event object through the upcall table (WSAEnumNetworkEvents' hEventObject): false if it is not one.</summary>
+    public bool ResetEvent(WSAEVENT ev) => upcalls.WPUResetEvent(ev, out _);
+
     /// <summary>WSAEnumNetworkEvents: copies and clears the record (only entries for set bits are written).</summary>
     public void TakeRecord(WSANETWORKEVENTS into)
     {

@@ -185,13 +185,26 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
             : Run(s, out lpErrno, Ws2Spi.SD_SEND, static (x, how) => x.Shutdown(how));
 
     public int WSPAsyncSelect(SOCKET s, HWND? hWnd, uint wMsg, int lEvent, out int lpErrno) =>
-        Run(s, out lpErrno, (hWnd, wMsg, lEvent), static (x, a) => x.Select(default, a.hWnd, a.wMsg, a.lEvent, byWindow: true));
+        Run(s, out lpErrno, (hWnd, wMsg, lEvent), static (x, a) => EventSelection.Select(x, default, a.hWnd, a.wMsg, a.lEvent, byWindow: true));
 
     public int WSPEventSelect(SOCKET s, WSAEVENT hEventObject, int lNetworkEvents, out int lpErrno) =>
-        Run(s, out lpErrno, (hEventObject, lNetworkEvents), static (x, a) => x.Select(a.hEventObject, null, 0, a.lNetworkEvents, byWindow: false));
+        Run(s, out lpErrno, (hEventObject, lNetworkEvents), static (x, a) => EventSelection.Select(x, a.hEventObject, null, 0, a.lNetworkEvents, byWindow: false));
 
     public int WSPEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, WSANETWORKEVENTS lpNetworkEvents, out int lpErrno) =>
-        lpNetworkEvents is null ? Error(Ws2Spi.WSAEFAULT, out lpErrno) : Run(s, out lpErrno, (hEventObject, lpNetworkEvents), static (x, a) => x.EnumEvents(a.hEventObject, a.lpNetworkEvents));
+        lpNetworkEvents is null ? Error(Ws2Spi.WSAEFAULT, out lpErrno) : Run(s, out lpErrno, (hEventObject, lpNetworkEvents), static (x, a) => EventSelection.Enumerate(x, a.hEventObject, a.lpNetworkEvents));
+
+    /// <summary>WSPSelect over this provider's sockets (<see cref="SelectEngine"/>).</summary>
+    public int WSPSelect(int nfds, fd_set? readfds, fd_set? writefds, fd_set? exceptfds, timeval? timeout, out int lpErrno)
+    {
+        try
+        {
+            return SelectEngine.Run<TSocket>(readfds, writefds, exceptfds, timeout, h => TryGet(h, out var x, out _) ? x : null, out lpErrno);
+        }
+        catch (Exception e)
+        {
+            return Fail(e, out lpErrno);
+        }
+    }
 
     public int WSPShutdown(SOCKET s, int how, out int lpErrno) => Run(s, out lpErrno, how, static (x, how) => x.Shutdown(how));
 
@@ -213,7 +226,7 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
         uint returned = 0;
         int rc = Run(s, out lpErrno, x =>
         {
-            int err = x.Ioctl(dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, out returned);
+            int err = ImmediateIoctl.Run(x, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, out returned);
             if (err == 0 && (lpOverlapped is not null || lpCompletionRoutine is not null))
                 OverlappedResult.CompleteImmediately(Upcalls, lpOverlapped, lpCompletionRoutine, lpThreadId, (int)returned);
             return err;

@@ -1,3 +1,5 @@
+using Winsock2.Providers.Core;
+
 namespace Winsock2.Providers.Inet;
 
 /// <summary>The base provider's catalog entries: TCP and UDP over IPv4 and IPv6, flags telling what the transport really does.</summary>
@@ -26,21 +28,6 @@ internal static class InetCatalog
         Entry("Winsock2.NET Tcpip [UDP/IPv6]", Ws2Spi.AF_INET6, Ws2Spi.SOCK_DGRAM, Ws2Spi.IPPROTO_UDP, UdpFlags, UdpMaxV6),
     ];
 
-    private static WSAPROTOCOL_INFOW Entry(string name, int af, int type, int protocol, uint flags, uint messageSize) => new()
-    {
-        dwServiceFlags1 = flags,
-        dwProviderFlags = Ws2Spi.PFL_MATCHES_PROTOCOL_ZERO,
-        ProviderId = ProviderId,
-        ProtocolChain = new WSAPROTOCOLCHAIN(Ws2Spi.BASE_PROTOCOL),
-        iVersion = 2,
-        iAddressFamily = af,
-        iMaxSockAddr = SockAddr.SizeOf(af),
-        iMinSockAddr = SockAddr.SizeOf(af),
-        iSocketType = type,
-        iProtocol = protocol,
-        iNetworkByteOrder = Ws2Spi.BIGENDIAN,
-        iSecurityScheme = Ws2Spi.SECURITY_PROTOCOL_NONE,
-        dwMessageSize = messageSize,
-        szProtocol = name,
-    };
+    private static WSAPROTOCOL_INFOW Entry(string name, int af, int type, int protocol, uint flags, uint messageSize) =>
+        CatalogEntry.Base(ProviderId, name, af, type, protocol, flags, Ws2Spi.PFL_MATCHES_PROTOCOL_ZERO, messageSize);
 }

@@ -125,18 +125,4 @@ internal sealed class InetProvider : ProviderBase<InetSocket>, WSPPROC_TABLE, IW
         return rc == 0 ? s : SOCKET.Invalid;
     }
 
-    /// <inheritdoc />
-    public int WSPSelect(int nfds, fd_set? readfds, fd_set? writefds, fd_set? exceptfds, timeval? timeout, out int lpErrno)
-    {
-        try
-        {
-            return SelectEngine.Run<InetSocket>(readfds, writefds, exceptfds, timeout, h => TryGet(h, out var x, out _) ? x : null, out lpErrno);
-        }
-        catch (Exception e)
-        {
-            return Fail(e, out lpErrno);
-        }
-    }
-
-
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Winsock2.Interop;
-using Winsock2.Kernel;
+using Winsock2.Providers.Core;
 
 namespace Winsock2.Providers.Inet;
 
@@ -40,7 +40,7 @@ internal sealed partial class InetSocket
     }
 
     /// <summary>WSPConnect: TCP connects (nonblocking: WSAEWOULDBLOCK then FD_CONNECT); UDP sets the default peer and filters receives.</summary>
-    public unsafe int Connect(byte[] name, int namelen, WSABUF? callerData, WSABUF? calleeData, QOS? sqos)
+    public int Connect(byte[] name, int namelen, WSABUF? callerData, WSABUF? calleeData, QOS? sqos)
     {
         int rc = SockAddr.TryParse(name, namelen, out var ep);
         if (rc != 0) return rc;
@@ -56,8 +56,7 @@ internal sealed partial class InetSocket
                     if (anyAddress)
                     {
                         // Connecting to the wildcard address dissolves the association.
-                        var unspec = new byte[16];
-                        fixed (byte* p = unspec) Libc.connect(_fd, p, 16);
+                        SocketCalls.Connect(_handle, stackalloc byte[16], out _); // AF_UNSPEC
                         _conn = ConnState.None;
                         return 0;
                     }
@@ -79,16 +78,7 @@ internal sealed partial class InetSocket
             if (_conn == ConnState.Connected) return Ws2Spi.WSAEISCONN;
             if (_conn == ConnState.Connecting) return NonBlocking ? Ws2Spi.WSAEALREADY : Ws2Spi.WSAEINVAL;
             if (anyAddress || ep.Port == 0) return Ws2Spi.WSAEADDRNOTAVAIL;
-            var linux = LinuxSockAddr.ToLinux(ep);
-            int result, err;
-            fixed (byte* p = linux)
-            {
-                do
-                {
-                    result = Libc.connect(_fd, p, (uint)linux.Length);
-                    err = result < 0 ? Libc.Errno : 0;
-                } while (result < 0 && err == Errno.EINTR);
-            }
+            int result = SocketCalls.Connect(_handle, LinuxSockAddr.ToLinux(ep), out int err);
             if (result == 0)
             {
                 ConnectSucceeded();
@@ -100,14 +90,8 @@ internal sealed partial class InetSocket
             _bound = true;
             if (NonBlocking) return Ws2Spi.WSAEWOULDBLOCK;
         }
-        var ctx = ThreadContext.Current;
-        AddReadyWaiter(ctx);
-        try
-        {
-            int wait = Waits.BlockingWait(this, static s => { lock (s.Gate) return s._conn != ConnState.Connecting || s._closed; }, -1);
-            if (wait != 0) return wait;
-        }
-        finally { RemoveReadyWaiter(ctx); }
+        int wait = _readyWaiters.WaitFor(this, static s => { lock (s.Gate) return s._conn != ConnState.Connecting || s._closed; }, -1);
+        if (wait != 0) return wait;
         lock (Gate)
         {
             if (_closed) return Ws2Spi.WSAEINTR;
@@ -128,7 +112,7 @@ internal sealed partial class InetSocket
     /// <summary>The reactor saw the connect finish.</summary>
     private void FinishConnect()
     {
-        int err = Libc.SocketError(_fd);
+        int err = SocketCalls.SocketError(_handle);
         if (err == 0)
         {
             ConnectSucceeded();
@@ -148,74 +132,14 @@ internal sealed partial class InetSocket
             errno = Ws2Spi.WSAEFAULT;
             return SOCKET.Invalid;
         }
-        Socket? conn;
-        while (true)
-        {
-            lock (Gate)
-            {
-                errno = _closed ? Ws2Spi.WSAENOTSOCK : !_listening ? Ws2Spi.WSAEINVAL : 0;
-                if (errno != 0) return SOCKET.Invalid;
-                conn = TakePending(out errno);
-                if (errno != 0) return SOCKET.Invalid;
-                if (conn is not null) break;
-                if (NonBlocking)
-                {
-                    Events.Reenable(Ws2Spi.FD_ACCEPT);
-                    RefreshEvents();
-                    errno = Ws2Spi.WSAEWOULDBLOCK;
-                    return SOCKET.Invalid;
-                }
-            }
-            var ctx = ThreadContext.Current;
-            AddReadyWaiter(ctx);
-            try
-            {
-                int wait = Waits.BlockingWait(this, static s =>
-                {
-                    lock (s.Gate) return s._closed || s._backlog.Count > 0 || (Libc.PollNow(s._fd, Libc.POLLIN) & Libc.POLLIN) != 0;
-                }, -1);
-                if (wait != 0) { errno = wait; return SOCKET.Invalid; }
-            }
-            finally { RemoveReadyWaiter(ctx); }
-        }
-
+        var conn = AcceptLoop.Take(this, out errno);
+        if (conn is null) return SOCKET.Invalid;
         var peer = (IPEndPoint)conn.RemoteEndPoint!;
-        int verdict = Ws2Spi.CF_ACCEPT;
-        if (condition is not null)
-        {
-            var callerId = new WSABUF(SockAddr.From(peer));
-            var calleeId = new WSABUF(SockAddr.From((IPEndPoint)conn.LocalEndPoint!));
-            try { verdict = condition(callerId, null, null, null, calleeId, null, out _, callbackData); }
-            catch (Exception e)
-            {
-                Diagnostics.CallbackFailed("condition function", e);
-                verdict = -1;
-            }
-        }
+        int verdict = condition is null ? Ws2Spi.CF_ACCEPT
+            : ConditionCall.Invoke(condition, peer, (IPEndPoint)conn.LocalEndPoint!, callerData: null, sqos: null, calleeData: null, callbackData);
         lock (Gate)
         {
-            switch (verdict)
-            {
-                case Ws2Spi.CF_ACCEPT:
-                    Events.Reenable(Ws2Spi.FD_ACCEPT);
-                    break;
-                case Ws2Spi.CF_REJECT:
-                    conn.LingerState = new LingerOption(true, 0);
-                    conn.Dispose();
-                    Events.Reenable(Ws2Spi.FD_ACCEPT);
-                    RefreshEvents();
-                    errno = Ws2Spi.WSAECONNREFUSED;
-                    return SOCKET.Invalid;
-                case Ws2Spi.CF_DEFER:
-                    // Stays queued; FD_ACCEPT is not re-enabled.
-                    _backlog.AddFirst(conn);
-                    errno = Ws2Spi.WSATRY_AGAIN;
-                    return SOCKET.Invalid;
-                default:
-                    _backlog.AddFirst(conn);
-                    errno = Ws2Spi.WSAEINVAL;
-                    return SOCKET.Invalid;
-            }
+            if (!AcceptLoop.Verdict(this, conn, verdict, out errno)) return SOCKET.Invalid;
         }
         var accepted = provider.Adopt(this, conn, out errno);
         lock (Gate) RefreshEvents();
@@ -225,7 +149,7 @@ internal sealed partial class InetSocket
     }
 
     /// <summary>The next connection: a deferred one first, else one from the kernel's queue.</summary>
-    private unsafe Socket? TakePending(out int errno)
+    private Socket? TakePending(out int errno)
     {
         errno = 0;
         if (_backlog.First is { } node)
@@ -233,20 +157,33 @@ internal sealed partial class InetSocket
             _backlog.RemoveFirst();
             return node.Value;
         }
-        while (true)
+        var accepted = SocketCalls.Accept4(_handle, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, out int err);
+        if (accepted is null)
         {
-            int fd = Libc.accept4(_fd, null, null, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC);
-            if (fd >= 0)
-            {
-                try { return new Socket(new SafeSocketHandle(fd, ownsHandle: true)); }
-                catch (SocketException e) { errno = (int)e.SocketErrorCode; return null; }
-            }
-            int err = Libc.Errno;
-            if (err == Errno.EINTR) continue;
             if (err == Errno.EAGAIN || err == 103 || err == 71) return null; // nothing, or aborted before accept
             errno = Errno.ToWinsock(err);
             return null;
         }
+        try { return new Socket(accepted); }
+        catch (SocketException e)
+        {
+            accepted.Dispose();
+            errno = (int)e.SocketErrorCode;
+            return null;
+        }
+    }
+
+    // What AcceptLoop needs of a listening socket (under the lock). A refused connection is reset.
+    bool IListeningSocket<Socket>.Listening => _listening;
+    ReadyWaiters IListeningSocket<Socket>.ReadyWaiters => _readyWaiters;
+    void IListeningSocket<Socket>.RefreshEvents() => RefreshEvents();
+    bool IListeningSocket<Socket>.HasPending => _backlog.Count > 0 || (SocketCalls.PollNow(_handle, Libc.POLLIN) & Libc.POLLIN) != 0;
+    Socket? IListeningSocket<Socket>.TakePending(out int errno) => TakePending(out errno);
+    void IListeningSocket<Socket>.PutBack(Socket pending) => _backlog.AddFirst(pending);
+    void IListeningSocket<Socket>.Refuse(Socket pending)
+    {
+        pending.LingerState = new LingerOption(true, 0);
+        pending.Dispose();
     }
 
     /// <summary>A socket made by accept: connected at once, inheriting the listener's selection and blocking mode.</summary>
@@ -317,7 +254,7 @@ internal sealed partial class InetSocket
         lock (Gate)
         {
             if (_closed) return (false, false, false);
-            short rev = Libc.PollNow(_fd, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLOUT | Libc.POLLRDHUP));
+            short rev = SocketCalls.PollNow(_handle, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLOUT | Libc.POLLRDHUP));
             if (_listening) return (_backlog.Count > 0 || (rev & Libc.POLLIN) != 0, false, false);
             if (IsDatagram) return ((rev & Libc.POLLIN) != 0, (rev & Libc.POLLOUT) != 0, false);
             bool failed = _conn == ConnState.Failed || (_conn == ConnState.None && _connectError != 0 && !_connectReported);

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using Winsock2.Interop;
-using Winsock2.Kernel;
+using Winsock2.Providers.Core;
 
 namespace Winsock2.Providers.Inet;
 
@@ -57,7 +57,7 @@ internal sealed partial class InetSocket
                 case Ws2Spi.SO_ERROR:
                     int e = _pendingSoError;
                     _pendingSoError = 0;
-                    if (e == 0) e = Errno.ToWinsock(Libc.SocketError(_fd), IsDatagram);
+                    if (e == 0) e = Errno.ToWinsock(SocketCalls.SocketError(_handle), IsDatagram);
                     return e;
                 case Ws2Spi.SO_REUSEADDR: return (int)_os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress)! != 0 ? 1 : 0;
                 case Ws2Spi.SO_KEEPALIVE: return (int)_os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0 ? 1 : 0;
@@ -144,75 +144,32 @@ internal sealed partial class InetSocket
         }
     }
 
-    /// <summary>WSPIoctl's immediate codes: FIONBIO, FIONREAD, SIOCATMARK. Returns the error (0) and the output size.</summary>
+    /// <summary>
+    /// WSPIoctl's TCP/UDP codes (under the lock, open socket; FIONBIO and FIONREAD are ImmediateIoctl's): SIOCATMARK,
+    /// the QoS codes (unsupported), the multicast ones. Returns the error (0) and the output size.
+    /// </summary>
     public int Ioctl(uint code, byte[]? input, uint inLen, byte[]? output, uint outLen, out uint returned)
     {
         returned = 0;
-        lock (Gate)
+        switch (code)
         {
-            if (_closed) return Ws2Spi.WSAENOTSOCK;
-            switch (code)
-            {
-                case Ws2Spi.FIONBIO:
-                    if (input is null || inLen < 4 || input.Length < 4) return Ws2Spi.WSAEFAULT;
-                    bool nb = BinaryPrimitives.ReadUInt32LittleEndian(input) != 0;
-                    if (!nb && Events.Active) return Ws2Spi.WSAEINVAL; // a selection keeps the socket nonblocking
-                    NonBlocking = nb;
-                    return 0;
-                case Ws2Spi.FIONREAD:
-                    if (output is null || outLen < 4 || output.Length < 4) return Ws2Spi.WSAEFAULT;
-                    int n = _listening ? 0 : Libc.BytesAvailable(_fd);
-                    BinaryPrimitives.WriteUInt32LittleEndian(output, (uint)n);
-                    returned = 4;
-                    return 0;
-                case Ws2Spi.SIOCATMARK:
-                    if (output is null || outLen < 4 || output.Length < 4) return Ws2Spi.WSAEFAULT;
-                    if (IsDatagram) return Ws2Spi.WSAEINVAL;
-                    // TRUE when no urgent data waits before the read pointer (Windows' sense, not BSD's).
-                    bool urgentPending = (Libc.PollNow(_fd, Libc.POLLPRI) & Libc.POLLPRI) != 0;
-                    bool atMark = _urgentByte < 0 && (!urgentPending || Libc.AtMark(_fd));
-                    BinaryPrimitives.WriteUInt32LittleEndian(output, atMark ? 1u : 0u);
-                    returned = 4;
-                    return 0;
-                case Ws2Spi.SIO_SET_QOS or Ws2Spi.SIO_GET_QOS or Ws2Spi.SIO_SET_GROUP_QOS or Ws2Spi.SIO_GET_GROUP_QOS:
-                    return Ws2Spi.WSAENOPROTOOPT; // no XP1_QOS_SUPPORTED on TCP/UDP
-                default:
-                    return MulticastIoctl(code, input, inLen, output, outLen, out returned);
-            }
+            case Ws2Spi.SIOCATMARK:
+                if (output is null || outLen < 4 || output.Length < 4) return Ws2Spi.WSAEFAULT;
+                if (IsDatagram) return Ws2Spi.WSAEINVAL;
+                // TRUE when no urgent data waits before the read pointer (Windows' sense, not BSD's).
+                bool urgentPending = (SocketCalls.PollNow(_handle, Libc.POLLPRI) & Libc.POLLPRI) != 0;
+                bool atMark = _urgentByte < 0 && (!urgentPending || SocketCalls.AtMark(_handle));
+                return ImmediateIoctl.WriteULong(output, outLen, atMark ? 1u : 0u, out returned);
+            case Ws2Spi.SIO_SET_QOS or Ws2Spi.SIO_GET_QOS or Ws2Spi.SIO_SET_GROUP_QOS or Ws2Spi.SIO_GET_GROUP_QOS:
+                return Ws2Spi.WSAENOPROTOOPT; // no XP1_QOS_SUPPORTED on TCP/UDP
+            default:
+                return MulticastIoctl(code, input, inLen, output, outLen, out returned);
         }
     }
 
-    /// <summary>WSPEventSelect / WSPAsyncSelect.</summary>
-    public int Select(WSAEVENT ev, HWND? window, uint msg, int mask, bool byWindow)
-    {
-        if ((mask & ~Ws2Spi.FD_ALL_EVENTS) != 0) return Ws2Spi.WSAEINVAL;
-        lock (Gate)
-        {
-            if (_closed) return Ws2Spi.WSAENOTSOCK;
-            if (byWindow)
-            {
-                if (mask != 0 && !MessageWindows.IsWindow(window)) return Ws2Spi.WSAEINVAL;
-                Events.SelectWindow(window, msg, mask);
-            }
-            else
-            {
-                if (mask != 0 && !Kernel.Events.TryGet(ev, out _)) return Ws2Spi.WSAEINVAL;
-                Events.SelectEvent(ev, mask);
-            }
-            NonBlocking = true;
-            OnSelectionChanged();
-            return 0;
-        }
-    }
+    /// <summary>FIONREAD: what the kernel holds for a receive (0 on a listening socket).</summary>
+    public int BytesAvailable() => _listening ? 0 : SocketCalls.BytesAvailable(_handle);
 
-    public int EnumEvents(WSAEVENT ev, WSANETWORKEVENTS into)
-    {
-        lock (Gate)
-        {
-            if (_closed) return Ws2Spi.WSAENOTSOCK;
-            if (ev.IsValid && !_upcalls.WPUResetEvent(ev, out _)) return Ws2Spi.WSAEINVAL;
-            Events.TakeRecord(into);
-            return 0;
-        }
-    }
+    // WSPEventSelect / WSPAsyncSelect / WSPEnumNetworkEvents: EventSelection, on the lock that guards everything here.
+    object IEventSelectable.Gate => Gate;
 }

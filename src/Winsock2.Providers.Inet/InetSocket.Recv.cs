@@ -46,23 +46,11 @@ internal sealed partial class InetSocket
                     r.Recycle();
                     return Ws2Spi.SOCKET_ERROR;
                 }
-                if (overlapped)
-                {
-                    ov?.Start();
-                    _completion.Complete(r, 0, r.Bytes, r.OutFlags);
-                }
+                if (overlapped) _completion.CompleteAtOnce(r, r.Bytes, r.OutFlags);
                 if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
                 return 0;
             }
-            if (overlapped)
-            {
-                ov?.Start();
-                if (ov is not null && routine is null && ov.hEvent.IsValid) _upcalls.WPUResetEvent(ov.hEvent, out _);
-                _recvQ.AddLast(r);
-                WatchThread(r);
-                errno = Ws2Spi.WSA_IO_PENDING;
-                return Ws2Spi.SOCKET_ERROR;
-            }
+            if (overlapped) return Pend(r, _recvQ, out errno);
             if (NonBlocking)
             {
                 RefreshEvents();
@@ -107,16 +95,7 @@ internal sealed partial class InetSocket
     }
 
     /// <summary>Completes queued receives in posting order while data is there.</summary>
-    private void PumpReceives()
-    {
-        while (_recvQ.First is { } node)
-        {
-            if (!TryReceive(node.Value)) break;
-            _recvQ.RemoveFirst();
-            var r = node.Value;
-            _completion.Complete(r, r.Error, r.Bytes, r.OutFlags);
-        }
-    }
+    private void PumpReceives() => Pump(_recvQ, receive: true);
 
     /// <summary>
     /// One nonblocking attempt. False = nothing there yet. True = finished: Bytes/OutFlags/Error set
@@ -153,32 +132,23 @@ internal sealed partial class InetSocket
         }
         int segCount = r.SegmentCount;
         var handles = segCount <= 8 ? stackalloc GCHandle[segCount] : new GCHandle[segCount];
-        var iovs = stackalloc Libc.iovec[Math.Max(1, segCount)];
-        int skip = r.Progress, iovCount = 0;
-        try
+        Libc.iovec* iovs = stackalloc Libc.iovec[Math.Max(1, segCount)];
+        using var pinned = new PinnedIovecs(handles, iovs);
+        int skip = r.Progress;
+        for (int i = 0; i < segCount; i++)
         {
-            for (int i = 0; i < segCount; i++)
+            var seg = r.Segment(i);
+            int offset = 0;
+            if (skip > 0)
             {
-                var seg = r.Segment(i);
-                int offset = 0;
-                if (skip > 0)
-                {
-                    int take = Math.Min(skip, seg.Count);
-                    skip -= take;
-                    offset = take;
-                    if (offset == seg.Count) continue;
-                }
-                handles[i] = GCHandle.Alloc(seg.Array, GCHandleType.Pinned);
-                iovs[iovCount].iov_base = (byte*)handles[i].AddrOfPinnedObject() + seg.Offset + offset;
-                iovs[iovCount].iov_len = (nuint)(seg.Count - offset);
-                iovCount++;
+                int take = Math.Min(skip, seg.Count);
+                skip -= take;
+                offset = take;
+                if (offset == seg.Count) continue;
             }
-            return ReceiveInto(r, iovs, iovCount, linuxFlags);
+            pinned.Add(seg, offset);
         }
-        finally
-        {
-            for (int i = 0; i < segCount; i++) if (handles[i].IsAllocated) handles[i].Free();
-        }
+        return ReceiveInto(r, pinned.Iov, pinned.Count, linuxFlags);
     }
 
     /// <summary>
@@ -189,11 +159,8 @@ internal sealed partial class InetSocket
     {
         nint n;
         int err;
-        do
-        {
-            n = Libc.recv(_fd, buffer, length, linuxFlags);
-            err = n < 0 ? Libc.Errno : 0;
-        } while (n < 0 && err == Errno.EINTR);
+        do n = SocketCalls.Recv(_handle, buffer, length, linuxFlags, out err);
+        while (n < 0 && err == Errno.EINTR);
         if (n < 0) return StreamFailed(r, err, (linuxFlags & Libc.MSG_OOB) != 0);
         return StreamReceived(r, n, length, (linuxFlags & Libc.MSG_OOB) != 0);
     }
@@ -249,11 +216,8 @@ internal sealed partial class InetSocket
         };
         nint n;
         int err;
-        do
-        {
-            n = Libc.recvmsg(_fd, &msg, linuxFlags);
-            err = n < 0 ? Libc.Errno : 0;
-        } while (n < 0 && err == Errno.EINTR);
+        do n = SocketCalls.RecvMsg(_handle, &msg, linuxFlags, out err);
+        while (n < 0 && err == Errno.EINTR);
 
         if (IsStream) return n < 0 ? StreamFailed(r, err, oob) : StreamReceived(r, n, wanted, oob);
         if (n < 0)

@@ -35,22 +35,10 @@ internal sealed partial class InetSocket
                 }
                 if (IsDatagram && !_bound) _bound = true; // sendto binds implicitly
                 sent = (uint)r.Bytes;
-                if (overlapped)
-                {
-                    ov?.Start();
-                    _completion.Complete(r, 0, r.Bytes, 0);
-                }
+                if (overlapped) _completion.CompleteAtOnce(r, r.Bytes, 0);
                 return 0;
             }
-            if (overlapped)
-            {
-                ov?.Start();
-                if (ov is not null && routine is null && ov.hEvent.IsValid) _upcalls.WPUResetEvent(ov.hEvent, out _);
-                _sendQ.AddLast(r);
-                WatchThread(r);
-                errno = Ws2Spi.WSA_IO_PENDING;
-                return Ws2Spi.SOCKET_ERROR;
-            }
+            if (overlapped) return Pend(r, _sendQ, out errno);
             if (NonBlocking)
             {
                 _writeBlocked = true;
@@ -105,16 +93,8 @@ internal sealed partial class InetSocket
         return 0;
     }
 
-    private void PumpSends()
-    {
-        while (_sendQ.First is { } node)
-        {
-            if (!TrySend(node.Value)) break;
-            _sendQ.RemoveFirst();
-            var r = node.Value;
-            _completion.Complete(r, r.Error, r.Bytes, 0);
-        }
-    }
+    /// <summary>Completes queued sends in posting order while there is room.</summary>
+    private void PumpSends() => Pump(_sendQ, receive: false);
 
     /// <summary>One nonblocking attempt; true when the request finished (all sent, or failed).</summary>
     private unsafe bool TrySend(IoRequest r)
@@ -134,27 +114,18 @@ internal sealed partial class InetSocket
         }
         int segCount = r.SegmentCount;
         var handles = segCount <= 8 ? stackalloc GCHandle[segCount] : new GCHandle[segCount];
-        var iovs = stackalloc Libc.iovec[Math.Max(1, segCount)];
-        int iovCount = 0, skip = r.Progress;
-        try
+        Libc.iovec* iovs = stackalloc Libc.iovec[Math.Max(1, segCount)];
+        using var pinned = new PinnedIovecs(handles, iovs);
+        int skip = r.Progress;
+        for (int i = 0; i < segCount; i++)
         {
-            for (int i = 0; i < segCount; i++)
-            {
-                var seg = r.Segment(i);
-                int offset = Math.Min(skip, seg.Count);
-                skip -= offset;
-                if (offset == seg.Count) continue;
-                handles[i] = GCHandle.Alloc(seg.Array, GCHandleType.Pinned);
-                iovs[iovCount].iov_base = (byte*)handles[i].AddrOfPinnedObject() + seg.Offset + offset;
-                iovs[iovCount].iov_len = (nuint)(seg.Count - offset);
-                iovCount++;
-            }
-            return SendFrom(r, iovs, iovCount);
+            var seg = r.Segment(i);
+            int offset = Math.Min(skip, seg.Count);
+            skip -= offset;
+            if (offset == seg.Count) continue;
+            pinned.Add(seg, offset);
         }
-        finally
-        {
-            for (int i = 0; i < segCount; i++) if (handles[i].IsAllocated) handles[i].Free();
-        }
+        return SendFrom(r, pinned.Iov, pinned.Count);
     }
 
     /// <summary>The sendmsg of <see cref="TrySend"/> from pinned buffers, and what its result means.</summary>
@@ -172,7 +143,7 @@ internal sealed partial class InetSocket
             int linuxFlags = Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL | ((r.Flags & Ws2Spi.MSG_OOB) != 0 ? Libc.MSG_OOB : 0);
             while (true)
             {
-                nint n = Libc.sendmsg(_fd, &msg, linuxFlags);
+                nint n = SocketCalls.SendMsg(_handle, &msg, linuxFlags, out int err);
                 if (n >= 0)
                 {
                     r.Progress += (int)n;
@@ -184,7 +155,6 @@ internal sealed partial class InetSocket
                     }
                     return false; // partial: the rest waits for room
                 }
-                int err = Libc.Errno;
                 if (err == Errno.EINTR) continue;
                 if (err == Errno.EAGAIN) return false;
                 int code = DatagramAware(err);

@@ -11,7 +11,7 @@ namespace Winsock2.Providers.Inet;
 /// Winsock's state on top (blocking mode, overlapped queues, event selection), driven by the reactor.
 /// Every field is guarded by <see cref="Gate"/>.
 /// </summary>
-internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, SelectEngine.ISelectable
+internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IListeningSocket<Socket>
 {
     /// <summary>Most overlapped requests one direction may have outstanding; one more is WSAEWOULDBLOCK.</summary>
     public const int MaxOutstanding = 4096;
@@ -21,13 +21,16 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
     public readonly object Gate = new();
     private readonly WSPUPCALLTABLE _upcalls;
     private readonly Socket _os;
+    /// <summary>The descriptor number, only as the reactor's key (registered while open); calls go through <see cref="_handle"/>.</summary>
     private readonly int _fd;
+    /// <summary>The socket's handle for <see cref="SocketCalls"/>: each call holds it, so the descriptor outlives the call.</summary>
+    private readonly SafeSocketHandle _handle;
     private readonly ulong _reactorId;
     private readonly Completion _completion;
     private readonly LinkedList<IoRequest> _recvQ = new();
     private readonly LinkedList<IoRequest> _sendQ = new();
     private readonly LinkedList<Socket> _backlog = new();
-    private readonly List<ThreadContext> _readyWaiters = new();
+    private readonly ReadyWaiters _readyWaiters;
 
     private ConnState _conn;
     private bool _bound, _listening, _recvShut, _sendShut, _closed, _closeSignaled, _eof, _writeBlocked, _connectReported;
@@ -43,8 +46,10 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
         _os = os;
         _os.Blocking = false;
         _fd = (int)_os.Handle;
+        _handle = _os.SafeHandle;
         Events = new NetworkEventRecord(upcalls);
         _completion = new Completion(upcalls);
+        _readyWaiters = new ReadyWaiters(Gate);
         _reactorId = Reactor.Shared.Register(_fd, this);
         InitMulticast();
     }
@@ -96,17 +101,17 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
                 Events.Signal(Ws2Spi.FD_WRITE, 0);
             }
             RefreshEvents();
-            wake = _readyWaiters.Count == 0 ? [] : _readyWaiters.ToArray();
+            wake = _readyWaiters.Snapshot();
         }
-        foreach (var w in wake) w.Waiter.Wake();
+        ReadyWaiters.Wake(wake);
     }
 
     /// <summary>Adds a thread to be woken on any readiness change (select, blocking accept and connect).</summary>
-    public void AddReadyWaiter(ThreadContext ctx) { lock (Gate) _readyWaiters.Add(ctx); }
+    public void AddReadyWaiter(ThreadContext ctx) => _readyWaiters.Add(ctx);
 
-    public void RemoveReadyWaiter(ThreadContext ctx) { lock (Gate) _readyWaiters.Remove(ctx); }
+    public void RemoveReadyWaiter(ThreadContext ctx) => _readyWaiters.Remove(ctx);
 
-    private bool WritableNow() => (Libc.PollNow(_fd, Libc.POLLOUT) & Libc.POLLOUT) != 0;
+    private bool WritableNow() => (SocketCalls.PollNow(_handle, Libc.POLLOUT) & Libc.POLLOUT) != 0;
 
     /// <summary>
     /// Records the network events whose condition holds now (level-triggered FD_READ, FD_OOB, FD_ACCEPT;
@@ -115,7 +120,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
     private void RefreshEvents()
     {
         if (!Events.Active || _closed) return;
-        short rev = Libc.PollNow(_fd, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLRDHUP));
+        short rev = SocketCalls.PollNow(_handle, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLRDHUP));
         if (_listening)
         {
             if (_backlog.Count > 0 || (rev & Libc.POLLIN) != 0) Events.Signal(Ws2Spi.FD_ACCEPT, 0);
@@ -130,7 +135,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
         if (UrgentPending(rev))
             Events.Signal(Ws2Spi.FD_OOB, 0);
         if (_recvShut) return;
-        int available = Libc.BytesAvailable(_fd);
+        int available = SocketCalls.BytesAvailable(_handle);
         if (available > 0)
         {
             Events.Signal(Ws2Spi.FD_READ, 0);
@@ -151,7 +156,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
     /// <summary>Moves the kernel's pending socket error into the sticky connection error.</summary>
     private void TakeSocketError()
     {
-        int e = Libc.SocketError(_fd);
+        int e = SocketCalls.SocketError(_handle);
         if (e != 0 && _sockError == 0) _sockError = DatagramAware(e);
     }
 
@@ -177,11 +182,11 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
             AbortAll(_sendQ);
             foreach (var s in _backlog) s.Dispose();
             _backlog.Clear();
-            wake = _readyWaiters.ToArray();
+            wake = _readyWaiters.Snapshot();
         }
         try { _os.Dispose(); }
         catch (Exception e) { Diagnostics.CallbackFailed("close", e); }
-        foreach (var w in wake) w.Waiter.Wake();
+        ReadyWaiters.Wake(wake);
     }
 
     private void AbortAll(LinkedList<IoRequest> queue)
@@ -203,34 +208,48 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, Selec
         }
     }
 
-    /// <summary>Registers a pending overlapped request for cancellation when its thread exits.</summary>
-    private void WatchThread(IoRequest r)
+    /// <summary>
+    /// Completes the requests of <paramref name="queue"/> in posting order while each finishes at its attempt
+    /// (<see cref="TryReceive"/> or <see cref="TrySend"/>); the first that cannot stays first.
+    /// </summary>
+    private void Pump(LinkedList<IoRequest> queue, bool receive)
     {
-        var current = ThreadContext.Current;
-        var tid = r.Thread?.ThreadHandle ?? current.Handle;
-        var ctx = tid == current.Handle ? current : ThreadRegistry.TryGet(tid, out var other) ? other : null;
-        if (ctx is not null) r.Rundown = ctx.RegisterRundown(_rundown ??= o => Rundown((IoRequest)o!), r);
+        while (queue.First is { } node)
+        {
+            var r = node.Value;
+            if (!(receive ? TryReceive(r) : TrySend(r))) break;
+            queue.RemoveFirst();
+            _completion.Complete(r, r.Error, r.Bytes, r.OutFlags); // a send's OutFlags stay 0
+        }
     }
+
+    /// <summary>An overlapped request that did not finish at once: queued in posting order, cancelled if its thread exits. WSA_IO_PENDING.</summary>
+    private int Pend(IoRequest r, LinkedList<IoRequest> queue, out int errno)
+    {
+        _completion.Pend(r);
+        queue.AddLast(r);
+        WatchThread(r);
+        errno = Ws2Spi.WSA_IO_PENDING;
+        return Ws2Spi.SOCKET_ERROR;
+    }
+
+    /// <summary>Registers a pending overlapped request for cancellation when its thread exits.</summary>
+    private void WatchThread(IoRequest r) => BlockingRequest.WatchThread(r, _rundown ??= o => Rundown((IoRequest)o!));
 
     private Action<object?>? _rundown;
 
     /// <summary>Waits (alertably) for a blocking request; on timeout or cancellation takes it back if still queued.</summary>
     private int WaitBlocking(IoRequest r, LinkedList<IoRequest> queue, int timeoutMs)
     {
-        int rc = Waits.BlockingWait(r, static r => r.Done, timeoutMs);
-        if (rc == 0) return r.Error;
-        lock (Gate)
-        {
-            if (queue.Remove(r)) return rc;
-        }
-        return r.Error;
+        int rc = BlockingRequest.Wait(r, timeoutMs, Gate, queue, static (q, r) => q.Remove(r));
+        return rc != 0 ? rc : r.Error;
     }
 
     /// <summary>The kernel's local address (also after an implicit bind by connect or sendto), or null.</summary>
-    public IPEndPoint? LocalEndPoint => _closed ? null : Libc.EndPoint(_fd, peer: false);
+    public IPEndPoint? LocalEndPoint => _closed ? null : SocketCalls.EndPoint(_handle, peer: false);
 
     /// <summary>The kernel's peer address (also after a connect made through libc), or null when not connected.</summary>
-    public IPEndPoint? RemoteEndPoint => _closed ? null : Libc.EndPoint(_fd, peer: true);
+    public IPEndPoint? RemoteEndPoint => _closed ? null : SocketCalls.EndPoint(_handle, peer: true);
 
     public Socket OsSocket => _os;
 }

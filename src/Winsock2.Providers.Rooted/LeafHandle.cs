@@ -41,7 +41,7 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
     public IPEndPoint? RemoteEndPoint => Conn?.Remote;
     public override IPEndPoint? PeerEndPoint => Conn?.Remote;
     public override IPEndPoint? LocalEndPoint => Conn?.Local;
-    protected override int BytesAvailable() => Root.Inbox.FirstMessageBytes(this);
+    public override int BytesAvailable() => Root.Inbox.FirstMessageBytes(this);
     protected override ulong AdmissionAvailable() => Root.AdmissionLeft;
 
     /// <summary>The leaf is in: start it at the end of the shared stream, mark its packets, hold its admission.</summary>

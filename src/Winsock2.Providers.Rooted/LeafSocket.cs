@@ -39,9 +39,10 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     public override bool Joined => State == Phase.Joined;
     public override bool Ended => State == Phase.Ended;
     public override bool Listening => _listening;
+    protected override LinkedList<Connection>? JoinRequests => _invites;
     public override IPEndPoint? PeerEndPoint => State == Phase.Joined ? Conn?.Remote : null;
-    public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : Libc.EndPoint((int)_bound.Handle, peer: false));
-    protected override int BytesAvailable() => Inbox.FirstMessageBytes(null);
+    public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : SocketCalls.EndPoint(_bound.SafeHandle, peer: false));
+    public override int BytesAvailable() => Inbox.FirstMessageBytes(null);
 
     [ThreadStatic] private static byte[]? t_pullBuffer;
 
@@ -61,7 +62,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             var os = NewTcp(ep, out int errno);
             if (errno != 0) return errno;
             _bound = os;
-            _boundAddress = Libc.EndPoint((int)os.Handle, peer: false);
+            _boundAddress = SocketCalls.EndPoint(os.SafeHandle, peer: false);
             return 0;
         }
     }
@@ -259,7 +260,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     // ---- accepting a root's invitation ----
 
     public override SOCKET Accept(byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition, nuint callbackData, out int errno) =>
-        AcceptJoin(_invites, addr, ref addrlen, condition, callbackData, AdmitInvitation, out errno);
+        AcceptJoin(addr, ref addrlen, condition, callbackData, AdmitInvitation, out errno);
 
     /// <summary>An accepted invitation: a new joined member socket on the connection.</summary>
     private SOCKET AdmitInvitation(Connection c, JoinRequest invite, QOS? granted, byte[] calleeData, out int errno)

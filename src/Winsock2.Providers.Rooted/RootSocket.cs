@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Winsock2.Interop;
 using Winsock2.Providers.Rooted.Wire;
 using Winsock2.Providers.Core;
-using Winsock2.Kernel;
 
 namespace Winsock2.Providers.Rooted;
 
@@ -11,8 +10,10 @@ namespace Winsock2.Providers.Rooted;
 /// The c_root|d_root socket: listens for leaf-initiated joins, invites leaves (root-initiated joins, one at a
 /// time), fans its sends out to every receiving leaf from one shared stream, and receives every leaf's data.
 /// Closing it (or shutdown) ends the session: every leaf, local handle and remote member, gets FD_CLOSE.
+/// This part: state, listening, accepting leaf-initiated joins, leaves leaving, ending the session; the
+/// invitations are in RootSocket.Invite.cs, the fan-out of sends in RootSocket.FanOut.cs.
 /// </summary>
-internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler, IFlushable
+internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler, IFlushable
 {
     private readonly List<LeafHandle> _leaves = new();
     private readonly LinkedList<Connection> _pending = new();   // join requests waiting for accept
@@ -51,10 +52,11 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
     public LeafHandle? Inviting { get; private set; }
     public override bool Joined => !Closed;
     public override bool Listening => _listening;
-    public override IPEndPoint? LocalEndPoint => _os is null ? null : Libc.EndPoint((int)_os.Handle, peer: false);
+    protected override LinkedList<Connection>? JoinRequests => _pending;
+    public override IPEndPoint? LocalEndPoint => _os is null ? null : SocketCalls.EndPoint(_os.SafeHandle, peer: false);
     public ulong AdmissionLeft => Options.AdmissionCapacity > _reserved ? Options.AdmissionCapacity - _reserved : 0;
     protected override ulong AdmissionAvailable() => AdmissionLeft;
-    protected override int BytesAvailable() => Inbox.FirstMessageBytes(null);
+    public override int BytesAvailable() => Inbox.FirstMessageBytes(null);
     public int LeafCount { get { lock (Gate) return _leaves.Count; } }
 
     public override int Bind(IPEndPoint ep)
@@ -132,7 +134,7 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
     // ---- accept (leaf-initiated joins) ----
 
     public override SOCKET Accept(byte[]? addr, ref int addrlen, LPCONDITIONPROC? condition, nuint callbackData, out int errno) =>
-        AcceptJoin(_pending, addr, ref addrlen, condition, callbackData, AdmitLeaf, out errno);
+        AcceptJoin(addr, ref addrlen, condition, callbackData, AdmitLeaf, out errno);
 
     /// <summary>An accepted leaf-initiated join: admission for the granted flowspecs, then the leaf's socket.</summary>
     private SOCKET AdmitLeaf(Connection c, JoinRequest request, QOS? granted, byte[] calleeData, out int errno)
@@ -158,99 +160,6 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
         _reserved += reserve;
         _leaves.Add(leaf);
         return handle;
-    }
-
-    // ---- root-initiated joins ----
-
-    public override SOCKET JoinLeaf(IPEndPoint ep, WSABUF? callerData, WSABUF? calleeData, QOS? sqos, uint flags, out int errno)
-    {
-        LeafHandle leaf;
-        SOCKET handle;
-        lock (Gate)
-        {
-            errno = Closed ? Ws2Spi.WSAENOTSOCK : SendShut ? Ws2Spi.WSAESHUTDOWN : Inviting is not null ? Ws2Spi.WSAEALREADY : CheckRemote(ep);
-            if (errno == 0) errno = CheckJoinArguments(callerData, calleeData, sqos ?? Qos, flags);
-            var qos = sqos ?? Qos;
-            if (errno == 0 && Flowspecs.Reserved(qos, flags) > AdmissionLeft) errno = Ws2Spi.WSAEOPNOTSUPP;
-            if (errno != 0) return SOCKET.Invalid;
-            if (flags == 0) flags = Ws2Spi.JL_BOTH;
-            var os = NewTcp(null, out errno);
-            if (errno != 0) return SOCKET.Invalid;
-            leaf = new LeafHandle(this, flags)
-            {
-                State = LeafHandle.Phase.Inviting,
-                Request = new JoinRequest(JoinDirection.RootInitiated, flags, callerData is null ? [] : callerData.buf.AsSpan(0, (int)callerData.len).ToArray(), qos?.Clone()),
-                CalleeOut = calleeData,
-            };
-            handle = Provider.Register(leaf, out errno);
-            if (!handle.IsValid) { os.Dispose(); return handle; }
-            int rc = StartConnect(os, ep);
-            if (rc > 0)
-            {
-                os.Dispose();
-                Provider.Unregister(leaf);
-                errno = rc;
-                return SOCKET.Invalid;
-            }
-            var c = new Connection(leaf, os, connecting: rc == -1, Options.HeartbeatMs)
-            {
-                JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
-            };
-            leaf.Conn = c;
-            Inviting = leaf;
-            Events.Reenable(Ws2Spi.FD_CONNECT);
-            if (rc == 0) leaf.OnConnected(c, 0);
-            if (NonBlocking) return handle; // FD_CONNECT on this socket tells the outcome; never WSAEWOULDBLOCK
-        }
-        int wait = WaitFor(() => { lock (Gate) return leaf.State != LeafHandle.Phase.Inviting || leaf.Closed; }, -1);
-        lock (Gate)
-        {
-            if (wait == 0 && leaf.State == LeafHandle.Phase.Joined) return handle;
-            errno = wait != 0 ? wait : leaf.EndError;
-            if (leaf.State == LeafHandle.Phase.Inviting) { leaf.Conn?.Abort(); Inviting = null; }
-        }
-        Provider.Unregister(leaf);
-        return SOCKET.Invalid;
-    }
-
-    /// <summary>The invited leaf accepted: deliver the callee data, admit it, and tell the root (FD_CONNECT).</summary>
-    public void InviteAccepted(LeafHandle leaf, JoinAccept accept)
-    {
-        Inviting = null;
-        if (leaf.CalleeOut is { } outBuf)
-        {
-            if (accept.CalleeData.Length > outBuf.len)
-            {
-                leaf.Conn!.CloseGracefully(); // the reply does not fit the caller's buffer
-                Fail(leaf, Ws2Spi.WSAEFAULT);
-                return;
-            }
-            accept.CalleeData.CopyTo(outBuf.buf!, 0);
-            outBuf.len = (uint)accept.CalleeData.Length;
-        }
-        ulong reserve = Flowspecs.Reserved(accept.Granted, leaf.JoinFlags);
-        leaf.Admit(leaf.Conn!, accept.Granted, reserve);
-        _reserved += reserve;
-        _leaves.Add(leaf);
-        Events.Signal(Ws2Spi.FD_CONNECT, 0);
-        if (accept.Granted is not null) Events.Signal(Ws2Spi.FD_QOS, 0);
-        WakeReadyWaiters();
-    }
-
-    /// <summary>The invitation failed (refused, unreachable, timed out, withdrawn).</summary>
-    public void InviteFinished(LeafHandle leaf, int error)
-    {
-        if (Inviting == leaf) Inviting = null;
-        Fail(leaf, error);
-    }
-
-    private void Fail(LeafHandle leaf, int error)
-    {
-        leaf.State = LeafHandle.Phase.Ended;
-        leaf.EndError = error;
-        Events.Signal(Ws2Spi.FD_CONNECT, error);
-        WakeReadyWaiters();
-        leaf.WakeReadyWaiters();
     }
 
     // ---- leaves leaving ----
@@ -294,101 +203,6 @@ internal sealed class RootSocket : RootedSocket, IConnectionOwner, IReadyHandler
         _reserved = _reserved - leaf.Reserved + need;
         leaf.Reserved = need;
         return true;
-    }
-
-    // ---- data plane ----
-
-    public override int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
-        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
-    {
-        sent = 0;
-        bool overlapped = ov is not null || routine is not null;
-        int length;
-        var type = (flags & Ws2Spi.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
-        lock (Gate)
-        {
-            Events.Reenable(Ws2Spi.FD_WRITE);
-            errno = CheckSend(flags, overlapped, buffers, count, out length);
-            if (errno != 0) return Ws2Spi.SOCKET_ERROR;
-            // The common case: no shaper, room in every queue, not overlapped: append and go.
-            if (!overlapped && !Shaped && HasRoom(length))
-            {
-                Append(type, buffers, count, length);
-                sent = (uint)length;
-                return 0;
-            }
-        }
-        return SendWhenRoom(HasRoom, len => Append(type, buffers, count, len), length, overlapped, ov, routine, threadId, out sent, out errno);
-    }
-
-    /// <summary>Frames the message once into the shared stream; every leaf writes these same bytes.</summary>
-    private void Append(FrameType type, WSABUF[] buffers, uint count, int length)
-    {
-        Span<byte> header = stackalloc byte[Frame.HeaderSize];
-        Frame.WriteHeader(header, type, length);
-        Stream.Append(header, buffers, count, length);
-        if (_leaves.Count == 0) _minPosition = Stream.End;
-        Writer.Schedule(this);
-    }
-
-    /// <summary>
-    /// Room in every receiving leaf's queue (backpressure). Under the eviction policy the root never waits for a
-    /// leaf: every leaf over its queue limit is dropped (FD_CLOSE with WSAECONNABORTED on its socket), so the
-    /// others keep full speed.
-    /// </summary>
-    private bool HasRoom(int length)
-    {
-        long need = length + Frame.HeaderSize;
-        if (Stream.End - _minPosition + need <= Options.LeafQueueLimit) return true;
-        if (Options.SlowLeafPolicy != Ws2Spi.MP_POLICY_EVICT) return false;
-        foreach (var leaf in _leaves.ToArray())
-        {
-            if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.Backlog(Stream.End) + need > Options.LeafQueueLimit)
-                c.End(Ws2Spi.WSAECONNABORTED, abort: true);
-        }
-        RecomputeMinimum();
-        return true;
-    }
-
-    /// <summary>A leaving connection writes what was queued for it, then LEAVE; its chunks stay until it has.</summary>
-    private void Drain(Connection? c)
-    {
-        if (c is null) return;
-        c.CloseGracefully();
-        if (c.NeedsStream) _draining.Add(c);
-    }
-
-    private void RecomputeMinimum()
-    {
-        long min = Stream.End;
-        foreach (var leaf in _leaves)
-            if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.StreamPosition < min) min = c.StreamPosition;
-        _draining.RemoveAll(c => !c.NeedsStream);
-        foreach (var c in _draining) min = Math.Min(min, c.StreamPosition);
-        _minPosition = min;
-        Stream.Release(min);
-    }
-
-    public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
-    public void Unschedule() => Volatile.Write(ref _scheduled, 0);
-
-    /// <summary>The writer's turn for this root: every leaf writes what it can, then the shared chunks behind the slowest leaf are freed.</summary>
-    public void Flush()
-    {
-        Connection[] conns;
-        lock (Gate) conns = _leaves.Select(l => l.Conn).OfType<Connection>().Concat(_draining).ToArray();
-        foreach (var c in conns) c.Flush();
-        lock (Gate)
-        {
-            RecomputeMinimum();
-            if (Stream.End - _minPosition <= Options.LeafQueueLimit / 2) RoomAvailable();
-        }
-    }
-
-    /// <summary>A leaf's connection wrote on its own turn (after EPOLLOUT): the root's slowest position may have moved.</summary>
-    public void LeafWrote()
-    {
-        if (WriteBlocked || Stream.End - _minPosition > Options.LeafQueueLimit / 2) Writer.Schedule(this);
     }
 
     public override int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,

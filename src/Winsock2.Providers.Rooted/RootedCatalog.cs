@@ -1,3 +1,5 @@
+using Winsock2.Providers.Core;
+
 namespace Winsock2.Providers.Rooted;
 
 /// <summary>
@@ -27,20 +29,7 @@ internal static class RootedCatalog
         Entry("Winsock2.NET Rooted Control, Nonrooted Data [RM/TCPv6 T.120]", Ws2Spi.AF_INET6, NonrootedDataFlags, Ws2Spi.IPPROTO_RM_TCP_NONROOTED_DATA, 0),
     ];
 
-    private static WSAPROTOCOL_INFOW Entry(string name, int af, uint flags, int protocol, uint providerFlags) => new()
-    {
-        dwServiceFlags1 = flags,
-        dwProviderFlags = providerFlags | Ws2Spi.PFL_MULTIPLE_PROTO_ENTRIES,
-        ProviderId = ProviderId,
-        ProtocolChain = new WSAPROTOCOLCHAIN(Ws2Spi.BASE_PROTOCOL),
-        iVersion = 2,
-        iAddressFamily = af,
-        iMaxSockAddr = SockAddr.SizeOf(af),
-        iMinSockAddr = SockAddr.SizeOf(af),
-        iSocketType = Ws2Spi.SOCK_SEQPACKET,
-        iProtocol = protocol,
-        iNetworkByteOrder = Ws2Spi.BIGENDIAN,
-        dwMessageSize = RootedLimits.MaxMessage,
-        szProtocol = name,
-    };
+    private static WSAPROTOCOL_INFOW Entry(string name, int af, uint flags, int protocol, uint providerFlags) =>
+        CatalogEntry.Base(ProviderId, name, af, Ws2Spi.SOCK_SEQPACKET, protocol, flags, providerFlags | Ws2Spi.PFL_MULTIPLE_PROTO_ENTRIES,
+            RootedLimits.MaxMessage);
 }

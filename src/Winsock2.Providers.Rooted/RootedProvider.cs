@@ -143,20 +143,6 @@ internal sealed class RootedProvider : ProviderBase<RootedSocket>, WSPPROC_TABLE
         return rc;
     }
 
-    /// <summary>
-    /// select: readable = a message, a pending join, or the session ended. Join completion is never visible to
-    /// select (the seeds' rule), so rooted sockets are never reported writable; use FD_CONNECT and FD_WRITE.
-    /// </summary>
-    public int WSPSelect(int nfds, fd_set? readfds, fd_set? writefds, fd_set? exceptfds, timeval? timeout, out int lpErrno)
-    {
-        try
-        {
-            return SelectEngine.Run<RootedSocket>(readfds, writefds, exceptfds, timeout, h => TryGet(h, out var x, out _) ? x : null, out lpErrno);
-        }
-        catch (Exception e)
-        {
-            return Fail(e, out lpErrno);
-        }
-    }
-
+    // select (ProviderBase.WSPSelect): readable = a message, a pending join, or the session ended. Join completion is
+    // never visible to select (the seeds' rule), so rooted sockets are never reported writable; use FD_CONNECT and FD_WRITE.
 }

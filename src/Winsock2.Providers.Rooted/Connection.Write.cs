@@ -1,0 +1,135 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Winsock2.Interop;
+
+namespace Winsock2.Providers.Rooted;
+
+/// <summary>The writer side of a connection: gathering the shared stream and its own frames in order into sendmsg.</summary>
+internal sealed partial class Connection
+{
+    private const int MaxGather = 64;
+    private const int MaxWriteBytes = 256 * 1024;
+
+    public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
+    public void Unschedule() => Volatile.Write(ref _scheduled, 0);
+
+    public unsafe void Flush()
+    {
+        var segments = new List<ArraySegment<byte>>(MaxGather);
+        lock (Owner.Gate)
+        {
+            if (IsTerminated || _connecting || _waitingWritable) return;
+            Collect(segments);
+            if (segments.Count == 0)
+            {
+                if (_closeAfterFlush && !_lingering) FinishClose();
+                return;
+            }
+        }
+        nint n;
+        int err;
+        Libc.iovec* iov = stackalloc Libc.iovec[segments.Count];
+        using (var pinned = new PinnedIovecs(new GCHandle[segments.Count], iov))
+        {
+            foreach (var segment in segments) pinned.Add(segment, 0);
+            var msg = new Libc.msghdr { msg_iov = pinned.Iov, msg_iovlen = (nuint)pinned.Count };
+            do n = SocketCalls.SendMsg(_handle, &msg, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL, out err);
+            while (n < 0 && err == Errno.EINTR);
+        }
+        if (n < 0 && err == SocketCalls.EBADF) return; // the socket was closed meanwhile
+        lock (Owner.Gate)
+        {
+            if (IsTerminated) return;
+            if (n < 0)
+            {
+                if (err == Errno.EAGAIN) { ParkUntilWritable(); return; }
+                End(Ws2Spi.WSAECONNRESET, abort: true);
+                return;
+            }
+            Advance((int)n);
+            LastSent = Environment.TickCount64;
+            int total = 0;
+            foreach (var s in segments) total += s.Count;
+            if (n < total) ParkUntilWritable(); // the socket is full: EPOLLOUT resumes
+            else if (HasPending) Writer.Schedule(this);
+            else if (_closeAfterFlush) FinishClose();
+            Owner.OnWritten(this);
+        }
+    }
+
+    /// <summary>
+    /// Waits for EPOLLOUT before writing again. The write ran outside the lock, so the edge may already have
+    /// fired (and been ignored) meanwhile: poll under the lock first. The reactor reads the flag under the
+    /// same lock, so no edge can fall between this check and the flag.
+    /// </summary>
+    private void ParkUntilWritable()
+    {
+        if ((SocketCalls.PollNow(_handle, Libc.POLLOUT) & Libc.POLLOUT) != 0) Writer.Schedule(this);
+        else _waitingWritable = true;
+    }
+
+    private bool HasPending => _private.Count > 0 || (ReceivesStream && Owner.Stream is { } st && StreamPosition < StreamEnd(st));
+
+    /// <summary>Gathers the next bytes in order: stream bytes up to the next own frame's tag, then that frame, and so on.</summary>
+    private void Collect(List<ArraySegment<byte>> into)
+    {
+        var stream = ReceivesStream ? Owner.Stream : null;
+        long pos = StreamPosition;
+        int bytes = 0, skip = _privateOffset;
+        var node = _private.First;
+        while (into.Count < MaxGather && bytes < MaxWriteBytes)
+        {
+            long limit = node?.Value.Tag ?? long.MaxValue;
+            if (stream is not null && pos < Math.Min(limit, StreamEnd(stream)))
+            {
+                int got = stream.Collect(pos, Math.Min(limit, StreamEnd(stream)), into, MaxWriteBytes - bytes, MaxGather);
+                if (got == 0) break;
+                pos += got;
+                bytes += got;
+                continue;
+            }
+            if (node is null) break;
+            var f = node.Value.Frame;
+            into.Add(new ArraySegment<byte>(f, skip, f.Length - skip));
+            bytes += f.Length - skip;
+            skip = 0;
+            node = node.Next;
+        }
+    }
+
+    /// <summary>Consumes <paramref name="n"/> written bytes in the order <see cref="Collect"/> gathered them.</summary>
+    private void Advance(int n)
+    {
+        var stream = ReceivesStream ? Owner.Stream : null;
+        while (n > 0)
+        {
+            var node = _private.First;
+            long limit = node?.Value.Tag ?? long.MaxValue;
+            if (stream is not null && StreamPosition < Math.Min(limit, StreamEnd(stream)))
+            {
+                long take = Math.Min(n, Math.Min(limit, StreamEnd(stream)) - StreamPosition);
+                StreamPosition += take;
+                n -= (int)take;
+                continue;
+            }
+            if (node is null) break;
+            int left = node.Value.Frame.Length - _privateOffset;
+            int used = Math.Min(left, n);
+            _privateOffset += used;
+            PrivateBytes -= used;
+            n -= used;
+            if (_privateOffset == node.Value.Frame.Length)
+            {
+                _private.RemoveFirst();
+                _privateOffset = 0;
+            }
+        }
+    }
+
+    private void FinishClose()
+    {
+        Closing.TryRemove(this, out _); // LEAVE and everything before it are written
+        _lingering = true;
+        try { _os.Shutdown(SocketShutdown.Send); } catch (Exception) { Terminate(); }
+    }
+}

@@ -1,0 +1,105 @@
+using Winsock2.Providers.Core;
+
+namespace Winsock2.Providers.Rooted;
+
+/// <summary>The receive plumbing every rooted socket kind shares: the seed's receive rules over an <see cref="Inbox"/>.</summary>
+internal abstract partial class RootedSocket
+{
+    /// <summary>What a receive reports once nothing is left: 0 while the session lasts, else WSAEDISCON (graceful) or the error.</summary>
+    protected virtual int EndedError => 0;
+
+    /// <summary>How a member's session ended, as a receive reports it.</summary>
+    protected static int EndedAs(bool ended, int error) => !ended ? 0 : error == 0 ? Ws2Spi.WSAEDISCON : error;
+
+    /// <summary>The seed's receive rules over an inbox: immediate, pending (overlapped), would-block, or a blocking wait.</summary>
+    protected int ReceiveFrom(Inbox inbox, LeafHandle? filter, WSABUF[] buffers, uint count, out uint received,
+        ref uint flags, byte[]? from, ref int fromlen, WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine,
+        WSATHREADID? threadId, out int errno)
+    {
+        received = 0;
+        bool overlapped = ov is not null || routine is not null;
+        int inFlags = (int)flags;
+        IoRequest r;
+        lock (Gate)
+        {
+            Events.Reenable(Ws2Spi.FD_READ);
+            errno = CheckReceive(inFlags, overlapped);
+            if (errno == 0 && from is not null && fromlen < SockAddr.SizeOf(Family)) errno = Ws2Spi.WSAEFAULT;
+            if (errno != 0) return Ws2Spi.SOCKET_ERROR;
+            r = IoRequest.Rent(buffers, count, inFlags, ov, routine, threadId);
+            r.From = from;
+            bool peek = (inFlags & Ws2Spi.MSG_PEEK) != 0;
+            if (inbox.TryTake(r, filter, peek, out var source) || (PullInbound() && inbox.TryTake(r, filter, peek, out source)))
+            {
+                // The root socket may have taken a leaf's last message: that leaf's socket re-derives its events (FD_CLOSE).
+                if (source is not null && source != this) source.RefreshEvents();
+                received = (uint)r.Bytes;
+                flags = (uint)r.OutFlags;
+                if (from is not null) fromlen = SockAddr.SizeOf(Family);
+                if (overlapped)
+                {
+                    Completion.CompleteAtOnce(r, r.Bytes, r.OutFlags);
+                }
+                if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
+                RefreshEvents();
+                return 0;
+            }
+            int ended = EndedError;
+            if (ended != 0)
+            {
+                errno = ended;
+                r.Recycle();
+                RefreshEvents();
+                return Ws2Spi.SOCKET_ERROR;
+            }
+            if (overlapped)
+            {
+                if (inbox.WaitingCount >= 4096) { errno = Ws2Spi.WSAEWOULDBLOCK; return Ws2Spi.SOCKET_ERROR; }
+                Completion.Pend(r);
+                inbox.Wait(r, filter);
+                WatchThread(r, inbox);
+                errno = Ws2Spi.WSA_IO_PENDING;
+                return Ws2Spi.SOCKET_ERROR;
+            }
+            if (NonBlocking)
+            {
+                errno = Ws2Spi.WSAEWOULDBLOCK;
+                return Ws2Spi.SOCKET_ERROR;
+            }
+            inbox.Wait(r, filter);
+        }
+        int rc = BlockingRequest.Wait(r, RecvTimeoutMs, Gate, inbox, static (q, r) => q.Remove(r));
+        if (rc != 0) { errno = rc; r.Recycle(); return Ws2Spi.SOCKET_ERROR; }
+        lock (Gate) RefreshEvents();
+        errno = r.Error;
+        received = (uint)r.Bytes;
+        flags = (uint)r.OutFlags;
+        r.Recycle(); // a blocking receive's request is referred to by nothing once it is done
+        if (errno != 0) return Ws2Spi.SOCKET_ERROR;
+        if (from is not null) fromlen = SockAddr.SizeOf(Family);
+        return 0;
+    }
+
+    private int CheckReceive(int inFlags, bool overlapped)
+    {
+        if (Closed) return Ws2Spi.WSAENOTSOCK;
+        if (overlapped && !OverlappedCapable) return Ws2Spi.WSAEINVAL;
+        if ((inFlags & ~(Ws2Spi.MSG_PEEK | Ws2Spi.MSG_PARTIAL)) != 0) return Ws2Spi.WSAEOPNOTSUPP; // no OOB, no MSG_WAITALL on messages
+        if ((inFlags & Ws2Spi.MSG_PEEK) != 0 && overlapped) return Ws2Spi.WSAEOPNOTSUPP;
+        // A listening c_root still receives; a listening c_leaf is not joined. An ended member still hands out
+        // what it had received, then reports how the session ended (WSAEDISCON after a graceful close).
+        if (!Joined && !Ended) return Ws2Spi.WSAENOTCONN;
+        if (SenderOnly) return Ws2Spi.WSAEOPNOTSUPP; // a JL_SENDER_ONLY member receives nothing
+        if (RecvShut) return Ws2Spi.WSAESHUTDOWN;
+        return 0;
+    }
+
+    /// <summary>A pending overlapped receive is cancelled when its initiating thread exits.</summary>
+    private void WatchThread(IoRequest r, Inbox inbox) => BlockingRequest.WatchThread(r, _ =>
+    {
+        lock (Gate)
+        {
+            if (inbox.Remove(r)) Completion.Complete(r, Ws2Spi.WSA_OPERATION_ABORTED, 0, 0);
+        }
+    });
+}
