@@ -19,7 +19,6 @@ internal sealed unsafe class Reactor
 {
     private static readonly Lazy<Reactor> LazyShared = new(() => new Reactor());
     private readonly int _epfd;
-    private readonly int _wakefd;
     private readonly ConcurrentDictionary<ulong, IReadyHandler> _handlers = new();
     private long _nextId;
 
@@ -28,9 +27,7 @@ internal sealed unsafe class Reactor
     private Reactor()
     {
         _epfd = Libc.epoll_create1(0x80000);
-        _wakefd = Libc.eventfd(0, Libc.EFD_NONBLOCK | Libc.EFD_CLOEXEC);
-        if (_epfd < 0 || _wakefd < 0) throw new InvalidOperationException($"epoll setup failed: errno {Libc.Errno}");
-        Ctl(Libc.EPOLL_CTL_ADD, _wakefd, Libc.EPOLLIN, 0);
+        if (_epfd < 0) throw new InvalidOperationException($"epoll setup failed: errno {Libc.Errno}");
         var t = new Thread(Loop) { IsBackground = true, Name = "Winsock2 reactor" };
         t.Start();
     }
@@ -89,12 +86,6 @@ internal sealed unsafe class Reactor
                 {
                     var e = ((Libc.epoll_event_aligned*)buffer)[i];
                     events = e.events; data = e.data;
-                }
-                if (data == 0)
-                {
-                    ulong v;
-                    Libc.read(_wakefd, &v, 8);
-                    continue;
                 }
                 if (!_handlers.TryGetValue(data, out var h)) continue;
                 try { h.OnReady(events); }

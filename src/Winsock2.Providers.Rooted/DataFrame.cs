@@ -19,12 +19,4 @@ internal static class DataFrame
         }
         return frame;
     }
-
-    /// <summary>The WSABUFs as segments (for appending to the shared stream without an intermediate copy).</summary>
-    public static ArraySegment<byte>[] Segments(WSABUF[] buffers, uint count)
-    {
-        var s = new ArraySegment<byte>[count];
-        for (int i = 0; i < count; i++) s[i] = new ArraySegment<byte>(buffers[i].buf ?? [], 0, (int)buffers[i].len);
-        return s;
-    }
 }

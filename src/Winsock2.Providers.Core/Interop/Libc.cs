@@ -16,7 +16,7 @@ internal static unsafe partial class Libc
         POLLNVAL = 0x020, POLLRDHUP = 0x2000;
     public const int MSG_OOB = 0x1, MSG_PEEK = 0x2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100,
         MSG_NOSIGNAL = 0x4000;
-    public const int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000, EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
+    public const int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
     public const int SOL_SOCKET = 1, SO_ERROR = 4;
     public const int FIONREAD = 0x541B, SIOCATMARK = 0x8905;
 
@@ -50,10 +50,6 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)] public static partial int epoll_create1(int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial int epoll_ctl(int epfd, int op, int fd, void* ev);
     [LibraryImport("libc", SetLastError = true)] public static partial int epoll_wait(int epfd, void* events, int maxevents, int timeout);
-    [LibraryImport("libc", SetLastError = true)] public static partial int eventfd(uint initval, int flags);
-    [LibraryImport("libc", SetLastError = true)] public static partial nint read(int fd, void* buf, nuint count);
-    [LibraryImport("libc", SetLastError = true)] public static partial nint write(int fd, void* buf, nuint count);
-    [LibraryImport("libc", SetLastError = true)] public static partial int close(int fd);
     [LibraryImport("libc", SetLastError = true)] public static partial int poll(pollfd* fds, nuint nfds, int timeout);
     [LibraryImport("libc", SetLastError = true)] public static partial nint recvmsg(int fd, msghdr* msg, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial nint recv(int fd, void* buf, nuint len, int flags);
