@@ -29,39 +29,23 @@ public static partial class Ws2_32
     public static ulong ntohll(ulong Value) => ToNetwork(Value);
 
     /// <summary>htons for the byte order of the socket's provider (network order here): 0, or SOCKET_ERROR with WSANOTINITIALISED / WSAENOTSOCK.</summary>
-    public static int WSAHtons(SOCKET s, ushort hostshort, out ushort lpnetshort)
-    {
-        lpnetshort = 0;
-        if (!KnownSocket(s)) return SOCKET_ERROR;
-        lpnetshort = htons(hostshort);
-        return 0;
-    }
+    public static int WSAHtons(SOCKET s, ushort hostshort, out ushort lpnetshort) => ForSocket(s, htons(hostshort), out lpnetshort);
 
     /// <summary>htonl for the byte order of the socket's provider: 0, or SOCKET_ERROR with WSANOTINITIALISED / WSAENOTSOCK.</summary>
-    public static int WSAHtonl(SOCKET s, uint hostlong, out uint lpnetlong)
-    {
-        lpnetlong = 0;
-        if (!KnownSocket(s)) return SOCKET_ERROR;
-        lpnetlong = htonl(hostlong);
-        return 0;
-    }
+    public static int WSAHtonl(SOCKET s, uint hostlong, out uint lpnetlong) => ForSocket(s, htonl(hostlong), out lpnetlong);
 
     /// <summary>ntohs for the byte order of the socket's provider: 0, or SOCKET_ERROR with WSANOTINITIALISED / WSAENOTSOCK.</summary>
-    public static int WSANtohs(SOCKET s, ushort netshort, out ushort lphostshort)
-    {
-        lphostshort = 0;
-        if (!KnownSocket(s)) return SOCKET_ERROR;
-        lphostshort = ntohs(netshort);
-        return 0;
-    }
+    public static int WSANtohs(SOCKET s, ushort netshort, out ushort lphostshort) => ForSocket(s, ntohs(netshort), out lphostshort);
 
     /// <summary>ntohl for the byte order of the socket's provider: 0, or SOCKET_ERROR with WSANOTINITIALISED / WSAENOTSOCK.</summary>
-    public static int WSANtohl(SOCKET s, uint netlong, out uint lphostlong)
+    public static int WSANtohl(SOCKET s, uint netlong, out uint lphostlong) => ForSocket(s, ntohl(netlong), out lphostlong);
+
+    /// <summary>The converted value for a live socket: 0, or SOCKET_ERROR (and 0 out) with the last error set.</summary>
+    private static int ForSocket<T>(SOCKET s, T value, out T result) where T : struct
     {
-        lphostlong = 0;
-        if (!KnownSocket(s)) return SOCKET_ERROR;
-        lphostlong = ntohl(netlong);
-        return 0;
+        bool known = KnownSocket(s);
+        result = known ? value : default;
+        return known ? 0 : SOCKET_ERROR;
     }
 
     /// <summary>Started and a live handle (every provider here is BIGENDIAN on the wire); else the last error is set.</summary>
