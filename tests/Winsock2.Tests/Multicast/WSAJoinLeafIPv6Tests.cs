@@ -1,5 +1,4 @@
 using System.Net;
-using Xunit.Abstractions;
 using static Winsock2.Ws2_32;
 
 namespace Winsock2.Tests.Multicast;
@@ -7,18 +6,18 @@ namespace Winsock2.Tests.Multicast;
 /// <summary>
 /// WSAJoinLeaf over IPv6. Linux does not carry IPv6 multicast over lo, so each test runs in a private network
 /// namespace on a veth that exists only there (<see cref="PrivateNetwork"/>). Where namespaces cannot be made the
-/// test says "skipped: ..." in its output and returns (xunit 2 has no dynamic skip).
+/// test is reported skipped, with the reason.
 /// </summary>
-public class WSAJoinLeafIPv6Tests(ITestOutputHelper output) : MulticastTest
+public class WSAJoinLeafIPv6Tests : MulticastTest
 {
     private static int _next = Environment.ProcessId % 4096 * 16;
 
     private static IPAddress NewGroup6() => IPAddress.Parse($"ff12::5753:{Interlocked.Increment(ref _next) & 0xFFFF:x}");
 
-    private void InNamespace(Action<int> body)
+    private static void InNamespace(Action<int> body)
     {
         var skipped = PrivateNetwork.Run(body);
-        if (skipped is not null) output.WriteLine("skipped: " + skipped);
+        Skip.If(skipped is not null, skipped);
     }
 
     private static SOCKET Leaf6(int ifIndex)
@@ -64,7 +63,7 @@ public class WSAJoinLeafIPv6Tests(ITestOutputHelper output) : MulticastTest
         });
     }
 
-    [Fact]
+    [SkippableFact]
     public void WSAJoinLeaf_IPv6_JoinFdConnectAndDeliveryWithTheSender()
     {
         InNamespace(index =>
@@ -107,7 +106,7 @@ public class WSAJoinLeafIPv6Tests(ITestOutputHelper output) : MulticastTest
         });
     }
 
-    [Fact]
+    [SkippableFact]
     public void WSAJoinLeaf_IPv6_LoopbackOffGroupFilterSenderAndReceiverOnly()
     {
         InNamespace(index =>
@@ -137,7 +136,7 @@ public class WSAJoinLeafIPv6Tests(ITestOutputHelper output) : MulticastTest
         });
     }
 
-    [Fact]
+    [SkippableFact]
     public void WSAJoinLeaf_IPv6_SourceSpecificAndWSAEMSGSIZE()
     {
         InNamespace(index =>
