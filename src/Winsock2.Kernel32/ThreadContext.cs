@@ -141,7 +141,7 @@ internal sealed class ThreadContext
         foreach (var r in list)
         {
             try { r.Rundown(r.State); }
-            catch (Exception e) { Diagnostics.CallbackFailed("thread rundown", e); }
+            catch (Exception e) { Diagnostics.InternalFailure("thread rundown", e); }
         }
     }
 

@@ -67,6 +67,6 @@ internal static class ThreadRegistry
                 if (Watched.IsEmpty && _timer is not null) { _timer.Dispose(); _timer = null; }
             }
         }
-        catch (Exception e) { Diagnostics.CallbackFailed("thread watch", e); }
+        catch (Exception e) { Diagnostics.InternalFailure("thread watch", e); }
     }
 }

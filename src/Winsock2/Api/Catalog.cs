@@ -36,7 +36,7 @@ public static partial class Ws2_32
         }
         catch (Exception e)
         {
-            Diagnostics.CallbackFailed("WSCEnumProtocols", e);
+            Diagnostics.InternalFailure("WSCEnumProtocols", e);
             lpErrno = WSANO_RECOVERY;
             return SOCKET_ERROR;
         }
@@ -83,7 +83,7 @@ public static partial class Ws2_32
         }
         catch (Exception e)
         {
-            Diagnostics.CallbackFailed("WSCInstallProvider", e);
+            Diagnostics.InternalFailure("WSCInstallProvider", e);
             lpErrno = WSANO_RECOVERY;
             return SOCKET_ERROR;
         }
@@ -116,7 +116,7 @@ public static partial class Ws2_32
         }
         catch (Exception e)
         {
-            Diagnostics.CallbackFailed("WSCInstallProviderAndChains", e);
+            Diagnostics.InternalFailure("WSCInstallProviderAndChains", e);
             lpErrno = WSANO_RECOVERY;
             return SOCKET_ERROR;
         }
@@ -133,7 +133,7 @@ public static partial class Ws2_32
         try { return ProtocolCatalog.Deinstall(lpProviderId, out lpErrno); }
         catch (Exception e)
         {
-            Diagnostics.CallbackFailed("WSCDeinstallProvider", e);
+            Diagnostics.InternalFailure("WSCDeinstallProvider", e);
             lpErrno = WSANO_RECOVERY;
             return SOCKET_ERROR;
         }
@@ -155,7 +155,7 @@ public static partial class Ws2_32
         }
         catch (Exception e)
         {
-            Diagnostics.CallbackFailed("WSCWriteProviderOrder", e);
+            Diagnostics.InternalFailure("WSCWriteProviderOrder", e);
             return WSANO_RECOVERY;
         }
     }

@@ -62,7 +62,7 @@ internal static class Dispatch
     /// <summary>An exception reached the API boundary: it becomes an error code.</summary>
     public static int Fail(Exception e)
     {
-        Diagnostics.CallbackFailed("API", e);
+        Diagnostics.InternalFailure("API", e);
         SetError(e is OutOfMemoryException ? Ws2_32.WSAENOBUFS : Ws2_32.WSASYSCALLFAILURE);
         return Ws2_32.SOCKET_ERROR;
     }

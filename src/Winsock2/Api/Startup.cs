@@ -38,7 +38,7 @@ public static partial class Ws2_32
         }
         catch (Exception e)
         {
-            Diagnostics.CallbackFailed("WSAStartup", e);
+            Diagnostics.InternalFailure("WSAStartup", e);
             return WSASYSNOTREADY;
         }
     }

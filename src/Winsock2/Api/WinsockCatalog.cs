@@ -33,7 +33,7 @@ public static class WinsockCatalog
             }
             catch (Exception e)
             {
-                Diagnostics.CallbackFailed("WinsockCatalog.LoadError", e);
+                Diagnostics.InternalFailure("WinsockCatalog.LoadError", e);
                 return e.Message;
             }
         }
@@ -50,7 +50,7 @@ public static class WinsockCatalog
         try { return ProtocolCatalog.Reset(out lpErrno); }
         catch (Exception e)
         {
-            Diagnostics.CallbackFailed("WinsockCatalog.Reset", e);
+            Diagnostics.InternalFailure("WinsockCatalog.Reset", e);
             lpErrno = Ws2_32.WSANO_RECOVERY;
             return Ws2_32.SOCKET_ERROR;
         }

@@ -43,13 +43,13 @@ internal static class ApiInstance
             if (!Sockets.TryGet(h, out var entry)) continue;
             var p = TryGetProvider(entry.CatalogEntryId, out _);
             try { p?.Table.WSPCloseSocket(s, out _); }
-            catch (Exception e) { Diagnostics.CallbackFailed("WSACleanup closesocket", e); }
+            catch (Exception e) { Diagnostics.InternalFailure("WSACleanup closesocket", e); }
             Sockets.TryRemove(h, out _);
         }
         foreach (var p in toClean)
         {
             try { p.Table.WSPCleanup(out _); }
-            catch (Exception e) { Diagnostics.CallbackFailed("WSPCleanup", e); }
+            catch (Exception e) { Diagnostics.InternalFailure("WSPCleanup", e); }
         }
         lock (Gate)
         {

@@ -44,7 +44,7 @@ internal sealed class Upcalls : WSPUPCALLTABLE
         try { path = ProtocolCatalog.ProviderPath(lpProviderId); }
         catch (Exception e)
         {
-            Diagnostics.CallbackFailed("WPUGetProviderPath", e);
+            Diagnostics.InternalFailure("WPUGetProviderPath", e);
             lpszProviderDllPath = "";
             lpErrno = Ws2_32.WSANO_RECOVERY;
             return Ws2_32.SOCKET_ERROR;

@@ -69,6 +69,7 @@ public class SilentFailureDispatchTests : ProviderTest<SilentFailureProvider>
 
 public class ThrowingDispatchTests : ProviderTest<ThrowingProvider>
 {
+    [InternalFailureExpected]
     [Fact]
     public void Dispatch_ProviderThrows_SOCKET_ERRORAndWSASYSCALLFAILURE()
     {
@@ -89,6 +90,7 @@ public class ThrowingDispatchTests : ProviderTest<ThrowingProvider>
         Ok(closesocket(s));
     }
 
+    [InternalFailureExpected]
     [Fact]
     public void WSASocket_ProviderThrows_INVALID_SOCKETAndWSASYSCALLFAILURE()
     {
