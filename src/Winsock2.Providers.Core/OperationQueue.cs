@@ -13,7 +13,7 @@ namespace Winsock2.Providers.Core;
 /// taking it back when the wait ends first (timeout, WSAEINTR).</item>
 /// <item>Readiness completes queued requests from the front, in posting order, until one would block (<see cref="Pump"/>).</item>
 /// <item>closesocket completes every queued request (<see cref="AbortAll"/>): overlapped with WSA_OPERATION_ABORTED,
-/// blocked with WSAEINTR.</item>
+/// blocked with WSAEINTR; an ended session completes them with its error (<see cref="FailAll"/>).</item>
 /// <item>When the initiating thread of a pending overlapped request exits, the request leaves the queue and completes
 /// with WSA_OPERATION_ABORTED.</item>
 /// </list>
@@ -94,12 +94,18 @@ internal sealed class OperationQueue(object gate, Completion completion)
     }
 
     /// <summary>closesocket: every queued request completes, overlapped with WSA_OPERATION_ABORTED, blocked with WSAEINTR.</summary>
-    public void AbortAll()
+    public void AbortAll() => FailAll(Ws2Spi.WSA_OPERATION_ABORTED);
+
+    /// <summary>
+    /// Every queued request completes, in posting order, with <paramref name="error"/> (a session that ended, say
+    /// WSAEDISCON). WSA_OPERATION_ABORTED is closesocket's: a blocked request gets WSAEINTR instead.
+    /// </summary>
+    public void FailAll(int error)
     {
         while (_head is { } r)
         {
             Unlink(r);
-            completion.Complete(r, r.IsOverlapped ? Ws2Spi.WSA_OPERATION_ABORTED : Ws2Spi.WSAEINTR, 0, 0);
+            completion.Complete(r, error == Ws2Spi.WSA_OPERATION_ABORTED && !r.IsOverlapped ? Ws2Spi.WSAEINTR : error, 0, 0);
         }
     }
 

@@ -235,6 +235,28 @@ public class OperationQueueTests
     }
 
     [Fact]
+    public void FailAll_SessionEnded_CompletesEveryRequestWithTheError()
+    {
+        var ov = new WSAOVERLAPPED();
+        Assert.Equal(Ws2Spi.SOCKET_ERROR, Post(new Feed(), Overlapped(ov), out _));
+        int rc = -1;
+        var t = new Thread(() =>
+        {
+            var r = Blocking();
+            lock (_gate) _queue.Enqueue(r);
+            rc = _queue.Wait(r, 0);
+        }) { IsBackground = true };
+        t.Start();
+        Until(() => { lock (_gate) return _queue.Count == 2; }, "the blocking request to be queued");
+        lock (_gate) _queue.FailAll(Ws2Spi.WSAEDISCON);
+        Assert.True(t.Join(10_000), "the blocked thread did not return");
+        Assert.Equal(Ws2Spi.WSAEDISCON, rc); // not WSAEINTR: only closesocket's abort interrupts
+        Assert.Equal((uint)Ws2Spi.WSAEDISCON, ov.OffsetHigh);
+        Assert.False(ov.IsPending);
+        Assert.True(_queue.IsEmpty);
+    }
+
+    [Fact]
     public void Rundown_InitiatingThreadExits_CompletesAbortedKeepsOthersInOrder()
     {
         var feed = new Feed();
