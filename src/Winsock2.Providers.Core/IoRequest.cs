@@ -131,6 +131,10 @@ internal sealed class IoRequest
     /// <summary>Unregisters the thread-exit rundown once completed.</summary>
     public IDisposable? Rundown;
 
+    /// <summary>The <see cref="OperationQueue"/> holding the request while it is queued (else null), and its neighbours there; only that queue changes them.</summary>
+    public OperationQueue? Queue;
+    public IoRequest? QueuePrev, QueueNext;
+
     public volatile bool Done;
     public int Error;
     public int Bytes;

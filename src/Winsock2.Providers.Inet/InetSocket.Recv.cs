@@ -26,14 +26,9 @@ internal sealed partial class InetSocket
                 RefreshEvents();
                 return Ws2Spi.SOCKET_ERROR;
             }
-            if (overlapped && _recvQ.Count >= MaxOutstanding)
-            {
-                errno = Ws2Spi.WSAEWOULDBLOCK;
-                return Ws2Spi.SOCKET_ERROR;
-            }
             r = IoRequest.Rent(buffers, count, inFlags, ov, routine, threadId);
             r.From = from;
-            if (_recvQ.Count == 0 && TryReceive(r))
+            if (_recvQ.TryFirst(this, r, static (s, r) => s.TryReceive(r)))
             {
                 RefreshEvents();
                 received = (uint)r.Bytes;
@@ -50,16 +45,17 @@ internal sealed partial class InetSocket
                 if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
                 return 0;
             }
-            if (overlapped) return Pend(r, _recvQ, out errno);
+            if (overlapped) return _recvQ.Pend(r, out errno); // at most MaxOutstanding: then WSAEWOULDBLOCK
             if (NonBlocking)
             {
+                r.Recycle();
                 RefreshEvents();
                 errno = Ws2Spi.WSAEWOULDBLOCK;
                 return Ws2Spi.SOCKET_ERROR;
             }
-            _recvQ.AddLast(r);
+            _recvQ.Enqueue(r);
         }
-        errno = WaitBlocking(r, _recvQ, RecvTimeoutMs);
+        errno = _recvQ.Wait(r, RecvTimeoutMs);
         if (Events.Active) lock (Gate) RefreshEvents(); // a selection made meanwhile recorded the state itself
         if (errno != 0) return Ws2Spi.SOCKET_ERROR;
         received = (uint)r.Bytes;
@@ -95,7 +91,7 @@ internal sealed partial class InetSocket
     }
 
     /// <summary>Completes queued receives in posting order while data is there.</summary>
-    private void PumpReceives() => Pump(_recvQ, receive: true);
+    private void PumpReceives() => _recvQ.Pump(this, static (s, r) => s.TryReceive(r));
 
     /// <summary>
     /// One nonblocking attempt. False = nothing there yet. True = finished: Bytes/OutFlags/Error set

@@ -20,13 +20,8 @@ internal sealed partial class InetSocket
             Events.Reenable(Ws2Spi.FD_WRITE);
             errno = CheckSend((int)flags, overlapped, buffers, count, to, tolen, out var target);
             if (errno != 0) return Ws2Spi.SOCKET_ERROR;
-            if (overlapped && _sendQ.Count >= MaxOutstanding)
-            {
-                errno = Ws2Spi.WSAEWOULDBLOCK;
-                return Ws2Spi.SOCKET_ERROR;
-            }
             r = new IoRequest(buffers, count, (int)flags, ov, routine, threadId) { To = target is null ? null : LinuxSockAddr.ToLinux(target) };
-            if (_sendQ.Count == 0 && TrySend(r))
+            if (_sendQ.TryFirst(this, r, static (s, r) => s.TrySend(r)))
             {
                 if (r.Error != 0)
                 {
@@ -38,7 +33,7 @@ internal sealed partial class InetSocket
                 if (overlapped) _completion.CompleteAtOnce(r, r.Bytes, 0);
                 return 0;
             }
-            if (overlapped) return Pend(r, _sendQ, out errno);
+            if (overlapped) return _sendQ.Pend(r, out errno); // at most MaxOutstanding: then WSAEWOULDBLOCK
             if (NonBlocking)
             {
                 _writeBlocked = true;
@@ -50,9 +45,9 @@ internal sealed partial class InetSocket
                 errno = Ws2Spi.WSAEWOULDBLOCK;
                 return Ws2Spi.SOCKET_ERROR;
             }
-            _sendQ.AddLast(r);
+            _sendQ.Enqueue(r);
         }
-        errno = WaitBlocking(r, _sendQ, SendTimeoutMs);
+        errno = _sendQ.Wait(r, SendTimeoutMs);
         if (errno != 0) return Ws2Spi.SOCKET_ERROR;
         sent = (uint)r.Bytes;
         return 0;
@@ -94,7 +89,7 @@ internal sealed partial class InetSocket
     }
 
     /// <summary>Completes queued sends in posting order while there is room.</summary>
-    private void PumpSends() => Pump(_sendQ, receive: false);
+    private void PumpSends() => _sendQ.Pump(this, static (s, r) => s.TrySend(r));
 
     /// <summary>One nonblocking attempt; true when the request finished (all sent, or failed).</summary>
     private unsafe bool TrySend(IoRequest r)

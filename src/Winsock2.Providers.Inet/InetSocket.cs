@@ -14,7 +14,7 @@ namespace Winsock2.Providers.Inet;
 internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IListeningSocket<Socket>
 {
     /// <summary>Most overlapped requests one direction may have outstanding; one more is WSAEWOULDBLOCK.</summary>
-    public const int MaxOutstanding = 4096;
+    public const int MaxOutstanding = OperationQueue.MaxOutstanding;
 
     private enum ConnState { None, Connecting, Connected, Failed }
 
@@ -27,8 +27,8 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     private readonly SafeSocketHandle _handle;
     private readonly ulong _reactorId;
     private readonly Completion _completion;
-    private readonly LinkedList<IoRequest> _recvQ = new();
-    private readonly LinkedList<IoRequest> _sendQ = new();
+    /// <summary>The pending receives and sends, each in posting order.</summary>
+    private readonly OperationQueue _recvQ, _sendQ;
     private readonly LinkedList<Socket> _backlog = new();
     private readonly ReadyWaiters _readyWaiters;
 
@@ -49,6 +49,8 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
         _handle = _os.SafeHandle;
         Events = new NetworkEventRecord(upcalls);
         _completion = new Completion(upcalls);
+        _recvQ = new OperationQueue(Gate, _completion);
+        _sendQ = new OperationQueue(Gate, _completion);
         _readyWaiters = new ReadyWaiters(Gate);
         _reactorId = Reactor.Shared.Register(_fd, this);
         InitMulticast();
@@ -95,7 +97,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
                 FinishConnect();
             PumpReceives();
             PumpSends();
-            if ((events & Libc.EPOLLOUT) != 0 && _writeBlocked && _sendQ.Count == 0 && WritableNow())
+            if ((events & Libc.EPOLLOUT) != 0 && _writeBlocked && _sendQ.IsEmpty && WritableNow())
             {
                 _writeBlocked = false;
                 Events.Signal(Ws2Spi.FD_WRITE, 0);
@@ -128,10 +130,10 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
         }
         if (IsDatagram)
         {
-            if (_recvQ.Count == 0 && (rev & Libc.POLLIN) != 0) Events.Signal(Ws2Spi.FD_READ, 0);
+            if (_recvQ.IsEmpty && (rev & Libc.POLLIN) != 0) Events.Signal(Ws2Spi.FD_READ, 0);
             return;
         }
-        if (_conn != ConnState.Connected || _recvQ.Count > 0) return;
+        if (_conn != ConnState.Connected || !_recvQ.IsEmpty) return;
         if (UrgentPending(rev))
             Events.Signal(Ws2Spi.FD_OOB, 0);
         if (_recvShut) return;
@@ -178,8 +180,8 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
             if (_closed) return;
             _closed = true;
             Reactor.Shared.Unregister(_fd, _reactorId);
-            AbortAll(_recvQ);
-            AbortAll(_sendQ);
+            _recvQ.AbortAll();
+            _sendQ.AbortAll();
             foreach (var s in _backlog) s.Dispose();
             _backlog.Clear();
             wake = _readyWaiters.Snapshot();
@@ -187,62 +189,6 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
         try { _os.Dispose(); }
         catch (Exception e) { Diagnostics.CallbackFailed("close", e); }
         ReadyWaiters.Wake(wake);
-    }
-
-    private void AbortAll(LinkedList<IoRequest> queue)
-    {
-        while (queue.First is { } node)
-        {
-            queue.RemoveFirst();
-            var r = node.Value;
-            _completion.Complete(r, r.IsOverlapped ? Ws2Spi.WSA_OPERATION_ABORTED : Ws2Spi.WSAEINTR, 0, 0);
-        }
-    }
-
-    /// <summary>The initiating thread exited: its pending requests are cancelled.</summary>
-    private void Rundown(IoRequest r)
-    {
-        lock (Gate)
-        {
-            if (_recvQ.Remove(r) || _sendQ.Remove(r)) _completion.Complete(r, Ws2Spi.WSA_OPERATION_ABORTED, 0, 0);
-        }
-    }
-
-    /// <summary>
-    /// Completes the requests of <paramref name="queue"/> in posting order while each finishes at its attempt
-    /// (<see cref="TryReceive"/> or <see cref="TrySend"/>); the first that cannot stays first.
-    /// </summary>
-    private void Pump(LinkedList<IoRequest> queue, bool receive)
-    {
-        while (queue.First is { } node)
-        {
-            var r = node.Value;
-            if (!(receive ? TryReceive(r) : TrySend(r))) break;
-            queue.RemoveFirst();
-            _completion.Complete(r, r.Error, r.Bytes, r.OutFlags); // a send's OutFlags stay 0
-        }
-    }
-
-    /// <summary>An overlapped request that did not finish at once: queued in posting order, cancelled if its thread exits. WSA_IO_PENDING.</summary>
-    private int Pend(IoRequest r, LinkedList<IoRequest> queue, out int errno)
-    {
-        _completion.Pend(r);
-        queue.AddLast(r);
-        WatchThread(r);
-        errno = Ws2Spi.WSA_IO_PENDING;
-        return Ws2Spi.SOCKET_ERROR;
-    }
-
-    /// <summary>Registers a pending overlapped request for cancellation when its thread exits.</summary>
-    private void WatchThread(IoRequest r) => BlockingRequest.WatchThread(r, _rundown ??= o => Rundown((IoRequest)o!));
-
-    private Action<object?>? _rundown;
-
-    /// <summary>Waits (alertably) for a blocking request; on timeout or cancellation takes it back if still queued.</summary>
-    private int WaitBlocking(IoRequest r, LinkedList<IoRequest> queue, int timeoutMs)
-    {
-        int rc = BlockingRequest.Wait(r, timeoutMs, Gate, queue, static (q, r) => q.Remove(r));
-        return rc != 0 ? rc : r.Error;
     }
 
     /// <summary>The kernel's local address (also after an implicit bind by connect or sendto), or null.</summary>
