@@ -92,7 +92,7 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
     protected static int Fail(Exception e, out int errno)
     {
         errno = e is SocketException se ? (int)se.SocketErrorCode : Ws2Spi.WSASYSCALLFAILURE;
-        if (e is not SocketException) Diagnostics.CallbackFailed("provider", e);
+        if (e is not SocketException) Diagnostics.InternalFailure("provider", e);
         return Ws2Spi.SOCKET_ERROR;
     }
 

@@ -89,7 +89,7 @@ internal sealed unsafe class Reactor
                 }
                 if (!_handlers.TryGetValue(data, out var h)) continue;
                 try { h.OnReady(events); }
-                catch (Exception ex) { Diagnostics.CallbackFailed("reactor handler", ex); }
+                catch (Exception ex) { Diagnostics.InternalFailure("reactor handler", ex); }
             }
         }
     }

@@ -187,7 +187,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
             wake = _readyWaiters.Snapshot();
         }
         try { _os.Dispose(); }
-        catch (Exception e) { Diagnostics.CallbackFailed("close", e); }
+        catch (Exception e) { Diagnostics.InternalFailure("close", e); }
         ReadyWaiters.Wake(wake);
     }
 
