@@ -182,8 +182,7 @@ internal sealed partial class InetSocket
             mc.OwnSends.RemoveFirst();
             if ((linuxFlags & Libc.MSG_PEEK) != 0)
             {
-                var msg = new Libc.msghdr();
-                SocketCalls.RecvMsg(_handle, &msg, Libc.MSG_DONTWAIT, out _); // consume the peeked datagram
+                SocketCalls.RecvMsg(_handle, null, 0, null, 0, Libc.MSG_DONTWAIT, out _, out _, out _); // consume the peeked datagram
             }
             return true;
         }

@@ -47,8 +47,7 @@ internal sealed partial class InetSocket
         if ((SocketCalls.PollNow(_handle, Libc.POLLPRI) & Libc.POLLPRI) == 0) return;
         byte b;
         var iov = new Libc.iovec { iov_base = &b, iov_len = 1 };
-        var msg = new Libc.msghdr { msg_iov = &iov, msg_iovlen = 1 };
-        if (SocketCalls.RecvMsg(_handle, &msg, Libc.MSG_OOB | Libc.MSG_DONTWAIT, out _) == 1) _urgentByte = b; // newer urgent data replaces older
+        if (SocketCalls.RecvMsg(_handle, &iov, 1, null, 0, Libc.MSG_OOB | Libc.MSG_DONTWAIT, out _, out _, out _) == 1) _urgentByte = b; // newer urgent data replaces older
     }
 
     /// <summary>A MSG_OOB receive served from the kept byte (MSG_PEEK leaves it); false when none is kept.</summary>

@@ -203,16 +203,11 @@ internal sealed partial class InetSocket
         // A stream has no source address to report: no name buffer for the kernel to fill.
         byte* name = stackalloc byte[IsDatagram ? 128 : 1];
     again:
-        var msg = new Libc.msghdr
-        {
-            msg_name = IsDatagram ? name : null,
-            msg_namelen = IsDatagram ? 128u : 0u,
-            msg_iov = iov,
-            msg_iovlen = (nuint)iovCount,
-        };
         nint n;
         int err;
-        do n = SocketCalls.RecvMsg(_handle, &msg, linuxFlags, out err);
+        uint nameLength;
+        int msgFlags;
+        do n = SocketCalls.RecvMsg(_handle, iov, iovCount, IsDatagram ? name : null, 128, linuxFlags, out nameLength, out msgFlags, out err);
         while (n < 0 && err == Errno.EINTR);
 
         if (IsStream) return n < 0 ? StreamFailed(r, err, oob) : StreamReceived(r, n, wanted, oob);
@@ -222,14 +217,14 @@ internal sealed partial class InetSocket
             r.Error = DatagramAware(err);
             return true;
         }
-        if (MulticastDrop(r, name, (int)msg.msg_namelen, (int)n, (msg.msg_flags & Libc.MSG_TRUNC) != 0, linuxFlags))
+        if (MulticastDrop(r, name, (int)nameLength, (int)n, (msgFlags & Libc.MSG_TRUNC) != 0, linuxFlags))
             goto again; // the socket's own multicast send with loopback off
         // Datagram: one message per receive; a larger one is cut and the excess is lost.
         r.Bytes = (int)n;
-        if ((msg.msg_flags & Libc.MSG_TRUNC) != 0) r.Error = Ws2Spi.WSAEMSGSIZE;
+        if ((msgFlags & Libc.MSG_TRUNC) != 0) r.Error = Ws2Spi.WSAEMSGSIZE;
         if (r.From is not null)
         {
-            var ep = LinuxSockAddr.FromLinux(new ReadOnlySpan<byte>(name, (int)msg.msg_namelen));
+            var ep = LinuxSockAddr.FromLinux(new ReadOnlySpan<byte>(name, (int)nameLength));
             if (ep is not null) SockAddr.From(ep).AsSpan().CopyTo(r.From);
         }
         return true;

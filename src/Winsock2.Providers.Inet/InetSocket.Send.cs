@@ -128,17 +128,10 @@ internal sealed partial class InetSocket
     {
         fixed (byte* to = r.To)
         {
-            var msg = new Libc.msghdr
-            {
-                msg_name = to,
-                msg_namelen = (uint)(r.To?.Length ?? 0),
-                msg_iov = iov,
-                msg_iovlen = (nuint)iovCount,
-            };
             int linuxFlags = Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL | ((r.Flags & Ws2Spi.MSG_OOB) != 0 ? Libc.MSG_OOB : 0);
             while (true)
             {
-                nint n = SocketCalls.SendMsg(_handle, &msg, linuxFlags, out int err);
+                nint n = SocketCalls.SendMsg(_handle, iov, iovCount, to, (uint)(r.To?.Length ?? 0), linuxFlags, out int err);
                 if (n >= 0)
                 {
                     r.Progress += (int)n;

@@ -54,8 +54,7 @@ internal sealed partial class Connection
             fixed (byte* p = buffer)
             {
                 var iov = new Libc.iovec { iov_base = p, iov_len = (nuint)buffer.Length };
-                var msg = new Libc.msghdr { msg_iov = &iov, msg_iovlen = 1 };
-                n = SocketCalls.RecvMsg(_handle, &msg, Libc.MSG_DONTWAIT, out err);
+                n = SocketCalls.RecvMsg(_handle, &iov, 1, null, 0, Libc.MSG_DONTWAIT, out _, out _, out err);
             }
             if (n < 0 && err == SocketCalls.EBADF) return; // the socket was closed: nothing more to read
             if (n > 0)

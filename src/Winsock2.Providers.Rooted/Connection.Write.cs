@@ -32,8 +32,7 @@ internal sealed partial class Connection
         using (var pinned = new PinnedIovecs(new GCHandle[segments.Count], iov))
         {
             foreach (var segment in segments) pinned.Add(segment, 0);
-            var msg = new Libc.msghdr { msg_iov = pinned.Iov, msg_iovlen = (nuint)pinned.Count };
-            do n = SocketCalls.SendMsg(_handle, &msg, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL, out err);
+            do n = SocketCalls.SendMsg(_handle, pinned.Iov, pinned.Count, null, 0, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL, out err);
             while (n < 0 && err == Errno.EINTR);
         }
         if (n < 0 && err == SocketCalls.EBADF) return; // the socket was closed meanwhile

@@ -14,11 +14,26 @@ internal static unsafe class SocketCalls
     /// <summary>errno for a descriptor that is not open (also what a closed handle gets).</summary>
     public const int EBADF = 9;
 
-    /// <summary>recvmsg(2).</summary>
-    public static nint RecvMsg(SafeSocketHandle s, Libc.msghdr* msg, int flags, out int errno)
+    /// <summary>
+    /// recvmsg(2) into <paramref name="iovCount"/> iovecs, the source address (Linux layout) into <paramref name="name"/>
+    /// when given: the byte count or -1 with errno; <paramref name="nameLength"/> and the kernel's msg_flags (MSG_TRUNC
+    /// ...) come back. The msghdr is built here, so no provider lays one out.
+    /// </summary>
+    public static nint RecvMsg(SafeSocketHandle s, Libc.iovec* iov, int iovCount, byte* name, uint nameCapacity, int flags,
+        out uint nameLength, out int msgFlags, out int errno)
     {
+        var msg = new Libc.msghdr
+        {
+            msg_name = name,
+            msg_namelen = name is null ? 0 : nameCapacity,
+            msg_iov = iov,
+            msg_iovlen = (nuint)iovCount,
+        };
         using var held = new Held(s);
-        return Checked(Libc.recvmsg(held.Fd, msg, flags), out errno);
+        nint n = Checked(Libc.recvmsg(held.Fd, &msg, flags), out errno);
+        nameLength = msg.msg_namelen;
+        msgFlags = msg.msg_flags;
+        return n;
     }
 
     /// <summary>recv(2) into one buffer.</summary>
@@ -28,11 +43,21 @@ internal static unsafe class SocketCalls
         return Checked(Libc.recv(held.Fd, buffer, length, flags), out errno);
     }
 
-    /// <summary>sendmsg(2).</summary>
-    public static nint SendMsg(SafeSocketHandle s, Libc.msghdr* msg, int flags, out int errno)
+    /// <summary>
+    /// sendmsg(2) from <paramref name="iovCount"/> iovecs, to <paramref name="to"/> (Linux layout, <paramref name="toLength"/>
+    /// bytes) when given: the byte count or -1 with errno. The msghdr is built here.
+    /// </summary>
+    public static nint SendMsg(SafeSocketHandle s, Libc.iovec* iov, int iovCount, byte* to, uint toLength, int flags, out int errno)
     {
+        var msg = new Libc.msghdr
+        {
+            msg_name = to,
+            msg_namelen = to is null ? 0 : toLength,
+            msg_iov = iov,
+            msg_iovlen = (nuint)iovCount,
+        };
         using var held = new Held(s);
-        return Checked(Libc.sendmsg(held.Fd, msg, flags), out errno);
+        return Checked(Libc.sendmsg(held.Fd, &msg, flags), out errno);
     }
 
     /// <summary>connect(2) to a Linux sockaddr (<see cref="LinuxSockAddr.ToLinux"/>), retried while it is interrupted (EINTR).</summary>
