@@ -52,6 +52,7 @@ internal sealed class IoRequest
         LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId)
     {
         From = To = null;
+        Filter = null;
         Progress = Error = Bytes = OutFlags = 0;
         Rundown = null;
         Done = false;
@@ -66,6 +67,7 @@ internal sealed class IoRequest
         Overlapped = null;
         Routine = null;
         From = To = null;
+        Filter = null;
         Rundown = null;
     }
 
@@ -128,6 +130,8 @@ internal sealed class IoRequest
     public byte[]? To;
     /// <summary>Bytes moved so far (sends progress across calls).</summary>
     public int Progress;
+    /// <summary>What a queued request accepts, in the provider's terms (a rooted per-leaf receive: its leaf), or null: anything.</summary>
+    public object? Filter;
     /// <summary>Unregisters the thread-exit rundown once completed.</summary>
     public IDisposable? Rundown;
 

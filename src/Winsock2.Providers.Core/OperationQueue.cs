@@ -93,6 +93,43 @@ internal sealed class OperationQueue(object gate, Completion completion)
         }
     }
 
+    /// <summary>
+    /// One item arrived (a message) that some queued requests may not accept (<see cref="IoRequest.Filter"/>): it is
+    /// offered to the queued requests in posting order; each that <paramref name="accepts"/> it is completed by
+    /// <paramref name="take"/> (its result in the request; true when the item is used up, which ends the offer),
+    /// the others are passed over and keep their place. True when the item was used up.
+    /// </summary>
+    public bool Offer<TState>(TState state, Func<TState, IoRequest, bool> accepts, Func<TState, IoRequest, bool> take)
+    {
+        for (var r = _head; r is not null;)
+        {
+            var next = r.QueueNext;
+            if (accepts(state, r))
+            {
+                bool usedUp = take(state, r);
+                Unlink(r);
+                completion.Complete(r, r.Error, r.Bytes, r.OutFlags);
+                if (usedUp) return true;
+            }
+            r = next;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The queued requests <paramref name="which"/> selects complete, in posting order, with <paramref name="error"/>
+    /// (WSA_OPERATION_ABORTED: a blocked request gets WSAEINTR); the others stay queued.
+    /// </summary>
+    public void FailWhere<TState>(TState state, Func<TState, IoRequest, bool> which, int error)
+    {
+        for (var r = _head; r is not null;)
+        {
+            var next = r.QueueNext;
+            if (which(state, r)) Fail(r, error);
+            r = next;
+        }
+    }
+
     /// <summary>closesocket: every queued request completes, overlapped with WSA_OPERATION_ABORTED, blocked with WSAEINTR.</summary>
     public void AbortAll() => FailAll(Ws2Spi.WSA_OPERATION_ABORTED);
 
@@ -102,11 +139,13 @@ internal sealed class OperationQueue(object gate, Completion completion)
     /// </summary>
     public void FailAll(int error)
     {
-        while (_head is { } r)
-        {
-            Unlink(r);
-            completion.Complete(r, error == Ws2Spi.WSA_OPERATION_ABORTED && !r.IsOverlapped ? Ws2Spi.WSAEINTR : error, 0, 0);
-        }
+        while (_head is { } r) Fail(r, error);
+    }
+
+    private void Fail(IoRequest r, int error)
+    {
+        Unlink(r);
+        completion.Complete(r, error == Ws2Spi.WSA_OPERATION_ABORTED && !r.IsOverlapped ? Ws2Spi.WSAEINTR : error, 0, 0);
     }
 
     /// <summary>The initiating thread of a pending overlapped request exited (the registry's thread calls this): cancelled.</summary>

@@ -6,14 +6,14 @@ namespace Winsock2.Providers.Rooted;
 /// Received messages and posted receives of one endpoint (a leaf; or a root with its per-leaf sockets, which
 /// see only their own leaf's messages). A message goes to the first matching receive in posting order; a
 /// receive smaller than the message gets the first part with MSG_PARTIAL set, later receives the rest.
-/// Guarded by the session lock.
+/// Guarded by the session lock. The posted receives are the core's <see cref="OperationQueue"/> (posting order, pend with
+/// thread-exit rundown, blocking waits with take-back); a per-leaf socket's receive carries its leaf as the request's
+/// <see cref="IoRequest.Filter"/>, so a message is offered only to the receives that may take it.
 /// </summary>
-internal sealed class Inbox(Completion completion)
+internal sealed class Inbox(Completion completion, object gate)
 {
     private readonly LinkedList<Message> _messages = new();
-    private readonly LinkedList<(IoRequest Request, LeafHandle? Filter)> _waiting = new();
-
-    public int WaitingCount => _waiting.Count;
+    private readonly OperationQueue _waiting = new(gate, completion);
 
     /// <summary>True when a message (from <paramref name="source"/>, or any when null) is queued.</summary>
     public bool HasMessage(LeafHandle? source) =>
@@ -23,23 +23,11 @@ internal sealed class Inbox(Completion completion)
     public int FirstMessageBytes(LeafHandle? source) =>
         (source is null ? _messages.FirstOrDefault() : _messages.FirstOrDefault(m => m.Source == source))?.Remaining ?? 0;
 
-    /// <summary>A message arrived: hand it to a waiting receive, or queue it.</summary>
+    /// <summary>A message arrived: hand it to the waiting receives that may take it, in posting order, or queue it.</summary>
     public void Deliver(Message m)
     {
-        for (var node = _waiting.First; node is not null;)
-        {
-            var next = node.Next;
-            var (r, filter) = node.Value;
-            if (filter is null || filter == m.Source)
-            {
-                bool usedUp = Fill(r, m);
-                _waiting.Remove(node);
-                completion.Complete(r, 0, r.Bytes, r.OutFlags);
-                if (usedUp) return;
-            }
-            node = next;
-        }
-        _messages.AddLast(m);
+        if (!_waiting.Offer(m, static (m, r) => r.Filter is null || r.Filter == m.Source, static (m, r) => Fill(r, m)))
+            _messages.AddLast(m);
     }
 
     /// <summary>Tries to satisfy a receive from queued messages. True = filled (Bytes/OutFlags set).</summary>
@@ -64,31 +52,26 @@ internal sealed class Inbox(Completion completion)
         return false;
     }
 
-    public void Wait(IoRequest r, LeafHandle? filter) => _waiting.AddLast((r, filter));
-
-    public bool Remove(IoRequest r)
+    /// <summary>An overlapped receive waits (WSA_IO_PENDING), or WSAEWOULDBLOCK with 4096 already waiting.</summary>
+    public int Pend(IoRequest r, LeafHandle? filter, out int errno)
     {
-        for (var node = _waiting.First; node is not null; node = node.Next)
-            if (node.Value.Request == r) { _waiting.Remove(node); return true; }
-        return false;
+        r.Filter = filter;
+        return _waiting.Pend(r, out errno);
     }
 
-    /// <summary>Completes the waiting receives (of one source's filter, or all) with an error.</summary>
-    public void FailWaiting(int error, Func<LeafHandle?, bool> which)
+    /// <summary>A blocking receive waits; its thread then calls <see cref="WaitBlocking"/> without the lock.</summary>
+    public void Enqueue(IoRequest r, LeafHandle? filter)
     {
-        for (var node = _waiting.First; node is not null;)
-        {
-            var next = node.Next;
-            if (which(node.Value.Filter))
-            {
-                _waiting.Remove(node);
-                var r = node.Value.Request;
-                // A closed socket aborts overlapped receives; a blocked receive reports the interruption.
-                completion.Complete(r, error == Ws2Spi.WSA_OPERATION_ABORTED && !r.IsOverlapped ? Ws2Spi.WSAEINTR : error, 0, 0);
-            }
-            node = next;
-        }
+        r.Filter = filter;
+        _waiting.Enqueue(r);
     }
+
+    /// <summary>The blocking receive's wait (see <see cref="OperationQueue.Wait"/>).</summary>
+    public int WaitBlocking(IoRequest r, int timeoutMs) => _waiting.Wait(r, timeoutMs);
+
+    /// <summary>Completes the waiting receives (of one source's filter, or all) with an error (closesocket's: WSAEINTR for a blocked one).</summary>
+    public void FailWaiting(int error, Func<LeafHandle?, bool> which) =>
+        _waiting.FailWhere(which, static (which, r) => which((LeafHandle?)r.Filter), error);
 
     /// <summary>Drops the queued messages of a source (its per-leaf socket was closed).</summary>
     public void DropFrom(LeafHandle source)

@@ -28,7 +28,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     public LeafSocket(RootedProvider provider, WSAPROTOCOL_INFOW info, uint flags, object? gate = null, MpOptions? options = null)
         : base(provider, info, flags, gate ?? new object(), options ?? new MpOptions())
     {
-        Inbox = new Inbox(Completion);
+        Inbox = new Inbox(Completion, Gate);
     }
 
     public Inbox Inbox { get; }

@@ -29,7 +29,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
     public RootSocket(RootedProvider provider, WSAPROTOCOL_INFOW info, uint flags)
         : base(provider, info, flags, new object(), new MpOptions())
     {
-        Inbox = new Inbox(Completion);
+        Inbox = new Inbox(Completion, Gate);
     }
 
     public FanOutStream Stream { get; } = new();

@@ -52,24 +52,17 @@ internal abstract partial class RootedSocket
                 RefreshEvents();
                 return Ws2Spi.SOCKET_ERROR;
             }
-            if (overlapped)
-            {
-                if (inbox.WaitingCount >= 4096) { errno = Ws2Spi.WSAEWOULDBLOCK; return Ws2Spi.SOCKET_ERROR; }
-                Completion.Pend(r);
-                inbox.Wait(r, filter);
-                WatchThread(r, inbox);
-                errno = Ws2Spi.WSA_IO_PENDING;
-                return Ws2Spi.SOCKET_ERROR;
-            }
+            if (overlapped) return inbox.Pend(r, filter, out errno);
             if (NonBlocking)
             {
+                r.Recycle();
                 errno = Ws2Spi.WSAEWOULDBLOCK;
                 return Ws2Spi.SOCKET_ERROR;
             }
-            inbox.Wait(r, filter);
+            inbox.Enqueue(r, filter);
         }
-        int rc = BlockingRequest.Wait(r, RecvTimeoutMs, Gate, inbox, static (q, r) => q.Remove(r));
-        if (rc != 0) { errno = rc; r.Recycle(); return Ws2Spi.SOCKET_ERROR; }
+        int rc = inbox.WaitBlocking(r, RecvTimeoutMs);
+        if (!r.Done) { errno = rc; r.Recycle(); return Ws2Spi.SOCKET_ERROR; }
         lock (Gate) RefreshEvents();
         errno = r.Error;
         received = (uint)r.Bytes;
@@ -93,13 +86,4 @@ internal abstract partial class RootedSocket
         if (RecvShut) return Ws2Spi.WSAESHUTDOWN;
         return 0;
     }
-
-    /// <summary>A pending overlapped receive is cancelled when its initiating thread exits.</summary>
-    private void WatchThread(IoRequest r, Inbox inbox) => BlockingRequest.WatchThread(r, _ =>
-    {
-        lock (Gate)
-        {
-            if (inbox.Remove(r)) Completion.Complete(r, Ws2Spi.WSA_OPERATION_ABORTED, 0, 0);
-        }
-    });
 }

@@ -387,4 +387,62 @@ public class OperationQueueTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.True(_queue.IsEmpty);
     }
+
+    [Fact]
+    public void Offer_RequestsThatDoNotAccept_PassedOverAndKeepTheirPlace()
+    {
+        // Three waiting receives: for "a", for "b", for anything. An item for "b" goes to the first that accepts it.
+        var forA = Blocking(); forA.Filter = "a";
+        var forB = Blocking(); forB.Filter = "b";
+        var any = Blocking();
+        lock (_gate)
+        {
+            _queue.Enqueue(forA);
+            _queue.Enqueue(forB);
+            _queue.Enqueue(any);
+            var taken = new List<IoRequest>();
+            Assert.True(_queue.Offer(("b", taken), static (s, r) => r.Filter is null || Equals(r.Filter, s.Item1),
+                static (s, r) => { s.taken.Add(r); return true; }));
+            Assert.Equal([forB], taken);
+            Assert.True(forB.Done);
+            Assert.False(forA.Done);
+            Assert.Equal(2, _queue.Count);
+            // An item taken in two pieces (not used up by the first taker) goes on to the next that accepts it.
+            var any2 = Blocking();
+            _queue.Enqueue(any2);
+            taken.Clear();
+            int pieces = 0;
+            Assert.True(_queue.Offer((taken, "c"), static (s, r) => r.Filter is null || Equals(r.Filter, s.Item2),
+                (s, r) => { s.taken.Add(r); return ++pieces == 2; }));
+            Assert.Equal([any, any2], taken);
+            Assert.Equal(1, _queue.Count); // forA still waits
+            // Nobody accepts: not used up, queue unchanged.
+            Assert.False(_queue.Offer("z", static (z, r) => Equals(r.Filter, z), static (_, _) => true));
+            Assert.Equal(1, _queue.Count);
+        }
+    }
+
+    [Fact]
+    public void FailWhere_OnlySelectedRequests_CompleteWithTheError()
+    {
+        var ev1 = Kernel.Events.Create();
+        var ev2 = Kernel.Events.Create();
+        var one = Overlapped(new WSAOVERLAPPED { hEvent = ev1 }); one.Filter = "leaf 1";
+        var two = Overlapped(new WSAOVERLAPPED { hEvent = ev2 }); two.Filter = "leaf 2";
+        var blocked = Blocking(); blocked.Filter = "leaf 1";
+        lock (_gate)
+        {
+            Assert.Equal(Ws2Spi.SOCKET_ERROR, _queue.Pend(one, out int e1));
+            Assert.Equal(Ws2Spi.WSA_IO_PENDING, e1);
+            Assert.Equal(Ws2Spi.SOCKET_ERROR, _queue.Pend(two, out _));
+            _queue.Enqueue(blocked);
+            _queue.FailWhere("leaf 1", static (leaf, r) => Equals(r.Filter, leaf), Ws2Spi.WSA_OPERATION_ABORTED);
+            Assert.Equal(1, _queue.Count);
+        }
+        WaitSignaled(ev1, "leaf 1's overlapped receive");
+        Assert.Equal((uint)Ws2Spi.WSA_OPERATION_ABORTED, one.Overlapped!.OffsetHigh);
+        Assert.Equal(Ws2Spi.WSAEINTR, blocked.Error); // a blocked receive reports the interruption
+        Assert.False(Signaled(ev2));
+        lock (_gate) _queue.AbortAll();
+    }
 }
