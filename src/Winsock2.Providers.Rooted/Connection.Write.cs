@@ -10,6 +10,12 @@ internal sealed partial class Connection
     private const int MaxGather = 64;
     private const int MaxWriteBytes = 256 * 1024;
 
+    /// <summary>
+    /// Test seam: runs on the writer thread with sendmsg's result, before that result is recorded under the
+    /// lock (the window in which the write is in flight). Null outside tests.
+    /// </summary>
+    internal Action<long>? WriteReturned;
+
     public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
     public void Unschedule() => Volatile.Write(ref _scheduled, 0);
 
@@ -25,6 +31,7 @@ internal sealed partial class Connection
                 if (_closeAfterFlush && !_lingering) FinishClose();
                 return;
             }
+            foreach (var s in segments) _inFlight += s.Count;
         }
         nint n;
         int err;
@@ -35,10 +42,11 @@ internal sealed partial class Connection
             do n = SocketCalls.SendMsg(_handle, pinned.Iov, pinned.Count, null, 0, Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL, out err);
             while (n < 0 && err == Errno.EINTR);
         }
-        if (n < 0 && err == SocketCalls.EBADF) return; // the socket was closed meanwhile
+        WriteReturned?.Invoke(n);
         lock (Owner.Gate)
         {
-            if (IsTerminated) return;
+            _inFlight = 0; // the write's result is recorded below: from here the backlog is exact again
+            if (IsTerminated || (n < 0 && err == SocketCalls.EBADF)) return; // EBADF: the socket was closed meanwhile
             if (n < 0)
             {
                 if (err == Errno.EAGAIN) { ParkUntilWritable(); return; }

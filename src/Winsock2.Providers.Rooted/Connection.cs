@@ -46,6 +46,11 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     private readonly FrameDecoder _decoder = new(RootedLimits.MaxMessage);
     private readonly LinkedList<(long Tag, byte[] Frame)> _private = new();
     private int _privateOffset;   // bytes of the first private frame already written
+    /// <summary>
+    /// Bytes the writer has collected and is handing to sendmsg outside the lock, 0 between writes. They leave the
+    /// queue when the write returns, but the peer may have them before that (see <see cref="Untaken"/>).
+    /// </summary>
+    private int _inFlight;
     private int _scheduled;
     private bool _waitingWritable, _connecting, _leaveSeen, _lingering, _closeAfterFlush;
 
@@ -106,6 +111,13 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
 
     /// <summary>Bytes queued for this connection: shared stream backlog plus its own frames.</summary>
     public long Backlog(long streamEnd) => (ReceivesStream ? Math.Min(streamEnd, StreamLimit) - StreamPosition : 0) + PrivateBytes;
+
+    /// <summary>
+    /// Bytes queued for this connection that no write has taken yet: the backlog less a write in flight. While the
+    /// writer is between sendmsg and recording its result, the peer may already have read those bytes (and its
+    /// application answered, and the root sent more): judging the leaf on them would call a leaf that keeps up slow.
+    /// </summary>
+    public long Untaken(long streamEnd) => Math.Max(0, Backlog(streamEnd) - _inFlight);
 
     /// <summary>Ends with LEAVE: everything queued goes first, then LEAVE, then FIN; reads drain until the peer closes.</summary>
     public void CloseGracefully()

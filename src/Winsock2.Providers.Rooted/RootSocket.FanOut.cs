@@ -40,7 +40,8 @@ internal sealed partial class RootSocket
     /// <summary>
     /// Room in every receiving leaf's queue (backpressure). Under the eviction policy the root never waits for a
     /// leaf: every leaf over its queue limit is dropped (FD_CLOSE with WSAECONNABORTED on its socket), so the
-    /// others keep full speed.
+    /// others keep full speed. A leaf is judged on the bytes no write has taken (<see cref="Connection.Untaken"/>):
+    /// a write in flight may already be in its application's hands.
     /// </summary>
     private bool HasRoom(int length)
     {
@@ -49,7 +50,7 @@ internal sealed partial class RootSocket
         if (Options.SlowLeafPolicy != Ws2Spi.MP_POLICY_EVICT) return false;
         foreach (var leaf in _leaves.ToArray())
         {
-            if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.Backlog(Stream.End) + need > Options.LeafQueueLimit)
+            if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.Untaken(Stream.End) + need > Options.LeafQueueLimit)
                 c.End(Ws2Spi.WSAECONNABORTED, abort: true);
         }
         RecomputeMinimum();

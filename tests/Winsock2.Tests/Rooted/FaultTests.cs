@@ -131,6 +131,75 @@ public class FaultTests : RootedTest
         Assert.Equal(WSAECONNABORTED, WaitEvents(slowHandle, ev, FD_CLOSE).iErrorCode[FD_CLOSE_BIT]);
     }
 
+    private static Providers.Rooted.RootedSocket ContextOf(SOCKET s)
+    {
+        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
+        return (Providers.Rooted.RootedSocket)entry.Context!;
+    }
+
+    /// <summary>
+    /// The writer has handed a burst to sendmsg and not yet recorded the result; meanwhile the leaf reads all of it
+    /// and the root sends the next burst. The bytes in flight are the leaf's, not its queue: the eviction policy
+    /// judges a leaf only on the bytes no write has taken, so a leaf that keeps up is never evicted.
+    /// </summary>
+    [Fact]
+    public void HasRoom_EvictionPolicy_WriteInFlightIsNotBacklog()
+    {
+        var (root, addr) = ListeningRoot();
+        Ok(setsockopt(root, SOL_MULTIPOINT, MP_SLOW_LEAF_POLICY, MP_POLICY_EVICT));
+        Ok(setsockopt(root, SOL_MULTIPOINT, MP_LEAF_QUEUE_LIMIT, 256 * 1024));
+        var (leaf, handle) = JoinAccepted(root, addr);
+        var conn = ((Providers.Rooted.LeafHandle)ContextOf(handle)).Conn!;
+        conn.OsSocket.SendBufferSize = 1 << 20; // a burst leaves in one write
+        const int burst = 8, size = 16_384;
+        var msg = new byte[size];
+        var buf = new byte[20_000];
+        using var inFlight = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        int armed = 0;
+        conn.WriteReturned = n =>
+        {
+            if (n < burst * size || Interlocked.Exchange(ref armed, 0) == 0) return;
+            inFlight.Set();
+            release.Wait(10_000); // hold the writer between sendmsg and recording what it wrote
+        };
+        try
+        {
+            // The burst is appended under the session lock, so the writer collects all of it for one write.
+            lock (ContextOf(root).Gate)
+            {
+                for (int i = 0; i < burst; i++)
+                {
+                    BitConverter.GetBytes(i).CopyTo(msg, 0);
+                    Assert.Equal(size, send(root, msg, size, 0));
+                }
+                Volatile.Write(ref armed, 1);
+            }
+            Assert.True(inFlight.Wait(10_000), "the burst was not written in one write");
+            for (int i = 0; i < burst; i++)
+            {
+                Assert.Equal(size, recv(leaf, buf, buf.Length, 0)); // the leaf has every byte of the write in flight
+                Assert.Equal(i, BitConverter.ToInt32(buf, 0));
+            }
+            for (int i = burst; i < 2 * burst; i++)
+            {
+                BitConverter.GetBytes(i).CopyTo(msg, 0);
+                Assert.Equal(size, send(root, msg, size, 0));
+            }
+            Assert.False(conn.IsTerminated, "a leaf that read everything was evicted for the bytes in flight");
+        }
+        finally
+        {
+            conn.WriteReturned = null;
+            release.Set();
+        }
+        for (int i = burst; i < 2 * burst; i++)
+        {
+            Assert.Equal(size, recv(leaf, buf, buf.Length, 0));
+            Assert.Equal(i, BitConverter.ToInt32(buf, 0));
+        }
+    }
+
     [Fact]
     public void SlowLeaf_BackpressurePolicy_NonblockingRootWouldBlockThenFdWrite()
     {
