@@ -149,7 +149,7 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
         Heartbeats.Remove(this);
         _private.Clear();
         PrivateBytes = 0;
-        try { _os.Dispose(); } catch (Exception e) { Diagnostics.CallbackFailed("rooted close", e); }
+        try { _os.Dispose(); } catch (Exception e) { Diagnostics.InternalFailure("rooted close", e); }
     }
 
     // ---- timer side ----

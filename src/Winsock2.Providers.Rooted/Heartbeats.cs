@@ -42,6 +42,6 @@ internal static class Heartbeats
                 if (Live.IsEmpty && _timer is not null) { _timer.Dispose(); _timer = null; }
             }
         }
-        catch (Exception e) { Diagnostics.CallbackFailed("heartbeat", e); }
+        catch (Exception e) { Diagnostics.InternalFailure("heartbeat", e); }
     }
 }

@@ -32,7 +32,7 @@ internal sealed class QosShaper
         _timer = new Timer(_ =>
         {
             try { tokensBack(); }
-            catch (Exception e) { Diagnostics.CallbackFailed("shaper timer", e); }
+            catch (Exception e) { Diagnostics.InternalFailure("shaper timer", e); }
         }, null, ms, Timeout.Infinite);
     }
 }

@@ -53,7 +53,7 @@ internal static class Writer
                 idle = 0;
                 f.Unschedule();
                 try { f.Flush(); }
-                catch (Exception e) { Diagnostics.CallbackFailed("rooted writer", e); }
+                catch (Exception e) { Diagnostics.InternalFailure("rooted writer", e); }
                 continue;
             }
             if (++idle < SpinBeforeSleep)

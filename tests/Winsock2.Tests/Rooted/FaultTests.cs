@@ -205,8 +205,10 @@ public class FaultTests : RootedTest
     {
         var (root, addr) = ListeningRoot();
         Ok(setsockopt(root, SOL_MULTIPOINT, MP_LEAF_QUEUE_LIMIT, 256 * 1024));
+        // The slow leaf reads nothing until the root is told to wait: its kernel buffers fill, TCP pushes back, the root's
+        // per-leaf queue fills. (Shrinking the leaf's receive buffer after the handshake made the kernel drop segments it
+        // had already allowed, and the root's retransmission backoff, not the provider, decided how long the test took.)
         var (slow, _) = JoinAccepted(root, addr);
-        ConnOf(slow).OsSocket.ReceiveBufferSize = 4096;
         var ev = NewEvent();
         Ok(WSAEventSelect(root, ev, FD_WRITE));
         WaitEvents(root, ev, FD_WRITE);
