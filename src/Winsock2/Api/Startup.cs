@@ -13,8 +13,9 @@ public static partial class Ws2_32
     public static ushort MAKEWORD(byte low, byte high) => (ushort)(low | (high << 8));
 
     /// <summary>
-    /// Starts the API for the caller: negotiates the version (1.0 to 2.2; a request above 2.2 gets 2.2,
-    /// below 1.0 WSAVERNOTSUPPORTED) and counts a reference. Returns 0 or the error code (not via WSAGetLastError).
+    /// Starts the API for the caller: negotiates the version (1.0 to 2.2; a request above 2.2 gets 2.2, one of
+    /// 1.2 to 1.255 gets 1.1 as on Windows, below 1.0 WSAVERNOTSUPPORTED) and counts a reference. Returns 0 or the
+    /// error code (not via WSAGetLastError).
     /// </summary>
     public static int WSAStartup(ushort wVersionRequested, out WSADATA lpWSAData)
     {
@@ -30,7 +31,9 @@ public static partial class Ws2_32
             lpWSAData.wVersion = WINSOCK_VERSION;
             return WSAVERNOTSUPPORTED;
         }
-        lpWSAData.wVersion = major > 2 || (major == 2 && minor >= 2) ? WINSOCK_VERSION : wVersionRequested;
+        lpWSAData.wVersion = major > 2 || (major == 2 && minor >= 2) ? WINSOCK_VERSION
+            : major == 1 && minor > 1 ? (ushort)0x0101 // Winsock 1 stops at 1.1 (recorded by ReactOS's WSAStartup apitest)
+            : wVersionRequested;
         try
         {
             ApiInstance.AddRef();

@@ -16,6 +16,8 @@ public class StartupTests : WinsockTest
     [Theory]
     [InlineData((ushort)0x0202, (ushort)0x0202)] // 2.2 → 2.2
     [InlineData((ushort)0x0101, (ushort)0x0101)] // 1.1 → 1.1
+    [InlineData((ushort)0x0201, (ushort)0x0101)] // 1.2 → 1.1, as Windows answers (mirrors ReactOS apitests ws2_32 WSAStartup.c)
+    [InlineData((ushort)0xFF01, (ushort)0x0101)] // 1.255 → 1.1
     [InlineData((ushort)0x0002, (ushort)0x0002)] // 2.0 → 2.0
     [InlineData((ushort)0x0003, (ushort)0x0202)] // 3.0 → 2.2
     [InlineData((ushort)0x0302, (ushort)0x0202)] // 2.3 → 2.2
