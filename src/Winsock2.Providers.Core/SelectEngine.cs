@@ -37,7 +37,8 @@ internal static class SelectEngine
             for (int i = 0; i < set.fd_count; i++)
             {
                 if (resolve(set.fd_array[i]) is not { } sock) { errno = Ws2Spi.WSAENOTSOCK; return Ws2Spi.SOCKET_ERROR; }
-                members.Add((k, set.fd_array[i], sock));
+                // A socket listed twice in one set is one member: Windows reports and counts it once.
+                if (Array.IndexOf(set.fd_array, set.fd_array[i], 0, i) < 0) members.Add((k, set.fd_array[i], sock));
             }
         }
         int timeoutMs = timeout is null ? -1 : (int)Math.Min(int.MaxValue, timeout.tv_sec * 1000L + (timeout.tv_usec + 999) / 1000);

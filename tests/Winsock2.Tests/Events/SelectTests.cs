@@ -30,6 +30,19 @@ public class SelectTests : EventTest
         Assert.Equal(1u, read.fd_count);
     }
 
+    [Fact] // Windows reports and counts a socket listed twice in one set once
+    public void select_SocketListedTwiceInOneSet_ReportedAndCountedOnce()
+    {
+        var (c, s) = Own(TcpPair());
+        Assert.Equal(3, send(c, Bytes("abc"), 3, 0));
+        var read = new fd_set { fd_count = 2 };
+        read.fd_array[0] = s;
+        read.fd_array[1] = s; // as a C program can write it, past FD_SET's own check
+        Assert.Equal(1, select(0, read, null, null, Seconds(5)));
+        Assert.Equal(1u, read.fd_count);
+        Assert.Equal(s, read.fd_array[0]);
+    }
+
     [Fact]
     public void select_Readable_UdpDatagramWaiting()
     {
