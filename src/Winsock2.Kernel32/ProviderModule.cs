@@ -16,15 +16,8 @@ public static class ProviderModule
     private static int _resolverHooked;
 
     /// <summary>The directory relative paths start from.</summary>
-    public static string BaseDirectory => Path.GetDirectoryName(typeof(ProviderModule).Assembly.Location) is { Length: > 0 } d
+    private static string BaseDirectory => Path.GetDirectoryName(typeof(ProviderModule).Assembly.Location) is { Length: > 0 } d
         ? d : AppContext.BaseDirectory;
-
-    /// <summary>The file a catalog path names (its <c>!Type</c> suffix removed), made absolute.</summary>
-    public static string FullPath(string path)
-    {
-        var (file, _) = Split(path);
-        return Path.GetFullPath(file, BaseDirectory);
-    }
 
     /// <summary>
     /// Finds the entry type a catalog path names. Returns null and a reason when the file is missing or unreadable,

@@ -3,44 +3,13 @@ using static Winsock2.Ws2Spi;
 namespace Winsock2.Providers.Tracing;
 
 /// <summary>
-/// The tracing layer's own table of Winsock error names (a provider may not reference ws2_32's): a code becomes
+/// Error codes as the trace shows them, named from the headers' table (<see cref="Ws2Spi.ErrorNameOf"/>): a code becomes
 /// <c>WSAEWOULDBLOCK(10035)</c>, an unknown one <c>error(12345)</c>.
 /// </summary>
 internal static class ErrorNames
 {
-    private static readonly Dictionary<int, string> Names = new()
-    {
-        [WSAEINTR] = nameof(WSAEINTR), [WSAEBADF] = nameof(WSAEBADF), [WSAEACCES] = nameof(WSAEACCES),
-        [WSAEFAULT] = nameof(WSAEFAULT), [WSAEINVAL] = nameof(WSAEINVAL), [WSAEMFILE] = nameof(WSAEMFILE),
-        [WSAEWOULDBLOCK] = nameof(WSAEWOULDBLOCK), [WSAEINPROGRESS] = nameof(WSAEINPROGRESS),
-        [WSAEALREADY] = nameof(WSAEALREADY), [WSAENOTSOCK] = nameof(WSAENOTSOCK),
-        [WSAEDESTADDRREQ] = nameof(WSAEDESTADDRREQ), [WSAEMSGSIZE] = nameof(WSAEMSGSIZE),
-        [WSAEPROTOTYPE] = nameof(WSAEPROTOTYPE), [WSAENOPROTOOPT] = nameof(WSAENOPROTOOPT),
-        [WSAEPROTONOSUPPORT] = nameof(WSAEPROTONOSUPPORT), [WSAESOCKTNOSUPPORT] = nameof(WSAESOCKTNOSUPPORT),
-        [WSAEOPNOTSUPP] = nameof(WSAEOPNOTSUPP), [WSAEPFNOSUPPORT] = nameof(WSAEPFNOSUPPORT),
-        [WSAEAFNOSUPPORT] = nameof(WSAEAFNOSUPPORT), [WSAEADDRINUSE] = nameof(WSAEADDRINUSE),
-        [WSAEADDRNOTAVAIL] = nameof(WSAEADDRNOTAVAIL), [WSAENETDOWN] = nameof(WSAENETDOWN),
-        [WSAENETUNREACH] = nameof(WSAENETUNREACH), [WSAENETRESET] = nameof(WSAENETRESET),
-        [WSAECONNABORTED] = nameof(WSAECONNABORTED), [WSAECONNRESET] = nameof(WSAECONNRESET),
-        [WSAENOBUFS] = nameof(WSAENOBUFS), [WSAEISCONN] = nameof(WSAEISCONN), [WSAENOTCONN] = nameof(WSAENOTCONN),
-        [WSAESHUTDOWN] = nameof(WSAESHUTDOWN), [WSAETOOMANYREFS] = nameof(WSAETOOMANYREFS),
-        [WSAETIMEDOUT] = nameof(WSAETIMEDOUT), [WSAECONNREFUSED] = nameof(WSAECONNREFUSED),
-        [WSAEHOSTDOWN] = nameof(WSAEHOSTDOWN), [WSAEHOSTUNREACH] = nameof(WSAEHOSTUNREACH),
-        [WSAEPROCLIM] = nameof(WSAEPROCLIM), [WSASYSNOTREADY] = nameof(WSASYSNOTREADY),
-        [WSAVERNOTSUPPORTED] = nameof(WSAVERNOTSUPPORTED), [WSANOTINITIALISED] = nameof(WSANOTINITIALISED),
-        [WSAEDISCON] = nameof(WSAEDISCON), [WSAENOMORE] = nameof(WSAENOMORE), [WSAECANCELLED] = nameof(WSAECANCELLED),
-        [WSAEINVALIDPROCTABLE] = nameof(WSAEINVALIDPROCTABLE), [WSAEINVALIDPROVIDER] = nameof(WSAEINVALIDPROVIDER),
-        [WSAEPROVIDERFAILEDINIT] = nameof(WSAEPROVIDERFAILEDINIT), [WSASYSCALLFAILURE] = nameof(WSASYSCALLFAILURE),
-        [WSAHOST_NOT_FOUND] = nameof(WSAHOST_NOT_FOUND), [WSATRY_AGAIN] = nameof(WSATRY_AGAIN),
-        [WSANO_RECOVERY] = nameof(WSANO_RECOVERY), [WSANO_DATA] = nameof(WSANO_DATA),
-        [WSA_QOS_ADMISSION_FAILURE] = nameof(WSA_QOS_ADMISSION_FAILURE), [WSA_QOS_EFLOWSPEC] = nameof(WSA_QOS_EFLOWSPEC),
-        [WSA_INVALID_HANDLE] = nameof(WSA_INVALID_HANDLE), [WSA_NOT_ENOUGH_MEMORY] = nameof(WSA_NOT_ENOUGH_MEMORY),
-        [WSA_INVALID_PARAMETER] = nameof(WSA_INVALID_PARAMETER), [WSA_OPERATION_ABORTED] = nameof(WSA_OPERATION_ABORTED),
-        [WSA_IO_INCOMPLETE] = nameof(WSA_IO_INCOMPLETE), [WSA_IO_PENDING] = nameof(WSA_IO_PENDING),
-    };
-
     /// <summary>The header name of an error code, or null if it has none here.</summary>
-    public static string? NameOf(int code) => Names.TryGetValue(code, out var name) ? name : null;
+    public static string? NameOf(int code) => code == 0 ? null : ErrorNameOf(code); // 0 stays "error(0)" in event records
 
     /// <summary><c>NAME(number)</c>, e.g. <c>WSAEWOULDBLOCK(10035)</c>; <c>error(number)</c> for a code without a name.</summary>
     public static string Format(int code) => $"{NameOf(code) ?? "error"}({code})";

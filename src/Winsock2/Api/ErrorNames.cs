@@ -1,81 +1,16 @@
-using System.Collections.Frozen;
-
 namespace Winsock2;
 
-/// <summary>The one table of Winsock error names: the CLI's messages and the idiomatic surface's exceptions use it.</summary>
+/// <summary>Winsock error names for messages (the table is the headers', <see cref="Ws2Spi.ErrorNameOf"/>).</summary>
 public static partial class Ws2_32
 {
-    private static readonly FrozenDictionary<int, string> ErrorNames = new Dictionary<int, string>
-    {
-        [0] = "NO_ERROR",
-        [WSAEINTR] = nameof(WSAEINTR),
-        [WSAEBADF] = nameof(WSAEBADF),
-        [WSAEACCES] = nameof(WSAEACCES),
-        [WSAEFAULT] = nameof(WSAEFAULT),
-        [WSAEINVAL] = nameof(WSAEINVAL),
-        [WSAEMFILE] = nameof(WSAEMFILE),
-        [WSAEWOULDBLOCK] = nameof(WSAEWOULDBLOCK),
-        [WSAEINPROGRESS] = nameof(WSAEINPROGRESS),
-        [WSAEALREADY] = nameof(WSAEALREADY),
-        [WSAENOTSOCK] = nameof(WSAENOTSOCK),
-        [WSAEDESTADDRREQ] = nameof(WSAEDESTADDRREQ),
-        [WSAEMSGSIZE] = nameof(WSAEMSGSIZE),
-        [WSAEPROTOTYPE] = nameof(WSAEPROTOTYPE),
-        [WSAENOPROTOOPT] = nameof(WSAENOPROTOOPT),
-        [WSAEPROTONOSUPPORT] = nameof(WSAEPROTONOSUPPORT),
-        [WSAESOCKTNOSUPPORT] = nameof(WSAESOCKTNOSUPPORT),
-        [WSAEOPNOTSUPP] = nameof(WSAEOPNOTSUPP),
-        [WSAEPFNOSUPPORT] = nameof(WSAEPFNOSUPPORT),
-        [WSAEAFNOSUPPORT] = nameof(WSAEAFNOSUPPORT),
-        [WSAEADDRINUSE] = nameof(WSAEADDRINUSE),
-        [WSAEADDRNOTAVAIL] = nameof(WSAEADDRNOTAVAIL),
-        [WSAENETDOWN] = nameof(WSAENETDOWN),
-        [WSAENETUNREACH] = nameof(WSAENETUNREACH),
-        [WSAENETRESET] = nameof(WSAENETRESET),
-        [WSAECONNABORTED] = nameof(WSAECONNABORTED),
-        [WSAECONNRESET] = nameof(WSAECONNRESET),
-        [WSAENOBUFS] = nameof(WSAENOBUFS),
-        [WSAEISCONN] = nameof(WSAEISCONN),
-        [WSAENOTCONN] = nameof(WSAENOTCONN),
-        [WSAESHUTDOWN] = nameof(WSAESHUTDOWN),
-        [WSAETOOMANYREFS] = nameof(WSAETOOMANYREFS),
-        [WSAETIMEDOUT] = nameof(WSAETIMEDOUT),
-        [WSAECONNREFUSED] = nameof(WSAECONNREFUSED),
-        [WSAEHOSTDOWN] = nameof(WSAEHOSTDOWN),
-        [WSAEHOSTUNREACH] = nameof(WSAEHOSTUNREACH),
-        [WSAEPROCLIM] = nameof(WSAEPROCLIM),
-        [WSASYSNOTREADY] = nameof(WSASYSNOTREADY),
-        [WSAVERNOTSUPPORTED] = nameof(WSAVERNOTSUPPORTED),
-        [WSANOTINITIALISED] = nameof(WSANOTINITIALISED),
-        [WSAEDISCON] = nameof(WSAEDISCON),
-        [WSAENOMORE] = nameof(WSAENOMORE),
-        [WSAECANCELLED] = nameof(WSAECANCELLED),
-        [WSAEINVALIDPROCTABLE] = nameof(WSAEINVALIDPROCTABLE),
-        [WSAEINVALIDPROVIDER] = nameof(WSAEINVALIDPROVIDER),
-        [WSAEPROVIDERFAILEDINIT] = nameof(WSAEPROVIDERFAILEDINIT),
-        [WSASYSCALLFAILURE] = nameof(WSASYSCALLFAILURE),
-        [WSAHOST_NOT_FOUND] = nameof(WSAHOST_NOT_FOUND),
-        [WSATRY_AGAIN] = nameof(WSATRY_AGAIN),
-        [WSANO_RECOVERY] = nameof(WSANO_RECOVERY),
-        [WSANO_DATA] = nameof(WSANO_DATA),
-        [WSA_QOS_ADMISSION_FAILURE] = nameof(WSA_QOS_ADMISSION_FAILURE),
-        [WSA_QOS_EFLOWSPEC] = nameof(WSA_QOS_EFLOWSPEC),
-        [WSA_INVALID_HANDLE] = nameof(WSA_INVALID_HANDLE),
-        [WSA_NOT_ENOUGH_MEMORY] = nameof(WSA_NOT_ENOUGH_MEMORY),
-        [WSA_INVALID_PARAMETER] = nameof(WSA_INVALID_PARAMETER),
-        [WSA_OPERATION_ABORTED] = nameof(WSA_OPERATION_ABORTED),
-        [WSA_IO_INCOMPLETE] = nameof(WSA_IO_INCOMPLETE),
-        [WSA_IO_PENDING] = nameof(WSA_IO_PENDING),
-    }.ToFrozenDictionary();
-
     /// <summary>The winsock2.h name of an error code ("WSAECONNREFUSED" for 10061, "NO_ERROR" for 0), or the number as text when unknown.</summary>
     /// <param name="error">A Winsock error code, as WSAGetLastError returns it.</param>
     /// <returns>The constant's name.</returns>
-    public static string WSAErrorName(int error) => ErrorNames.TryGetValue(error, out var name) ? name : error.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string WSAErrorName(int error) => Ws2Spi.ErrorNameOf(error) ?? error.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The name and the number together, as messages show them: "WSAECONNREFUSED 10061".</summary>
     /// <param name="error">A Winsock error code.</param>
     /// <returns>"NAME CODE", or just the code when it has no name.</returns>
     public static string WSAErrorText(int error) =>
-        ErrorNames.TryGetValue(error, out var name) ? $"{name} {error}" : error.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Ws2Spi.ErrorNameOf(error) is { } name ? $"{name} {error}" : error.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -29,8 +29,7 @@ public static partial class Ws2_32
     {
         if (!Dispatch.Started()) return null;
         if (string.IsNullOrEmpty(name)) name = Dns.GetHostName();
-        if (inet_addr(name) is var a && a != INADDR_NONE && TryParseStrict(AF_INET, name, out _))
-            return Host(name, [], [BitConverter.GetBytes(a)]);
+        if (TryParseStrict(AF_INET, name, out var numeric)) return Host(name, [], [numeric.GetAddressBytes()]);
         int rc = Resolver.Lookup(name, AddressFamily.InterNetwork, out var addresses, out string canonical);
         if (rc != 0) { Dispatch.SetError(rc); return null; }
         return Host(canonical, canonical.Equals(name, StringComparison.OrdinalIgnoreCase) ? [] : [name],
