@@ -78,7 +78,7 @@ internal sealed class IoRequest
         long total = 0;
         if (count == 1)
         {
-            _single = new ArraySegment<byte>(buffers[0].buf ?? [], 0, (int)buffers[0].len);
+            _single = buffers[0].AsSegment();
             _segments = null;
             total = _single.Count;
         }
@@ -88,7 +88,7 @@ internal sealed class IoRequest
             _segments = count == 0 ? [] : new ArraySegment<byte>[count];
             for (int i = 0; i < count; i++)
             {
-                _segments[i] = new ArraySegment<byte>(buffers[i].buf ?? [], 0, (int)buffers[i].len);
+                _segments[i] = buffers[i].AsSegment();
                 total += _segments[i].Count;
             }
         }

@@ -14,7 +14,7 @@ internal static class DataFrame
         {
             int n = (int)buffers[i].len;
             if (n == 0) continue;
-            buffers[i].buf.AsSpan(0, n).CopyTo(frame.AsSpan(o));
+            buffers[i].AsSpan().CopyTo(frame.AsSpan(o));
             o += n;
         }
         return frame;

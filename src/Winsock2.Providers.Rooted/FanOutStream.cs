@@ -32,7 +32,7 @@ internal sealed class FanOutStream
         {
             int n = (int)payload[i].len;
             if (n == 0) continue;
-            payload[i].buf.AsSpan(0, n).CopyTo(_current.AsSpan(o));
+            payload[i].AsSpan().CopyTo(_current.AsSpan(o));
             o += n;
         }
         _currentFill += size;

@@ -118,7 +118,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             }
             JoinFlags = flags;
             _request = new JoinRequest(JoinDirection.LeafInitiated, flags,
-                callerData is null ? [] : callerData.buf.AsSpan(0, (int)callerData.len).ToArray(), qos?.Clone());
+                callerData is null ? [] : callerData.AsSpan().ToArray(), qos?.Clone());
             _calleeOut = calleeData;
             State = Phase.Joining;
             Events.Reenable(Ws2Spi.FD_CONNECT);
@@ -190,7 +190,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
                         JoinFailed(Ws2Spi.WSAEFAULT); // the callee buffer is too small for the reply
                         return;
                     }
-                    accept.CalleeData.CopyTo(outBuf.buf!, 0);
+                    accept.CalleeData.CopyTo(outBuf.buf!, outBuf.offset);
                     outBuf.len = (uint)accept.CalleeData.Length;
                 }
                 State = Phase.Joined;

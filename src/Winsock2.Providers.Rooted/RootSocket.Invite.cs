@@ -24,7 +24,7 @@ internal sealed partial class RootSocket
             leaf = new LeafHandle(this, flags)
             {
                 State = LeafHandle.Phase.Inviting,
-                Request = new JoinRequest(JoinDirection.RootInitiated, flags, callerData is null ? [] : callerData.buf.AsSpan(0, (int)callerData.len).ToArray(), qos?.Clone()),
+                Request = new JoinRequest(JoinDirection.RootInitiated, flags, callerData is null ? [] : callerData.AsSpan().ToArray(), qos?.Clone()),
                 CalleeOut = calleeData,
             };
             handle = Provider.Register(leaf, out errno);
@@ -70,7 +70,7 @@ internal sealed partial class RootSocket
                 Fail(leaf, Ws2Spi.WSAEFAULT);
                 return;
             }
-            accept.CalleeData.CopyTo(outBuf.buf!, 0);
+            accept.CalleeData.CopyTo(outBuf.buf!, outBuf.offset);
             outBuf.len = (uint)accept.CalleeData.Length;
         }
         ulong reserve = Flowspecs.Reserved(accept.Granted, leaf.JoinFlags);

@@ -98,7 +98,8 @@ internal abstract partial class RootedSocket
     /// <summary>The callee data the condition function left (len bytes of buf), bounded by the documented maximum.</summary>
     protected static byte[] CalleeBytes(WSABUF calleeData)
     {
-        int n = (int)Math.Min(calleeData.len, (uint)Math.Min(calleeData.buf?.Length ?? 0, RootedLimits.MaxConnectData));
-        return n == 0 ? [] : calleeData.buf.AsSpan(0, n).ToArray();
+        int start = Math.Max(0, calleeData.offset);
+        int n = (int)Math.Min(calleeData.len, (uint)Math.Min(Math.Max(0, (calleeData.buf?.Length ?? 0) - start), RootedLimits.MaxConnectData));
+        return n == 0 ? [] : calleeData.buf.AsSpan(start, n).ToArray();
     }
 }

@@ -66,9 +66,9 @@ internal static class TraceFormat
             for (int i = 0; i < count && i < buffers.Length && shown < limit; i++)
             {
                 var b = buffers[i];
-                if (b?.buf is null) continue;
-                int take = (int)Math.Min(Math.Min(b.len, (uint)b.buf.Length), (uint)(limit - shown));
-                for (int j = 0; j < take; j++) sb.Append(b.buf[j].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+                if (b?.buf is null || !b.IsValid) continue;
+                int take = (int)Math.Min(b.len, (uint)(limit - shown));
+                foreach (byte x in b.AsSpan()[..take]) sb.Append(x.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
                 shown += take;
             }
             if (sb.Length == 0) return "";

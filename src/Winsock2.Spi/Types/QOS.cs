@@ -38,6 +38,6 @@ public sealed class QOS
     public QOS Clone() => new()
     {
         SendingFlowspec = SendingFlowspec, ReceivingFlowspec = ReceivingFlowspec,
-        ProviderSpecific = new WSABUF { len = ProviderSpecific.len, buf = (byte[]?)ProviderSpecific.buf?.Clone() },
+        ProviderSpecific = new WSABUF { len = ProviderSpecific.len, buf = (byte[]?)ProviderSpecific.buf?.Clone(), offset = ProviderSpecific.offset },
     };
 }

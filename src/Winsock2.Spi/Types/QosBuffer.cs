@@ -14,12 +14,13 @@ public static class QosBuffer
     /// <summary>The ioctl buffer for a QOS.</summary>
     public static byte[] ToBytes(QOS q)
     {
-        int extra = (int)Math.Min(q.ProviderSpecific.len, (uint)(q.ProviderSpecific.buf?.Length ?? 0));
+        int start = Math.Max(0, q.ProviderSpecific.offset);
+        int extra = (int)Math.Min(q.ProviderSpecific.len, (uint)Math.Max(0, (q.ProviderSpecific.buf?.Length ?? 0) - start));
         var b = new byte[FixedSize + extra];
         Write(q.SendingFlowspec, b.AsSpan(0));
         Write(q.ReceivingFlowspec, b.AsSpan(32));
         BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(64), (uint)extra);
-        if (extra > 0) q.ProviderSpecific.buf.AsSpan(0, extra).CopyTo(b.AsSpan(FixedSize));
+        if (extra > 0) q.ProviderSpecific.buf.AsSpan(start, extra).CopyTo(b.AsSpan(FixedSize));
         return b;
     }
 

@@ -8,7 +8,7 @@ namespace Winsock2;
 /// Socket addresses in Windows <c>sockaddr</c> layout: AF_INET (2) = 16 bytes, AF_INET6 (23) = 28 bytes,
 /// family little-endian, port big-endian. Converts to and from <see cref="IPEndPoint"/>.
 /// </summary>
-public static class SockAddr
+public static partial class SockAddr
 {
     /// <summary>sizeof(SOCKADDR_IN).</summary>
     public const int SizeIn = 16;

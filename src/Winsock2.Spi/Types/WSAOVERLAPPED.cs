@@ -3,8 +3,11 @@ namespace Winsock2;
 /// <summary>
 /// The overlapped structure. While an operation runs Internal is WSS_OPERATION_IN_PROGRESS; on completion
 /// the provider sets InternalHigh = bytes transferred, Offset = flags, OffsetHigh = error, then Internal = 0.
+/// A program's own per-I/O type may derive from it (C's structure that begins with an OVERLAPPED): the object posted
+/// comes back, the same instance, to the completion routine and from WSAGetOverlappedResult, so a cast recovers it
+/// where C uses CONTAINING_RECORD.
 /// </summary>
-public sealed class WSAOVERLAPPED
+public class WSAOVERLAPPED
 {
     /// <summary>Status: WSS_OPERATION_IN_PROGRESS (0x103) while pending, 0 when done.</summary>
     public nuint Internal;

@@ -11,33 +11,8 @@ public static partial class Ws2_32
     }
 
     /// <summary>Receives a datagram and its source address.</summary>
-    public static int recvfrom(SOCKET s, byte[] buf, int len, int flags, byte[]? from, ref int fromlen)
-    {
-        if (buf is null || len < 0 || len > buf.Length)
-        {
-            if (!Dispatch.Started()) return SOCKET_ERROR;
-            return Dispatch.Finish(SOCKET_ERROR, WSAEFAULT);
-        }
-        uint f = (uint)flags;
-        // One WSABUF per thread, taken for the call (a recv from a completion routine inside this one makes its own).
-        var bufs = t_recvBuffers ?? [new WSABUF()];
-        t_recvBuffers = null;
-        bufs[0].buf = buf;
-        bufs[0].len = (uint)len;
-        try
-        {
-            int rc = WSARecvFrom(s, bufs, 1, out uint got, ref f, from, ref fromlen, null, null);
-            return rc == 0 ? (int)got : SOCKET_ERROR;
-        }
-        finally
-        {
-            bufs[0].buf = null; // do not keep the caller's buffer alive
-            bufs[0].len = 0;
-            t_recvBuffers = bufs;
-        }
-    }
-
-    [ThreadStatic] private static WSABUF[]? t_recvBuffers;
+    public static int recvfrom(SOCKET s, byte[] buf, int len, int flags, byte[]? from, ref int fromlen) =>
+        recvfrom(s, buf, 0, len, flags, from, ref fromlen);
 
     /// <summary>
     /// Receives into the buffers in order (the seed). Overlapped when <paramref name="lpOverlapped"/> or

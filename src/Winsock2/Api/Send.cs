@@ -7,16 +7,7 @@ public static partial class Ws2_32
     public static int send(SOCKET s, byte[] buf, int len, int flags) => sendto(s, buf, len, flags, null, 0);
 
     /// <summary>Sends to an address (ignored on connected sockets).</summary>
-    public static int sendto(SOCKET s, byte[] buf, int len, int flags, byte[]? to, int tolen)
-    {
-        if (buf is null || len < 0 || len > buf.Length)
-        {
-            if (!Dispatch.Started()) return SOCKET_ERROR;
-            return Dispatch.Finish(SOCKET_ERROR, WSAEFAULT);
-        }
-        int rc = WSASendTo(s, [new WSABUF(buf, (uint)len)], 1, out uint sent, (uint)flags, to, tolen, null, null);
-        return rc == 0 ? (int)sent : SOCKET_ERROR;
-    }
+    public static int sendto(SOCKET s, byte[] buf, int len, int flags, byte[]? to, int tolen) => sendto(s, buf, 0, len, flags, to, tolen);
 
     /// <summary>Gathers the buffers and sends them; overlapped rules as WSARecv.</summary>
     public static int WSASend(SOCKET s, WSABUF[] lpBuffers, uint dwBufferCount, out uint lpNumberOfBytesSent, uint dwFlags,
