@@ -66,9 +66,9 @@ internal static class TraceFormat
             for (int i = 0; i < count && i < buffers.Length && shown < limit; i++)
             {
                 var b = buffers[i];
-                if (b?.buf is null || !b.IsValid) continue;
-                int take = (int)Math.Min(b.len, (uint)(limit - shown));
-                foreach (byte x in b.AsSpan()[..take]) sb.Append(x.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+                if (b?.buf is null || b.offset < 0 || b.offset > b.buf.Length) continue;
+                int take = (int)Math.Min(Math.Min(b.len, (uint)(b.buf.Length - b.offset)), (uint)(limit - shown));
+                foreach (byte x in b.buf.AsSpan(b.offset, take)) sb.Append(x.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
                 shown += take;
             }
             if (sb.Length == 0) return "";
