@@ -193,6 +193,9 @@ public class ToolPackageTests(PackedPackages packed) : IClassFixture<PackedPacka
         Assert.Contains("README.md", names);
         Assert.Contains("lib/net10.0/Winsock2.dll", names);
         Assert.Contains("lib/net10.0/Winsock2.xml", names);
+        // The WSAPROTOCOL_INFO alias (a Using item) reaches the projects that reference the package, directly or not.
+        Assert.Contains("build/Winsock2.props", names);
+        Assert.Contains("buildTransitive/Winsock2.props", names);
 
         using var nuspecStream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
         var nuspec = System.Xml.Linq.XDocument.Load(nuspecStream);
