@@ -46,18 +46,18 @@ public static partial class Ws2_32
     public static SOCKET WSAAccept<T>(SOCKET s, ref T addr, ref int addrlen, LPCONDITIONPROC? lpfnCondition, nuint dwCallbackData)
         where T : unmanaged, ISockAddr
     {
-        var b = Out<T>(ref addrlen);
-        var r = WSAAccept(s, b, ref addrlen, lpfnCondition, dwCallbackData);
-        if (r.IsValid) Back(b, ref addr, addrlen);
+        var b = Out<T>(addrlen, out int len);
+        var r = WSAAccept(s, b, ref len, lpfnCondition, dwCallbackData);
+        Back(r.IsValid, b, ref addr, len, ref addrlen);
         return r;
     }
 
     /// <summary>recvfrom with the source written into an address structure.</summary>
     public static int recvfrom<T>(SOCKET s, byte[] buf, int len, int flags, ref T from, ref int fromlen) where T : unmanaged, ISockAddr
     {
-        var b = Out<T>(ref fromlen);
-        int rc = recvfrom(s, buf, len, flags, b, ref fromlen);
-        if (rc != SOCKET_ERROR) Back(b, ref from, fromlen);
+        var b = Out<T>(fromlen, out int n);
+        int rc = recvfrom(s, buf, len, flags, b, ref n);
+        Back(rc != SOCKET_ERROR, b, ref from, n, ref fromlen);
         return rc;
     }
 
@@ -73,27 +73,27 @@ public static partial class Ws2_32
         lpNumberOfBytesRecvd = 0;
         if (lpOverlapped is not null || lpCompletionRoutine is not null)
             return Dispatch.Started() ? Dispatch.Finish(SOCKET_ERROR, WSAEINVAL) : SOCKET_ERROR;
-        var b = Out<T>(ref lpFromlen);
-        int rc = WSARecvFrom(s, lpBuffers, dwBufferCount, out lpNumberOfBytesRecvd, ref lpFlags, b, ref lpFromlen, null, null);
-        if (rc != SOCKET_ERROR) Back(b, ref lpFrom, lpFromlen);
+        var b = Out<T>(lpFromlen, out int n);
+        int rc = WSARecvFrom(s, lpBuffers, dwBufferCount, out lpNumberOfBytesRecvd, ref lpFlags, b, ref n, null, null);
+        Back(rc != SOCKET_ERROR, b, ref lpFrom, n, ref lpFromlen);
         return rc;
     }
 
     /// <summary>getsockname into an address structure.</summary>
     public static int getsockname<T>(SOCKET s, ref T name, ref int namelen) where T : unmanaged, ISockAddr
     {
-        var b = Out<T>(ref namelen);
-        int rc = getsockname(s, b, ref namelen);
-        if (rc != SOCKET_ERROR) Back(b, ref name, namelen);
+        var b = Out<T>(namelen, out int n);
+        int rc = getsockname(s, b, ref n);
+        Back(rc != SOCKET_ERROR, b, ref name, n, ref namelen);
         return rc;
     }
 
     /// <summary>getpeername into an address structure.</summary>
     public static int getpeername<T>(SOCKET s, ref T name, ref int namelen) where T : unmanaged, ISockAddr
     {
-        var b = Out<T>(ref namelen);
-        int rc = getpeername(s, b, ref namelen);
-        if (rc != SOCKET_ERROR) Back(b, ref name, namelen);
+        var b = Out<T>(namelen, out int n);
+        int rc = getpeername(s, b, ref n);
+        Back(rc != SOCKET_ERROR, b, ref name, n, ref namelen);
         return rc;
     }
 
@@ -101,9 +101,9 @@ public static partial class Ws2_32
     public static int WSAStringToAddress<T>(string AddressString, int AddressFamily, WSAPROTOCOL_INFOW? lpProtocolInfo,
         ref T lpAddress, ref int lpAddressLength) where T : unmanaged, ISockAddr
     {
-        var b = Out<T>(ref lpAddressLength);
-        int rc = WSAStringToAddress(AddressString, AddressFamily, lpProtocolInfo, b, ref lpAddressLength);
-        if (rc != SOCKET_ERROR) Back(b, ref lpAddress, lpAddressLength);
+        var b = Out<T>(lpAddressLength, out int n);
+        int rc = WSAStringToAddress(AddressString, AddressFamily, lpProtocolInfo, b, ref n);
+        Back(rc != SOCKET_ERROR, b, ref lpAddress, n, ref lpAddressLength);
         return rc;
     }
 
@@ -133,15 +133,22 @@ public static partial class Ws2_32
     /// <summary>An input length: what the caller said, but never past the structure (C would read past it).</summary>
     private static int InLength<T>(int namelen) where T : unmanaged => Math.Min(namelen, Unsafe.SizeOf<T>());
 
-    /// <summary>An output buffer the structure's size; the length in is capped at that size.</summary>
-    private static byte[] Out<T>(ref int namelen) where T : unmanaged
+    /// <summary>An output buffer the structure's size, and the length to pass: the caller's, capped at that size.</summary>
+    private static byte[] Out<T>(int namelen, out int capped) where T : unmanaged
     {
         int size = Unsafe.SizeOf<T>();
-        if (namelen > size) namelen = size;
+        capped = Math.Min(namelen, size);
         return new byte[size];
     }
 
-    /// <summary>Copies the address written (its length) into the structure, leaving the rest as it was.</summary>
-    private static void Back<T>(byte[] written, ref T address, int length) where T : unmanaged, ISockAddr =>
-        written.AsSpan(0, Math.Clamp(length, 0, written.Length)).CopyTo(SockAddr.Bytes(ref address));
+    /// <summary>
+    /// After the call: on success the address written (its length) goes into the structure, the rest left as it was,
+    /// and the length out is the address's; on WSAEFAULT the length out is the size needed; on any other error the
+    /// caller's length is left alone.
+    /// </summary>
+    private static void Back<T>(bool ok, byte[] written, ref T address, int length, ref int callerLength) where T : unmanaged, ISockAddr
+    {
+        if (ok) written.AsSpan(0, Math.Clamp(length, 0, written.Length)).CopyTo(SockAddr.Bytes(ref address));
+        if (ok || WSAGetLastError() == WSAEFAULT) callerLength = length;
+    }
 }

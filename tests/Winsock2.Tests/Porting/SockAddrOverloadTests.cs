@@ -96,6 +96,19 @@ public sealed unsafe class SockAddrOverloadTests : WinsockTest
     }
 
     [Fact]
+    public void getsockname_NotASocket_WSAENOTSOCKLengthAndStructureUntouched()
+    {
+        SOCKET s = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        closesocket(s);
+        SOCKADDR_IN name = default;
+        name.sin_port = 77;
+        int len = sizeof(SOCKADDR_STORAGE);
+        Fails(WSAENOTSOCK, getsockname(s, ref name, ref len));
+        Assert.Equal(sizeof(SOCKADDR_STORAGE), len);
+        Assert.Equal(77, name.sin_port);
+    }
+
+    [Fact]
     public void getsockname_Storage_HoldsIPv6AndViewsAsSockaddrIn6()
     {
         SOCKET s = Check(socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP));
