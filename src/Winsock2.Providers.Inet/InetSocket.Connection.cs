@@ -105,8 +105,9 @@ internal sealed partial class InetSocket
     {
         _conn = ConnState.Connected;
         _bound = true;
+        _connectedByConnect = true;
         Events.Signal(Ws2Spi.FD_CONNECT, 0);
-        if (WritableNow()) Events.Signal(Ws2Spi.FD_WRITE, 0);
+        if (WritableNow()) Events.Signal(Ws2Spi.FD_WRITE, 0, edge: true);
     }
 
     /// <summary>The reactor saw the connect finish.</summary>
