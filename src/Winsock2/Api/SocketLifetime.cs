@@ -41,7 +41,10 @@ public static partial class Ws2_32
             if (flagErr != 0) return Dispatch.Finish(INVALID_SOCKET, flagErr);
             var loaded = ApiInstance.TryGetProvider(entry.Id, out int loadErr);
             if (loaded is null) return Dispatch.Finish(INVALID_SOCKET, loadErr);
-            var s = loaded.Table.WSPSocket(af, type, protocol, entry.Info.Clone(), g, dwFlags, out int errno);
+            var info = entry.Info.Clone();
+            // A structure from WSADuplicateSocket carries the provider's handoff key (dwProviderReserved).
+            if (lpProtocolInfo is not null) info.dwProviderReserved = lpProtocolInfo.dwProviderReserved;
+            var s = loaded.Table.WSPSocket(af, type, protocol, info, g, dwFlags, out int errno);
             return Dispatch.Finish(s, errno);
         }
         catch (Exception e)
