@@ -16,8 +16,10 @@ internal sealed partial class InetSocket
         {
             if (_closed) return Ws2Spi.WSAENOTSOCK;
             if (_bound || _conn != ConnState.None) return Ws2Spi.WSAEINVAL;
-            try { _os.Bind(ep!); }
+            bool groupsToo = BindsForGroups(ep!);
+            try { _os.Bind(groupsToo ? new IPEndPoint(Family == Ws2Spi.AF_INET6 ? IPAddress.IPv6Any : IPAddress.Any, ep!.Port) : ep!); }
             catch (SocketException e) { return (int)e.SocketErrorCode; }
+            if (groupsToo) _visibleLocal = ep;
             _bound = true;
             return 0;
         }
@@ -234,7 +236,10 @@ internal sealed partial class InetSocket
             if (_closed) return Ws2Spi.WSAENOTSOCK;
             // Bound explicitly or implicitly (connect, sendto): the kernel has a port; unbound: WSAEINVAL.
             var ep = LocalEndPoint;
-            return ep is null || ep.Port == 0 ? Ws2Spi.WSAEINVAL : SockAddr.Write(ep, name, ref namelen);
+            if (ep is null || ep.Port == 0) return Ws2Spi.WSAEINVAL;
+            // A multipoint socket bound to an interface address shows that address, whatever the kernel holds.
+            if (_visibleLocal is not null) ep = new IPEndPoint(_visibleLocal.Address, ep.Port);
+            return SockAddr.Write(ep, name, ref namelen);
         }
     }
 
