@@ -200,6 +200,10 @@ internal sealed partial class InetSocket
             RecvTimeoutMs = listener.RecvTimeoutMs;
             SendTimeoutMs = listener.SendTimeoutMs;
             OobInline = listener.OobInline;
+            // The kernel copies the buffer sizes; the values as set (what getsockopt reports) come along too, as
+            // Windows' accepted sockets show them (Wine's test_accept_inheritance).
+            RecvBufferSet = listener.RecvBufferSet;
+            SendBufferSet = listener.SendBufferSet;
             if (listener.Events.Active)
             {
                 Events.CopyFrom(listener.Events);

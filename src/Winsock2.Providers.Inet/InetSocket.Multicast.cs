@@ -91,9 +91,11 @@ internal sealed partial class InetSocket
     /// </summary>
     public int JoinLeaf(byte[] name, int namelen, WSABUF? callerData, WSABUF? calleeData, QOS? sqos, uint flags)
     {
-        if ((Flags & (Ws2Spi.WSA_FLAG_MULTIPOINT_C_LEAF | Ws2Spi.WSA_FLAG_MULTIPOINT_D_LEAF)) == 0 || IsStream) return Ws2Spi.WSAEINVAL;
+        // Connect data first: the entry cannot carry it (no XP1_CONNECT_DATA) whatever the socket, as WSAConnect on
+        // the same entry answers; only then whether this socket may join (docs/conformance.md, peer section).
         if ((callerData is not null && callerData.len > 0) || (calleeData is not null && calleeData.len > 0))
-            return Ws2Spi.WSAEPROTONOSUPPORT; // no XP1_CONNECT_DATA
+            return Ws2Spi.WSAEPROTONOSUPPORT;
+        if ((Flags & (Ws2Spi.WSA_FLAG_MULTIPOINT_C_LEAF | Ws2Spi.WSA_FLAG_MULTIPOINT_D_LEAF)) == 0 || IsStream) return Ws2Spi.WSAEINVAL;
         if (sqos is not null) return Ws2Spi.WSAEOPNOTSUPP; // no XP1_QOS_SUPPORTED
         if (flags == 0) flags = Ws2Spi.JL_BOTH;
         if (flags is not (Ws2Spi.JL_SENDER_ONLY or Ws2Spi.JL_RECEIVER_ONLY or Ws2Spi.JL_BOTH)) return Ws2Spi.WSAEINVAL;
