@@ -261,9 +261,9 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
         return 0;
     }
 
-    /// <summary>Descriptors cannot cross into another process here: there is no shared kernel object to hand over.</summary>
+    /// <summary>Refuses by default (a provider that can hand its sockets over overrides it, unmarked).</summary>
     [WSPRefuses(Ws2Spi.WSAEOPNOTSUPP, "no kernel object to hand to another process")]
-    public int WSPDuplicateSocket(SOCKET s, uint dwProcessId, WSAPROTOCOL_INFOW lpProtocolInfo, out int lpErrno) =>
+    public virtual int WSPDuplicateSocket(SOCKET s, uint dwProcessId, WSAPROTOCOL_INFOW lpProtocolInfo, out int lpErrno) =>
         Run(s, out lpErrno, _ => Ws2Spi.WSAEOPNOTSUPP);
 
     /// <summary>No named QoS templates are defined.</summary>

@@ -35,6 +35,7 @@ internal sealed class InetProvider : ProviderBase<InetSocket>, WSPPROC_TABLE, IW
                 lpErrno = Ws2Spi.WSAEINVAL; // IP multicast has no root
                 return SOCKET.Invalid;
             }
+            if (lpProtocolInfo.dwProviderReserved != 0) return Duplicated(lpProtocolInfo, dwFlags, out lpErrno);
             var family = lpProtocolInfo.iAddressFamily == Ws2Spi.AF_INET6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork;
             bool stream = lpProtocolInfo.iSocketType == Ws2Spi.SOCK_STREAM;
             var os = new Socket(family, stream ? SocketType.Stream : SocketType.Dgram, stream ? ProtocolType.Tcp : ProtocolType.Udp);
@@ -56,6 +57,37 @@ internal sealed class InetProvider : ProviderBase<InetSocket>, WSPPROC_TABLE, IW
             return SOCKET.Invalid;
         }
     }
+
+    /// <summary>
+    /// WSPSocket on a WSAPROTOCOL_INFOW from WSPDuplicateSocket: claims the offered descriptor (WSAEINVAL when the
+    /// offer is gone, was claimed, or is for another process) and wraps it with its state read back from the kernel.
+    /// </summary>
+    private SOCKET Duplicated(WSAPROTOCOL_INFOW info, uint flags, out int errno)
+    {
+        var fd = SocketHandoff.Take(info.dwProviderReserved, out errno);
+        if (fd is null) return SOCKET.Invalid;
+        var mine = info.Clone();
+        mine.dwProviderReserved = 0;
+        var sock = new InetSocket(_upcalls, mine, flags, InetSocket.FromHandle(fd));
+        var handle = _upcalls.WPUCreateSocketHandle(mine.dwCatalogEntryId, sock, out errno);
+        if (!handle.IsValid)
+        {
+            sock.Close();
+            return SOCKET.Invalid;
+        }
+        sock.AttachHandle(handle);
+        sock.InitDuplicated();
+        return handle;
+    }
+
+    /// <summary>
+    /// WSPDuplicateSocket: the socket is offered to process <paramref name="dwProcessId"/>, which creates its copy
+    /// with WSPSocket on the filled-in structure (see <see cref="SocketHandoff"/>); WSAEINVAL when no such process runs.
+    /// </summary>
+    public override int WSPDuplicateSocket(SOCKET s, uint dwProcessId, WSAPROTOCOL_INFOW lpProtocolInfo, out int lpErrno) =>
+        Run(s, out lpErrno, x => dwProcessId == 0 || dwProcessId > int.MaxValue || !Directory.Exists($"/proc/{dwProcessId}")
+            ? Ws2Spi.WSAEINVAL
+            : x.Duplicate((int)dwProcessId, lpProtocolInfo));
 
     /// <summary>Wraps an accepted connection as a new socket of the listener's kind.</summary>
     internal SOCKET Adopt(InetSocket listener, Socket conn, out int errno)

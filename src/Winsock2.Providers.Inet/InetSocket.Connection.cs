@@ -16,8 +16,10 @@ internal sealed partial class InetSocket
         {
             if (_closed) return Ws2Spi.WSAENOTSOCK;
             if (_bound || _conn != ConnState.None) return Ws2Spi.WSAEINVAL;
-            try { _os.Bind(ep!); }
+            bool groupsToo = BindsForGroups(ep!);
+            try { _os.Bind(groupsToo ? new IPEndPoint(Family == Ws2Spi.AF_INET6 ? IPAddress.IPv6Any : IPAddress.Any, ep!.Port) : ep!); }
             catch (SocketException e) { return (int)e.SocketErrorCode; }
+            if (groupsToo) _visibleLocal = ep;
             _bound = true;
             return 0;
         }
@@ -105,8 +107,9 @@ internal sealed partial class InetSocket
     {
         _conn = ConnState.Connected;
         _bound = true;
+        _connectedByConnect = true;
         Events.Signal(Ws2Spi.FD_CONNECT, 0);
-        if (WritableNow()) Events.Signal(Ws2Spi.FD_WRITE, 0);
+        if (WritableNow()) Events.Signal(Ws2Spi.FD_WRITE, 0, edge: true);
     }
 
     /// <summary>The reactor saw the connect finish.</summary>
@@ -197,6 +200,10 @@ internal sealed partial class InetSocket
             RecvTimeoutMs = listener.RecvTimeoutMs;
             SendTimeoutMs = listener.SendTimeoutMs;
             OobInline = listener.OobInline;
+            // The kernel copies the buffer sizes; the values as set (what getsockopt reports) come along too, as
+            // Windows' accepted sockets show them (Wine's test_accept_inheritance).
+            RecvBufferSet = listener.RecvBufferSet;
+            SendBufferSet = listener.SendBufferSet;
             if (listener.Events.Active)
             {
                 Events.CopyFrom(listener.Events);
@@ -233,7 +240,10 @@ internal sealed partial class InetSocket
             if (_closed) return Ws2Spi.WSAENOTSOCK;
             // Bound explicitly or implicitly (connect, sendto): the kernel has a port; unbound: WSAEINVAL.
             var ep = LocalEndPoint;
-            return ep is null || ep.Port == 0 ? Ws2Spi.WSAEINVAL : SockAddr.Write(ep, name, ref namelen);
+            if (ep is null || ep.Port == 0) return Ws2Spi.WSAEINVAL;
+            // A multipoint socket bound to an interface address shows that address, whatever the kernel holds.
+            if (_visibleLocal is not null) ep = new IPEndPoint(_visibleLocal.Address, ep.Port);
+            return SockAddr.Write(ep, name, ref namelen);
         }
     }
 

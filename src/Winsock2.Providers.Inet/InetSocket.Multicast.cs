@@ -51,6 +51,23 @@ internal sealed partial class InetSocket
 
     private MulticastState? _mc;
 
+    /// <summary>
+    /// The address a multipoint UDP socket was bound to when the kernel holds the wildcard address instead
+    /// (<see cref="BindsForGroups"/>): what getsockname shows, and the interface its joins use. Null otherwise.
+    /// </summary>
+    private IPEndPoint? _visibleLocal;
+
+    /// <summary>
+    /// Windows delivers a group's datagrams to a member bound to an interface address; Linux delivers them only to a
+    /// socket bound to the wildcard address or to the group. So a UDP socket made for multipoint (c_leaf/d_leaf) that
+    /// binds to a unicast address is bound to the wildcard address on that port underneath, keeps the address for
+    /// getsockname, and joins on that address's interface. Nothing Windows would deliver is filtered; what Linux adds
+    /// (a unicast datagram to another local address on that port) is documented in docs/multicast.md.
+    /// </summary>
+    private bool BindsForGroups(IPEndPoint ep) =>
+        IsDatagram && (Flags & (Ws2Spi.WSA_FLAG_MULTIPOINT_C_LEAF | Ws2Spi.WSA_FLAG_MULTIPOINT_D_LEAF)) != 0
+        && !ep.Address.Equals(IPAddress.Any) && !ep.Address.Equals(IPAddress.IPv6Any) && !IsMulticast(ep.Address);
+
     private MulticastState Mc => _mc ??= new MulticastState();
 
     /// <summary>
@@ -74,9 +91,11 @@ internal sealed partial class InetSocket
     /// </summary>
     public int JoinLeaf(byte[] name, int namelen, WSABUF? callerData, WSABUF? calleeData, QOS? sqos, uint flags)
     {
-        if ((Flags & (Ws2Spi.WSA_FLAG_MULTIPOINT_C_LEAF | Ws2Spi.WSA_FLAG_MULTIPOINT_D_LEAF)) == 0 || IsStream) return Ws2Spi.WSAEINVAL;
+        // Connect data first: the entry cannot carry it (no XP1_CONNECT_DATA) whatever the socket, as WSAConnect on
+        // the same entry answers; only then whether this socket may join (docs/conformance.md, peer section).
         if ((callerData is not null && callerData.len > 0) || (calleeData is not null && calleeData.len > 0))
-            return Ws2Spi.WSAEPROTONOSUPPORT; // no XP1_CONNECT_DATA
+            return Ws2Spi.WSAEPROTONOSUPPORT;
+        if ((Flags & (Ws2Spi.WSA_FLAG_MULTIPOINT_C_LEAF | Ws2Spi.WSA_FLAG_MULTIPOINT_D_LEAF)) == 0 || IsStream) return Ws2Spi.WSAEINVAL;
         if (sqos is not null) return Ws2Spi.WSAEOPNOTSUPP; // no XP1_QOS_SUPPORTED
         if (flags == 0) flags = Ws2Spi.JL_BOTH;
         if (flags is not (Ws2Spi.JL_SENDER_ONLY or Ws2Spi.JL_RECEIVER_ONLY or Ws2Spi.JL_BOTH)) return Ws2Spi.WSAEINVAL;
@@ -125,9 +144,30 @@ internal sealed partial class InetSocket
     private static bool IsMulticast(IPAddress a) =>
         a.AddressFamily == AddressFamily.InterNetworkV6 ? a.IsIPv6Multicast : (a.GetAddressBytes()[0] & 0xF0) == 0xE0;
 
-    /// <summary>The interface a WSAJoinLeaf joins on: the one IP_MULTICAST_IF / IPV6_MULTICAST_IF named (else the kernel chooses).</summary>
-    private (uint Address, int Index) DefaultInterface(MulticastState mc) =>
-        Family == Ws2Spi.AF_INET6 ? (0, mc.InterfaceV6) : SplitV4Interface(mc.InterfaceV4);
+    /// <summary>
+    /// The interface a WSAJoinLeaf joins on: the one IP_MULTICAST_IF / IPV6_MULTICAST_IF named, else the one the socket
+    /// is bound to (<see cref="_visibleLocal"/>), else the kernel chooses.
+    /// </summary>
+    private (uint Address, int Index) DefaultInterface(MulticastState mc)
+    {
+        if (Family == Ws2Spi.AF_INET6)
+            return (0, mc.InterfaceV6 != 0 || _visibleLocal is null ? mc.InterfaceV6 : InterfaceIndexOf(_visibleLocal.Address));
+        if (mc.InterfaceV4 == 0 && _visibleLocal is not null)
+            return (BinaryPrimitives.ReadUInt32LittleEndian(_visibleLocal.Address.GetAddressBytes()), 0);
+        return SplitV4Interface(mc.InterfaceV4);
+    }
+
+    /// <summary>The index of the interface holding <paramref name="address"/> (0 if none does: the kernel chooses).</summary>
+    private static int InterfaceIndexOf(IPAddress address)
+    {
+        foreach (var itf in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+        {
+            var props = itf.GetIPProperties();
+            foreach (var u in props.UnicastAddresses)
+                if (u.Address.Equals(address)) return props.GetIPv6Properties()?.Index ?? 0;
+        }
+        return 0;
+    }
 
     /// <summary>Windows' IPv4 interface field: an address, or 0.0.0.n for interface index n (network order bytes).</summary>
     private static (uint Address, int Index) SplitV4Interface(uint networkOrder)

@@ -13,7 +13,10 @@ internal sealed partial class InetSocket
     {
         received = 0;
         int inFlags = (int)flags;
-        bool overlapped = ov is not null || routine is not null;
+        // Without an overlapped structure the call is not overlapped and a completion routine is ignored, as Windows
+        // does (ReactOS's WSARecv apitest; the seed: both are ignored for a non-overlapped call).
+        if (ov is null) routine = null;
+        bool overlapped = ov is not null;
         IoRequest r;
         lock (Gate)
         {

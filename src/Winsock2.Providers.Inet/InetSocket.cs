@@ -33,7 +33,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     private readonly ReadyWaiters _readyWaiters;
 
     private ConnState _conn;
-    private bool _bound, _listening, _recvShut, _sendShut, _closed, _closeSignaled, _eof, _writeBlocked, _connectReported;
+    private bool _bound, _listening, _recvShut, _sendShut, _closed, _closeSignaled, _eof, _writeBlocked, _connectReported, _connectedByConnect;
     private int _sockError;        // sticky error of a broken connection (WSAECONNRESET ...)
     private int _connectError;     // result of the last asynchronous connect
     private int _pendingSoError;   // what SO_ERROR reports next
@@ -100,9 +100,9 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
             if ((events & Libc.EPOLLOUT) != 0 && _writeBlocked && _sendQ.IsEmpty && WritableNow())
             {
                 _writeBlocked = false;
-                Events.Signal(Ws2Spi.FD_WRITE, 0);
+                Events.Signal(Ws2Spi.FD_WRITE, 0, edge: true);
             }
-            RefreshEvents();
+            RefreshEvents(events);
             wake = _readyWaiters.Snapshot();
         }
         ReadyWaiters.Wake(wake);
@@ -117,37 +117,42 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
 
     /// <summary>
     /// Records the network events whose condition holds now (level-triggered FD_READ, FD_OOB, FD_ACCEPT;
-    /// FD_CLOSE once all data was read). Called after every readiness change and every re-enabling call.
+    /// FD_CLOSE once all data was read). Called after every readiness change and every re-enabling call;
+    /// <paramref name="edges"/> are the reactor's readiness bits when a change brought it here (EPOLLIN: a new
+    /// connection or new data, EPOLLPRI: new urgent data), which record an event a re-selection re-armed.
     /// </summary>
-    private void RefreshEvents()
+    private void RefreshEvents(uint edges = 0)
     {
+        bool newInput = (edges & Libc.EPOLLIN) != 0, newUrgent = (edges & Libc.EPOLLPRI) != 0;
         if (!Events.Active || _closed) return;
         short rev = SocketCalls.PollNow(_handle, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLRDHUP));
         if (_listening)
         {
-            if (_backlog.Count > 0 || (rev & Libc.POLLIN) != 0) Events.Signal(Ws2Spi.FD_ACCEPT, 0);
+            if (_backlog.Count > 0 || (rev & Libc.POLLIN) != 0) Events.Signal(Ws2Spi.FD_ACCEPT, 0, newInput);
             return;
         }
         if (IsDatagram)
         {
-            if (_recvQ.IsEmpty && (rev & Libc.POLLIN) != 0) Events.Signal(Ws2Spi.FD_READ, 0);
+            if (_recvQ.IsEmpty && (rev & Libc.POLLIN) != 0) Events.Signal(Ws2Spi.FD_READ, 0, newInput);
             return;
         }
         if (_conn != ConnState.Connected || !_recvQ.IsEmpty) return;
         if (UrgentPending(rev))
-            Events.Signal(Ws2Spi.FD_OOB, 0);
+            Events.Signal(Ws2Spi.FD_OOB, 0, newUrgent);
         if (_recvShut) return;
         int available = SocketCalls.BytesAvailable(_handle);
         if (available > 0)
         {
-            Events.Signal(Ws2Spi.FD_READ, 0);
+            Events.Signal(Ws2Spi.FD_READ, 0, newInput);
             return;
         }
         if ((rev & Libc.POLLERR) != 0) TakeSocketError();
         if (_closeSignaled) return;
         if (_sockError != 0)
         {
-            _closeSignaled = Events.Signal(Ws2Spi.FD_CLOSE, _sockError == Ws2Spi.WSAECONNRESET ? Ws2Spi.WSAECONNRESET : Ws2Spi.WSAECONNABORTED);
+            // An abortive close by the peer (RST) is FD_CLOSE with WSAECONNABORTED, as Windows records it (Wine's
+            // test_close_events); recv on the socket still fails with the connection's own error (WSAECONNRESET).
+            _closeSignaled = Events.Signal(Ws2Spi.FD_CLOSE, Ws2Spi.WSAECONNABORTED);
         }
         else if (_eof || (rev & (Libc.POLLIN | Libc.POLLRDHUP | Libc.POLLHUP)) != 0)
         {
@@ -162,9 +167,14 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
         if (e != 0 && _sockError == 0) _sockError = DatagramAware(e);
     }
 
-    /// <summary>The selection was (re)made: record what is already true (SPEC §5).</summary>
+    /// <summary>
+    /// The selection was (re)made: record what is already true (SPEC §5). An event selection on a socket that
+    /// connected by connect records FD_CONNECT too (once: it is never re-enabled), as Windows does — a window
+    /// selection does not post it again (Wine's test_connect_events).
+    /// </summary>
     public void OnSelectionChanged()
     {
+        if (_connectedByConnect && IsConnected && Events.ByEvent) Events.Signal(Ws2Spi.FD_CONNECT, 0);
         if ((IsConnected || (IsDatagram && _bound)) && WritableNow()) Events.Signal(Ws2Spi.FD_WRITE, 0);
         RefreshEvents();
     }

@@ -169,12 +169,19 @@ public static partial class Ws2_32
         catch (Exception e) { return Dispatch.Fail(e); }
     }
 
-    /// <summary>Describes a socket for another process (the providers here answer WSAEOPNOTSUPP: no shared kernel object).</summary>
+    /// <summary>
+    /// Describes a socket for process <paramref name="dwProcessId"/>, which creates its copy with
+    /// WSASocket(FROM_PROTOCOL_INFO ×3, info): the Inet provider hands the descriptor over (one-shot, bounded); the
+    /// rooted provider refuses (WSAEOPNOTSUPP). Errors in Windows' order (Wine's test_WSADuplicateSocket): not a socket
+    /// WSAENOTSOCK, no such process WSAEINVAL, no structure WSAEFAULT.
+    /// </summary>
     public static int WSADuplicateSocket(SOCKET s, uint dwProcessId, WSAPROTOCOL_INFOW lpProtocolInfo)
     {
         try
         {
             if (!Dispatch.Enter(s, out var p)) return SOCKET_ERROR;
+            if (dwProcessId == 0 || dwProcessId > int.MaxValue || !Directory.Exists($"/proc/{dwProcessId}"))
+                return Dispatch.Finish(SOCKET_ERROR, WSAEINVAL);
             if (lpProtocolInfo is null) return Dispatch.Finish(SOCKET_ERROR, WSAEFAULT);
             return Dispatch.Finish(p.WSPDuplicateSocket(s, dwProcessId, lpProtocolInfo, out int errno), errno);
         }

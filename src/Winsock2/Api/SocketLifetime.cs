@@ -23,14 +23,17 @@ public static partial class Ws2_32
             {
                 entry = Array.Find(catalog, e => e.Id == lpProtocolInfo.dwCatalogEntryId);
                 if (entry is null) return Dispatch.Finish(INVALID_SOCKET, WSAEINVAL);
-                if (af == FROM_PROTOCOL_INFO) af = lpProtocolInfo.iAddressFamily;
-                if (type == FROM_PROTOCOL_INFO) type = lpProtocolInfo.iSocketType;
-                if (protocol == FROM_PROTOCOL_INFO) protocol = lpProtocolInfo.iProtocol;
+                // FROM_PROTOCOL_INFO, and 0 as Windows takes it (Wine's test_WSASocket), mean the structure's member;
+                // a family the entry does not have is WSAEAFNOSUPPORT.
+                if (af is FROM_PROTOCOL_INFO or 0) af = lpProtocolInfo.iAddressFamily;
+                if (type is FROM_PROTOCOL_INFO or 0) type = lpProtocolInfo.iSocketType;
+                if (protocol is FROM_PROTOCOL_INFO or 0) protocol = lpProtocolInfo.iProtocol;
+                if (af != entry.Info.iAddressFamily && entry.Info.iAddressFamily != AF_UNSPEC)
+                    return Dispatch.Finish(INVALID_SOCKET, WSAEAFNOSUPPORT);
             }
             else
             {
-                if (af == FROM_PROTOCOL_INFO || type == FROM_PROTOCOL_INFO || protocol == FROM_PROTOCOL_INFO)
-                    return Dispatch.Finish(INVALID_SOCKET, WSAEINVAL);
+                // Without a structure FROM_PROTOCOL_INFO (-1) is an unsupported value like any other (test_WSASocket).
                 entry = ProviderSelection.Choose(catalog, af, type, protocol, out int chooseErr);
                 if (entry is null) return Dispatch.Finish(INVALID_SOCKET, chooseErr);
             }
@@ -38,7 +41,10 @@ public static partial class Ws2_32
             if (flagErr != 0) return Dispatch.Finish(INVALID_SOCKET, flagErr);
             var loaded = ApiInstance.TryGetProvider(entry.Id, out int loadErr);
             if (loaded is null) return Dispatch.Finish(INVALID_SOCKET, loadErr);
-            var s = loaded.Table.WSPSocket(af, type, protocol, entry.Info.Clone(), g, dwFlags, out int errno);
+            var info = entry.Info.Clone();
+            // A structure from WSADuplicateSocket carries the provider's handoff key (dwProviderReserved).
+            if (lpProtocolInfo is not null) info.dwProviderReserved = lpProtocolInfo.dwProviderReserved;
+            var s = loaded.Table.WSPSocket(af, type, protocol, info, g, dwFlags, out int errno);
             return Dispatch.Finish(s, errno);
         }
         catch (Exception e)

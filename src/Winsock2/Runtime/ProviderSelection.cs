@@ -3,12 +3,24 @@ namespace Winsock2.Runtime;
 /// <summary>
 /// Which catalog entry WSASocket uses: the first base entry or chain in catalog order that matches
 /// (af 0, type 0 wildcards; protocol 0 matches PFL_MATCHES_PROTOCOL_ZERO; iProtocol..iProtocol+iProtocolMaxOffset),
-/// with Windows' error precedence WSAEAFNOSUPPORT, then WSAESOCKTNOSUPPORT, then WSAEPROTONOSUPPORT.
+/// with Windows' error precedence as test_WSASocket's table in Wine's ws2_32 tests records it: AF_UNSPEC with
+/// protocol 0 is WSAEINVAL (nothing to pick a family by); a type no catalog entry has is WSAESOCKTNOSUPPORT
+/// whatever the family; then WSAEAFNOSUPPORT, WSAESOCKTNOSUPPORT (the family lacks the type), WSAEPROTONOSUPPORT.
 /// </summary>
 internal static class ProviderSelection
 {
     public static CatalogEntry? Choose(CatalogEntry[] catalog, int af, int type, int protocol, out int errno)
     {
+        if (af == Ws2_32.AF_UNSPEC && protocol == 0)
+        {
+            errno = Ws2_32.WSAEINVAL;
+            return null;
+        }
+        if (type != 0 && !Array.Exists(catalog, e => !e.IsLayered && e.Info.iSocketType == type))
+        {
+            errno = Ws2_32.WSAESOCKTNOSUPPORT;
+            return null;
+        }
         bool anyAf = false, anyType = false;
         foreach (var e in catalog)
         {

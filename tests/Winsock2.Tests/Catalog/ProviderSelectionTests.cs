@@ -18,7 +18,7 @@ public class ProviderSelectionTests : WinsockTest
     {
         Fails(WSAEAFNOSUPPORT, WSASocket(99, SOCK_STREAM, IPPROTO_TCP, null, 0, 0));
         Fails(WSAEAFNOSUPPORT, WSASocket(99, 0, 0, null, 0, 0));
-        Fails(WSAEAFNOSUPPORT, WSASocket(99, 99, 99, null, 0, 0)); // the family is judged first
+        Fails(WSAEAFNOSUPPORT, WSASocket(99, SOCK_STREAM, 99, null, 0, 0)); // the family is judged before the protocol
     }
 
     [Fact]
