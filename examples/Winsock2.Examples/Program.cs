@@ -1,0 +1,38 @@
+namespace Winsock2.Examples;
+
+/// <summary>
+/// One process, many small programs: the first argument names the program, the rest are its own arguments.
+/// <c>dotnet run --project examples/Winsock2.Examples -- select-server</c>.
+/// </summary>
+public static class Program
+{
+    /// <summary>A program's entry: its arguments (without the name) and where it prints; returns its exit code.</summary>
+    public delegate int Entry(string[] args, TextWriter stdout);
+
+    /// <summary>Every program: its name on the command line, one line saying what it shows, and its entry.</summary>
+    public static readonly IReadOnlyList<(string Name, string Summary, Entry Main)> Programs =
+    [
+        ("select-server", "select(): one thread, fd_sets, nonblocking echo", SelectServer.Main),
+    ];
+
+    /// <summary>Runs the program named <paramref name="name"/>; 2 if there is none.</summary>
+    public static int Run(string name, string[] args, TextWriter stdout)
+    {
+        foreach (var (n, _, main) in Programs)
+            if (n == name) return main(args, stdout);
+        stdout.WriteLine($"no program named '{name}'");
+        return 2;
+    }
+
+    /// <summary>The command line: a program name and its arguments; no name lists the programs.</summary>
+    public static int Main(string[] argv)
+    {
+        if (argv.Length == 0)
+        {
+            Console.WriteLine("usage: Winsock2.Examples <program> [args]");
+            foreach (var (n, summary, _) in Programs) Console.WriteLine($"  {n,-28} {summary}");
+            return 2;
+        }
+        return Run(argv[0], argv[1..], Console.Out);
+    }
+}
