@@ -13,6 +13,10 @@ public static class Program
     public static readonly IReadOnlyList<(string Name, string Summary, Entry Main)> Programs =
     [
         ("select-server", "select(): one thread, fd_sets, nonblocking echo", SelectServer.Main),
+        ("async-select-server", "WSAAsyncSelect: network events as window messages, a message loop", AsyncSelectServer.Main),
+        ("event-select-server", "WSAEventSelect: an event per socket, WSAWaitForMultipleEvents, WSAEnumNetworkEvents", EventSelectServer.Main),
+        ("overlapped-event-server", "overlapped WSARecv/WSASend signalling events, WSAGetOverlappedResult", OverlappedEventServer.Main),
+        ("completion-routine-server", "overlapped WSARecv/WSASend with completion routines, alertable waits", CompletionRoutineServer.Main),
     ];
 
     /// <summary>Runs the program named <paramref name="name"/>; 2 if there is none.</summary>
