@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Winsock2;
 
 /// <summary>
@@ -29,6 +31,19 @@ public sealed class WSABUF
 
     /// <summary>A buffer over an array segment (its array, offset and count).</summary>
     public WSABUF(ArraySegment<byte> segment) { buf = segment.Array; offset = segment.Offset; len = (uint)segment.Count; }
+
+    /// <summary>
+    /// A buffer over array-backed memory (a slice of a <c>byte[]</c>, as <c>array.AsMemory(n)</c> makes): the providers
+    /// pin arrays, so other memory throws <see cref="ArgumentException"/>.
+    /// </summary>
+    public WSABUF(Memory<byte> memory)
+    {
+        if (!MemoryMarshal.TryGetArray<byte>(memory, out var segment))
+            throw new ArgumentException("A WSABUF needs memory backed by a byte array.", nameof(memory));
+        buf = segment.Array;
+        offset = segment.Offset;
+        len = (uint)segment.Count;
+    }
 
     /// <summary>True when offset is not negative and offset + len fits inside buf.</summary>
     public bool IsValid => offset >= 0 && (buf is null ? len == 0 : (ulong)offset + len <= (ulong)buf.Length);

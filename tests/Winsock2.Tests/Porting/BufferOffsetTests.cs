@@ -204,4 +204,31 @@ public sealed class BufferOffsetTests : WinsockTest
         Fails(WSAEFAULT, WSARecv(s, [new WSABUF(buf, offset, len)], 1, out _, ref flags, null, null));
         closesocket(c); closesocket(s);
     }
+
+    [Fact]
+    public void WSABUF_FromArrayMemory_KeepsItsOffset_OtherMemoryThrows()
+    {
+        var (a, _, b, addrB) = UdpPair();
+        var data = Bytes("skip:kept");
+        Ok(WSASendTo(a, [new WSABUF(data.AsMemory(5))], 1, out uint sent, 0, addrB, addrB.Length, null, null), "WSASendTo");
+        Assert.Equal(4u, sent);
+        var buf = new byte[8];
+        uint flags = 0;
+        Ok(WSARecv(b, [new WSABUF(buf.AsMemory(2, 6))], 1, out uint got, ref flags, null, null), "WSARecv");
+        Assert.Equal(4u, got);
+        Assert.Equal("kept", System.Text.Encoding.ASCII.GetString(buf, 2, 4));
+        using (var unmanaged = new UnmanagedBytes(4))
+            Assert.Throws<ArgumentException>(() => new WSABUF(unmanaged.Memory));
+        closesocket(a); closesocket(b);
+    }
+
+    /// <summary>Memory no array backs.</summary>
+    private sealed unsafe class UnmanagedBytes(int length) : System.Buffers.MemoryManager<byte>
+    {
+        private readonly byte* _p = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)length);
+        public override Span<byte> GetSpan() => new(_p, length);
+        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => new(_p + elementIndex);
+        public override void Unpin() { }
+        protected override void Dispose(bool disposing) => System.Runtime.InteropServices.NativeMemory.Free(_p);
+    }
 }
