@@ -37,6 +37,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     private int _sockError;        // sticky error of a broken connection (WSAECONNRESET ...)
     private int _connectError;     // result of the last asynchronous connect
     private int _pendingSoError;   // what SO_ERROR reports next
+    private IPEndPoint? _peer;     // the TCP peer as seen when the connection was made
 
     public InetSocket(WSPUPCALLTABLE upcalls, WSAPROTOCOL_INFOW info, uint flags, Socket os)
     {
