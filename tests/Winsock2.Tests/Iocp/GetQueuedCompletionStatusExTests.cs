@@ -86,6 +86,26 @@ public class GetQueuedCompletionStatusExTests : IocpTest
     }
 
     [Fact]
+    public void GetQueuedCompletionStatusEx_NotAlertableWithRoutineQueued_RoutineWaitsAndTimeoutIsReported()
+    {
+        var port = NewPort();
+        var (a, _, b, addrB) = UdpPair();
+        Track(a); Track(b);
+        Assert.Equal(1, sendto(a, [1], 1, 0, addrB, addrB.Length));
+        int ran = 0;
+        uint flags = 0;
+        int rc = WSARecv(b, [new WSABUF(new byte[8])], 1, out _, ref flags, new WSAOVERLAPPED(), (e, n, o, f) => ran++);
+        Assert.True(rc == 0 || WSAGetLastError() == WSA_IO_PENDING);
+        Assert.False(GetQueuedCompletionStatusEx(port, new OVERLAPPED_ENTRY[4], 4, out uint removed, 20, false));
+        Assert.Equal(WAIT_TIMEOUT, GetLastError());
+        Assert.Equal(0u, removed);
+        Assert.Equal(0, ran); // only an alertable wait runs it
+        var deadline = Environment.TickCount64 + 10_000;
+        while (ran == 0 && Environment.TickCount64 < deadline) SleepEx(100, true);
+        Assert.Equal(1, ran);
+    }
+
+    [Fact]
     public void GetQueuedCompletionStatusEx_FailedOperation_EntryInternalIsItsError()
     {
         var port = NewPort();

@@ -38,6 +38,17 @@ public class PostQueuedCompletionStatusTests : IocpTest
     }
 
     [Fact]
+    public void GetLastError_IsTheValueWSAGetLastErrorReads()
+    {
+        Assert.False(CloseHandle(INVALID_HANDLE_VALUE));
+        Assert.Equal(ERROR_INVALID_HANDLE, WSAGetLastError());
+        WSASetLastError(WSAEWOULDBLOCK);
+        Assert.Equal((uint)WSAEWOULDBLOCK, GetLastError());
+        SetLastError(WAIT_TIMEOUT);
+        Assert.Equal((int)WAIT_TIMEOUT, WSAGetLastError());
+    }
+
+    [Fact]
     public void CloseHandle_Port_TrueOnceThenInvalidHandle()
     {
         var port = NewPort();
