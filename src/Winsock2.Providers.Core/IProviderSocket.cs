@@ -6,6 +6,8 @@ namespace Winsock2.Providers.Core;
 /// </summary>
 internal interface IProviderSocket : IEventSelectable, SelectEngine.ISelectable
 {
+    /// <summary>The handle WPUCreateSocketHandle gave this socket (INVALID_SOCKET before it is attached).</summary>
+    SOCKET Handle { get; }
     /// <summary>
     /// WSPIoctl's codes that depend on the transport, under the lock on an open socket (<see cref="ImmediateIoctl.Run"/>
     /// has answered FIONBIO and FIONREAD): 0 or the error, and the output size.

@@ -49,7 +49,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
         _fd = (int)_os.Handle;
         _handle = _os.SafeHandle;
         Events = new NetworkEventRecord(upcalls);
-        _completion = new Completion(upcalls);
+        _completion = new Completion(upcalls, this);
         _recvQ = new OperationQueue(Gate, _completion);
         _sendQ = new OperationQueue(Gate, _completion);
         _readyWaiters = new ReadyWaiters(Gate);
