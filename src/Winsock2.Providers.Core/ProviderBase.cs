@@ -226,7 +226,9 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
         uint returned = 0;
         int rc = Run(s, out lpErrno, x =>
         {
-            int err = ImmediateIoctl.Run(x, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, out returned);
+            int err = dwIoControlCode == Ws2Spi.SIO_GET_EXTENSION_FUNCTION_POINTER
+                ? ExtensionFunctions.Answer(lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, ExtensionFunction, out returned)
+                : ImmediateIoctl.Run(x, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, out returned);
             if (err == 0 && (lpOverlapped is not null || lpCompletionRoutine is not null))
                 OverlappedResult.CompleteImmediately(Upcalls, lpOverlapped, lpCompletionRoutine, lpThreadId, (int)returned);
             return err;
@@ -234,6 +236,9 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
         lpcbBytesReturned = returned;
         return rc;
     }
+
+    /// <summary>The extension function this provider offers under <paramref name="id"/> (WSAID_ACCEPTEX ...), or null: WSAEINVAL.</summary>
+    protected virtual Delegate? ExtensionFunction(Guid id) => null;
 
     public bool WSPGetOverlappedResult(SOCKET s, WSAOVERLAPPED lpOverlapped, out uint lpcbTransfer, bool fWait, out uint lpdwFlags, out int lpErrno)
     {

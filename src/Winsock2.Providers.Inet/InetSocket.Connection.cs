@@ -231,6 +231,7 @@ internal sealed partial class InetSocket
         lock (Gate)
         {
             if (_closed) return Ws2Spi.WSAENOTSOCK;
+            if (_acceptContextPending) return Ws2Spi.WSAENOTCONN; // AcceptEx: until SO_UPDATE_ACCEPT_CONTEXT
             // Bound explicitly or implicitly (connect, sendto): the kernel has a port; unbound: WSAEINVAL.
             var ep = LocalEndPoint;
             return ep is null || ep.Port == 0 ? Ws2Spi.WSAEINVAL : SockAddr.Write(ep, name, ref namelen);
@@ -242,7 +243,7 @@ internal sealed partial class InetSocket
         lock (Gate)
         {
             if (_closed) return Ws2Spi.WSAENOTSOCK;
-            if (_conn != ConnState.Connected) return Ws2Spi.WSAENOTCONN;
+            if (_conn != ConnState.Connected || _acceptContextPending) return Ws2Spi.WSAENOTCONN;
             var ep = RemoteEndPoint;
             return ep is null ? Ws2Spi.WSAENOTCONN : SockAddr.Write(ep, name, ref namelen);
         }
