@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Winsock2;
 
@@ -7,8 +8,10 @@ namespace Winsock2;
 /// writes a pointer value (8 bytes, little-endian) into the output buffer, and whoever holds the value gets the
 /// delegate back with <see cref="TryGet"/>. A layered provider reads the pointer its next provider returned, wraps the
 /// function, and returns the wrapper's pointer instead — so extension functions can be intercepted as on Windows.
-/// A provider registers each of its functions once (the pointer is kept for the process, as a DLL's code stays
-/// mapped); registering the same delegate again returns the same value. Values no provider returned resolve to nothing.
+/// Registering the same delegate again returns the same value; a value is never given to another function. The table
+/// holds the functions weakly, as a DLL's code stays mapped only while the DLL is loaded: a provider keeps its own
+/// functions alive (a retired provider's pointers then resolve to nothing), so the table holds no more than the live
+/// functions. Values no provider returned resolve to nothing.
 /// </summary>
 public static class ExtensionFunctionPointer
 {
@@ -16,9 +19,10 @@ public static class ExtensionFunctionPointer
     public const int Size = 8;
 
     private static readonly Lock Gate = new();
-    private static readonly Dictionary<Delegate, nint> Values = new(ReferenceEqualityComparer.Instance);
-    private static readonly List<Delegate> Functions = [];
+    private static readonly ConditionalWeakTable<Delegate, StrongBox<long>> Values = new();
+    private static readonly Dictionary<long, WeakReference<Delegate>> Functions = [];
     private const long Base = 0x7FFE_0000_1000;
+    private static long s_next;
 
     /// <summary>The pointer value standing for <paramref name="function"/> (the same value for the same delegate).</summary>
     public static nint Of(Delegate function)
@@ -26,11 +30,13 @@ public static class ExtensionFunctionPointer
         ArgumentNullException.ThrowIfNull(function);
         lock (Gate)
         {
-            if (Values.TryGetValue(function, out var value)) return value;
-            value = (nint)(Base + Functions.Count * 16L);
-            Functions.Add(function);
-            Values.Add(function, value);
-            return value;
+            if (Values.TryGetValue(function, out var known)) return (nint)known.Value;
+            if (++s_next % 64 == 0)
+                foreach (var dead in Functions.Where(f => !f.Value.TryGetTarget(out _)).Select(f => f.Key).ToArray()) Functions.Remove(dead);
+            long value = Base + s_next * 16;
+            Values.Add(function, new StrongBox<long>(value));
+            Functions.Add(value, new WeakReference<Delegate>(function));
+            return (nint)value;
         }
     }
 
@@ -38,12 +44,10 @@ public static class ExtensionFunctionPointer
     public static bool TryGet<T>(nint pointer, out T? function) where T : Delegate
     {
         function = null;
-        long index = ((long)pointer - Base) / 16;
-        if ((long)pointer < Base || ((long)pointer - Base) % 16 != 0) return false;
         lock (Gate)
         {
-            if (index >= Functions.Count) return false;
-            function = Functions[(int)index] as T;
+            if (!Functions.TryGetValue(pointer, out var weak) || !weak.TryGetTarget(out var target)) return false;
+            function = target as T;
             return function is not null;
         }
     }
