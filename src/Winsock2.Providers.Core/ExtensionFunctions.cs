@@ -10,16 +10,24 @@ namespace Winsock2.Providers.Core;
 /// </summary>
 internal static class ExtensionFunctions
 {
+    /// <summary>The mswsock functions (known to every provider here, offered by those whose transport has them).</summary>
+    private static readonly Guid[] Known =
+    [
+        Ws2Spi.WSAID_ACCEPTEX, Ws2Spi.WSAID_GETACCEPTEXSOCKADDRS, Ws2Spi.WSAID_CONNECTEX, Ws2Spi.WSAID_DISCONNECTEX,
+        Ws2Spi.WSAID_TRANSMITFILE, Ws2Spi.WSAID_TRANSMITPACKETS, Ws2Spi.WSAID_WSARECVMSG, Ws2Spi.WSAID_WSASENDMSG,
+    ];
+
     /// <summary>
-    /// The ioctl's answer: WSAEFAULT when the input holds no 16-byte GUID or the output has no room for a pointer,
-    /// WSAEINVAL for a GUID the provider does not offer; else the pointer with 8 bytes returned.
+    /// The ioctl's answer: WSAEFAULT when the input holds no 16-byte GUID or the output has no room for a pointer;
+    /// WSAEOPNOTSUPP for an mswsock function the provider does not offer (its transport has no such operation);
+    /// WSAEINVAL for any other GUID; else the pointer with 8 bytes returned.
     /// </summary>
     public static int Answer(byte[]? input, uint inLen, byte[]? output, uint outLen, Func<Guid, Delegate?> offered, out uint returned)
     {
         returned = 0;
         if (ExtensionFunctionPointer.GuidIn(input, inLen) is not { } id) return Ws2Spi.WSAEFAULT;
         if (output is null || outLen < ExtensionFunctionPointer.Size || output.Length < ExtensionFunctionPointer.Size) return Ws2Spi.WSAEFAULT;
-        if (offered(id) is not { } function) return Ws2Spi.WSAEINVAL;
+        if (offered(id) is not { } function) return Array.IndexOf(Known, id) >= 0 ? Ws2Spi.WSAEOPNOTSUPP : Ws2Spi.WSAEINVAL;
         ExtensionFunctionPointer.Write(output, ExtensionFunctionPointer.Of(function));
         returned = ExtensionFunctionPointer.Size;
         return 0;
