@@ -80,7 +80,7 @@ internal sealed partial class InetSocket
                 continue;
             }
             _acceptEx.RemoveFirst();
-            if (!node.Value.Acceptor.TakeConnection(conn, node.Value))
+            if (!node.Value.Acceptor.TakeConnection(this, conn, node.Value))
             {
                 _backlog.AddFirst(conn); // the accept socket was closed meanwhile: the connection waits for the next taker
                 _completion.Complete(node.Value.Io, Ws2Spi.WSA_OPERATION_ABORTED, 0, 0);
@@ -88,8 +88,12 @@ internal sealed partial class InetSocket
         }
     }
 
-    /// <summary>The accept socket takes <paramref name="conn"/> (under the listener's lock); false when it was closed.</summary>
-    private bool TakeConnection(Socket conn, AcceptExRequest request)
+    /// <summary>
+    /// The accept socket takes <paramref name="conn"/> (under the listener's lock); false when it was closed. The AcceptEx
+    /// completes through the listener's completion, as Windows delivers it for the listening socket; one that waits for
+    /// its first data completes through the accept socket's receive.
+    /// </summary>
+    private bool TakeConnection(InetSocket listener, Socket conn, AcceptExRequest request)
     {
         lock (Gate)
         {
@@ -99,7 +103,7 @@ internal sealed partial class InetSocket
             if (err != 0)
             {
                 _acceptExListener = null;
-                _completion.Complete(request.Io, err, 0, 0);
+                listener._completion.Complete(request.Io, err, 0, 0);
                 return true;
             }
             _conn = ConnState.Connected;
@@ -108,7 +112,7 @@ internal sealed partial class InetSocket
             AcceptExBuffer.Write(request.Buffer, request.ReceiveLength, request.LocalLength, LocalEndPoint, RemoteEndPoint);
             if (request.ReceiveLength == 0)
             {
-                _completion.Complete(request.Io, 0, 0, 0);
+                listener._completion.Complete(request.Io, 0, 0, 0);
                 return true;
             }
             // The first data: a receive into the buffer's first part that completes the AcceptEx's WSAOVERLAPPED.
