@@ -246,4 +246,44 @@ public class AcceptExTests : MswsockTest
         foreach (var s in acceptors.Concat(clients)) closesocket(s);
         closesocket(l);
     }
+    [Fact]
+    public void AcceptEx_Ipv6_AddressBlocksOfSockaddrIn6Plus16()
+    {
+        const uint block6 = 28 + 16;
+        var (l, addr) = Listen(AF_INET6);
+        var (acceptEx, sockaddrs) = Functions(l);
+        var a = Tcp(AF_INET6);
+        FailsWith(WSAEFAULT, acceptEx(l, a, new byte[2 * block6], 0, block6 - 1, block6, out _, Overlapped()));
+        var buffer = new byte[2 * block6];
+        var ov = Overlapped();
+        FailsWith(ERROR_IO_PENDING, acceptEx(l, a, buffer, 0, block6, block6, out _, ov));
+        var c = Tcp(AF_INET6);
+        Ok(connect(c, addr, addr.Length));
+        Assert.True(Finish(l, ov, out _));
+        sockaddrs(buffer, 0, block6, block6, out var local, out int localLen, out var remote, out int remoteLen);
+        Assert.Equal(28, localLen);
+        Assert.Equal(28, remoteLen);
+        Assert.Equal(System.Net.IPAddress.IPv6Loopback, SockAddr.ToEndPoint(remote).Address);
+        Assert.Equal(PortOf(l), SockAddr.ToEndPoint(local).Port);
+        closesocket(c); closesocket(a); closesocket(l);
+    }
+
+    [Fact]
+    public void UpdateAcceptContext_TakesListenersBlockingMode()
+    {
+        var (l, addr) = Listen();
+        uint on = 1;
+        Ok(ioctlsocket(l, FIONBIO, ref on));
+        var acceptEx = Load<LPFN_ACCEPTEX>(l, WSAID_ACCEPTEX);
+        var a = Tcp();
+        var ov = Overlapped();
+        FailsWith(ERROR_IO_PENDING, acceptEx(l, a, new byte[2 * AddrBlock], 0, AddrBlock, AddrBlock, out _, ov));
+        var c = Tcp();
+        Ok(connect(c, addr, addr.Length));
+        Assert.True(Finish(l, ov, out _));
+        var handle = BitConverter.GetBytes((ulong)l.Value);
+        Ok(setsockopt(a, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, handle, handle.Length));
+        Fails(WSAEWOULDBLOCK, recv(a, new byte[4], 4, 0)); // nonblocking, as the listener is
+        closesocket(c); closesocket(a); closesocket(l);
+    }
 }

@@ -106,4 +106,14 @@ public sealed class TransmitFileTests : MswsockTest
         FailsWith(WSAENOTSOCK, transmitFile(SOCKET.Invalid, null, 0, 0, null, null, 0));
         closesocket(unconnected); closesocket(c); closesocket(s);
     }
+    [Fact]
+    public void TransmitFile_RangeAboveBound_WSAENOBUFS()
+    {
+        var (c, s) = TcpPair();
+        var transmitFile = Load<LPFN_TRANSMITFILE>(c, WSAID_TRANSMITFILE);
+        using (var f = File.Create(_path)) f.SetLength(64L * 1024 * 1024 + 1); // sparse: no data written
+        using var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read);
+        FailsWith(WSAENOBUFS, transmitFile(c, file, 0, 0, null, null, 0));
+        closesocket(c); closesocket(s);
+    }
 }

@@ -143,4 +143,14 @@ public class WSAPollTests : MswsockTest
         Assert.Equal(0, fds[0].revents);
         closesocket(c); closesocket(s);
     }
+    [Fact]
+    public void WSAPoll_PeerReset_POLLHUPAndPOLLERR()
+    {
+        var (c, s) = TcpPair();
+        Ok(setsockopt(c, SOL_SOCKET, SO_LINGER, new linger { l_onoff = 1, l_linger = 0 }));
+        closesocket(c); // a reset
+        Eventually(() => Poll(s, POLLIN, 1000) != 0, "the reset seen", 20_000);
+        Assert.Equal((short)(POLLHUP | POLLERR), (short)(Poll(s, POLLIN) & (POLLHUP | POLLERR)));
+        closesocket(s);
+    }
 }
