@@ -49,6 +49,23 @@ internal static class ExtensionFunctions
         return Ws2Spi.SOCKET_ERROR;
     }
 
+    /// <summary>
+    /// A BOOL extension function's body, guarded: <paramref name="call"/> gives 0 or the error; an exception is an internal
+    /// failure (WSASYSCALLFAILURE). True, or false with the error as the thread's last error.
+    /// </summary>
+    public static bool Guarded(Func<int> call)
+    {
+        try { return Result(call()); }
+        catch (Exception e) { return Result(Failed(e)); }
+    }
+
+    /// <summary>An int extension function's body (WSARecvMsg, WSASendMsg), guarded as <see cref="Guarded"/>.</summary>
+    public static int GuardedInt(Func<int> call)
+    {
+        try { return IntResult(call()); }
+        catch (Exception e) { return IntResult(Failed(e)); }
+    }
+
     /// <summary>An exception inside an extension function: an internal failure, WSASYSCALLFAILURE for the caller.</summary>
     public static int Failed(Exception e)
     {

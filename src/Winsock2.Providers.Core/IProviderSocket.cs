@@ -31,6 +31,11 @@ internal interface IProviderSocket : IEventSelectable, SelectEngine.ISelectable
         int r = (IsReady(0) ? Ws2Spi.POLLRDNORM : 0) | (IsReady(1) ? Ws2Spi.POLLWRNORM : 0) | (IsReady(2) ? Ws2Spi.POLLRDBAND : 0);
         return (short)(r & (events | Ws2Spi.POLLERR | Ws2Spi.POLLHUP));
     }
+    /// <summary>
+    /// The socket this handle's calls go to instead, or null: a rooted AcceptEx's accept socket stands for the leaf it
+    /// admitted (the provider's own per-leaf socket, which then has no handle of its own).
+    /// </summary>
+    IProviderSocket? StandsFor => null;
     /// <summary>closesocket: the provider's part, before the handle is released.</summary>
     void Close();
 }

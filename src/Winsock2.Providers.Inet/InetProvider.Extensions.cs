@@ -46,14 +46,10 @@ internal sealed partial class InetProvider
         uint dwLocalAddressLength, uint dwRemoteAddressLength, out uint lpdwBytesReceived, WSAOVERLAPPED? lpOverlapped)
     {
         lpdwBytesReceived = 0;
-        try
-        {
-            if (Find(sListenSocket) is not { } listener || Find(sAcceptSocket) is not { } acceptor)
-                return ExtensionFunctions.Result(Ws2Spi.WSAENOTSOCK);
-            return ExtensionFunctions.Result(listener.AcceptEx(acceptor, lpOutputBuffer, dwReceiveDataLength, dwLocalAddressLength,
-                dwRemoteAddressLength, lpOverlapped, Caller(lpOverlapped)));
-        }
-        catch (Exception e) { return ExtensionFunctions.Result(ExtensionFunctions.Failed(e)); }
+        return ExtensionFunctions.Guarded(() => Find(sListenSocket) is not { } listener || Find(sAcceptSocket) is not { } acceptor
+            ? Ws2Spi.WSAENOTSOCK
+            : listener.AcceptEx(acceptor, lpOutputBuffer, dwReceiveDataLength, dwLocalAddressLength, dwRemoteAddressLength,
+                lpOverlapped, Caller(lpOverlapped)));
     }
 
     private static void GetAcceptExSockaddrs(byte[] lpOutputBuffer, uint dwReceiveDataLength, uint dwLocalAddressLength,
@@ -65,58 +61,39 @@ internal sealed partial class InetProvider
         out uint lpdwBytesSent, WSAOVERLAPPED? lpOverlapped)
     {
         lpdwBytesSent = 0;
-        try
-        {
-            if (Find(s) is not { } sock) return ExtensionFunctions.Result(Ws2Spi.WSAENOTSOCK);
-            return ExtensionFunctions.Result(sock.ConnectEx(name, namelen, lpSendBuffer, dwSendDataLength, lpOverlapped, Caller(lpOverlapped)));
-        }
-        catch (Exception e) { return ExtensionFunctions.Result(ExtensionFunctions.Failed(e)); }
+        return ExtensionFunctions.Guarded(() => Find(s) is not { } sock ? Ws2Spi.WSAENOTSOCK
+            : sock.ConnectEx(name, namelen, lpSendBuffer, dwSendDataLength, lpOverlapped, Caller(lpOverlapped)));
     }
 
-    private static bool DisconnectEx(SOCKET s, WSAOVERLAPPED? lpOverlapped, uint dwFlags, uint dwReserved)
-    {
-        try
-        {
-            if (Find(s) is not { } sock) return ExtensionFunctions.Result(Ws2Spi.WSAENOTSOCK);
-            return ExtensionFunctions.Result(sock.DisconnectEx(lpOverlapped, dwFlags, dwReserved, Caller(lpOverlapped)));
-        }
-        catch (Exception e) { return ExtensionFunctions.Result(ExtensionFunctions.Failed(e)); }
-    }
+    private static bool DisconnectEx(SOCKET s, WSAOVERLAPPED? lpOverlapped, uint dwFlags, uint dwReserved) =>
+        ExtensionFunctions.Guarded(() => Find(s) is not { } sock ? Ws2Spi.WSAENOTSOCK
+            : sock.DisconnectEx(lpOverlapped, dwFlags, dwReserved, Caller(lpOverlapped)));
 
     private static bool TransmitFile(SOCKET hSocket, SafeFileHandle? hFile, uint nNumberOfBytesToWrite, uint nNumberOfBytesPerSend,
-        WSAOVERLAPPED? lpOverlapped, TRANSMIT_FILE_BUFFERS? lpTransmitBuffers, uint dwFlags)
-    {
-        try
-        {
-            if (Find(hSocket) is not { } sock) return ExtensionFunctions.Result(Ws2Spi.WSAENOTSOCK);
-            return ExtensionFunctions.Result(sock.TransmitFile(hFile, nNumberOfBytesToWrite, lpOverlapped, lpTransmitBuffers, dwFlags, Caller(lpOverlapped)));
-        }
-        catch (Exception e) { return ExtensionFunctions.Result(ExtensionFunctions.Failed(e)); }
-    }
+        WSAOVERLAPPED? lpOverlapped, TRANSMIT_FILE_BUFFERS? lpTransmitBuffers, uint dwFlags) =>
+        ExtensionFunctions.Guarded(() => Find(hSocket) is not { } sock ? Ws2Spi.WSAENOTSOCK
+            : sock.TransmitFile(hFile, nNumberOfBytesToWrite, lpOverlapped, lpTransmitBuffers, dwFlags, Caller(lpOverlapped)));
+
+    private static WSATHREADID? Caller(WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine) =>
+        ov is null && routine is null ? null : ThreadContext.Current.CallerThreadId();
 
     private static int WSARecvMsg(SOCKET s, WSAMSG lpMsg, out uint lpdwNumberOfBytesRecvd, WSAOVERLAPPED? lpOverlapped,
         LPWSAOVERLAPPED_COMPLETION_ROUTINE? lpCompletionRoutine)
     {
-        lpdwNumberOfBytesRecvd = 0;
-        try
-        {
-            if (Find(s) is not { } sock) return ExtensionFunctions.IntResult(Ws2Spi.WSAENOTSOCK);
-            var tid = lpOverlapped is null && lpCompletionRoutine is null ? null : ThreadContext.Current.CallerThreadId();
-            return ExtensionFunctions.IntResult(sock.ReceiveMessage(lpMsg, out lpdwNumberOfBytesRecvd, lpOverlapped, lpCompletionRoutine, tid));
-        }
-        catch (Exception e) { return ExtensionFunctions.IntResult(ExtensionFunctions.Failed(e)); }
+        uint received = 0;
+        int rc = ExtensionFunctions.GuardedInt(() => Find(s) is not { } sock ? Ws2Spi.WSAENOTSOCK
+            : sock.ReceiveMessage(lpMsg, out received, lpOverlapped, lpCompletionRoutine, Caller(lpOverlapped, lpCompletionRoutine)));
+        lpdwNumberOfBytesRecvd = received;
+        return rc;
     }
 
     private static int WSASendMsg(SOCKET s, WSAMSG lpMsg, uint dwFlags, out uint lpNumberOfBytesSent, WSAOVERLAPPED? lpOverlapped,
         LPWSAOVERLAPPED_COMPLETION_ROUTINE? lpCompletionRoutine)
     {
-        lpNumberOfBytesSent = 0;
-        try
-        {
-            if (Find(s) is not { } sock) return ExtensionFunctions.IntResult(Ws2Spi.WSAENOTSOCK);
-            var tid = lpOverlapped is null && lpCompletionRoutine is null ? null : ThreadContext.Current.CallerThreadId();
-            return ExtensionFunctions.IntResult(sock.SendMessage(lpMsg, dwFlags, out lpNumberOfBytesSent, lpOverlapped, lpCompletionRoutine, tid));
-        }
-        catch (Exception e) { return ExtensionFunctions.IntResult(ExtensionFunctions.Failed(e)); }
+        uint sent = 0;
+        int rc = ExtensionFunctions.GuardedInt(() => Find(s) is not { } sock ? Ws2Spi.WSAENOTSOCK
+            : sock.SendMessage(lpMsg, dwFlags, out sent, lpOverlapped, lpCompletionRoutine, Caller(lpOverlapped, lpCompletionRoutine)));
+        lpNumberOfBytesSent = sent;
+        return rc;
     }
 }
