@@ -22,6 +22,7 @@ internal static class ImmediateIoctl
                 Ws2Spi.FIONBIO => SetBlockingMode(socket, input, inLen),
                 Ws2Spi.FIONREAD => WriteULong(output, outLen, (uint)socket.BytesAvailable(), out returned),
                 Ws2Spi.SIO_BASE_HANDLE => WriteHandle(output, outLen, socket.Handle, out returned),
+                Ws2Spi.SIO_POLL_EVENTS => PollEvents(socket, input, inLen, output, outLen, out returned),
                 _ => socket.Ioctl(code, input, inLen, output, outLen, out returned),
             };
         }
@@ -37,6 +38,16 @@ internal static class ImmediateIoctl
         bool nonBlocking = BinaryPrimitives.ReadUInt32LittleEndian(input) != 0;
         if (!nonBlocking && socket.Events.Active) return Ws2Spi.WSAEINVAL;
         socket.NonBlocking = nonBlocking;
+        return 0;
+    }
+
+    /// <summary>SIO_POLL_EVENTS (WSAPoll's question): 2 bytes of events in, 2 bytes of revents out; WSAEFAULT when either is short.</summary>
+    private static int PollEvents(IProviderSocket socket, byte[]? input, uint inLen, byte[]? output, uint outLen, out uint returned)
+    {
+        returned = 0;
+        if (input is null || inLen < 2 || input.Length < 2 || output is null || outLen < 2 || output.Length < 2) return Ws2Spi.WSAEFAULT;
+        BinaryPrimitives.WriteInt16LittleEndian(output, socket.PollEvents(BinaryPrimitives.ReadInt16LittleEndian(input)));
+        returned = 2;
         return 0;
     }
 

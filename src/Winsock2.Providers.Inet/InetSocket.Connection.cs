@@ -240,6 +240,7 @@ internal sealed partial class InetSocket
         lock (Gate)
         {
             if (_closed) return Ws2Spi.WSAENOTSOCK;
+            if (_acceptContextPending) return Ws2Spi.WSAENOTCONN; // AcceptEx: until SO_UPDATE_ACCEPT_CONTEXT
             // Bound explicitly or implicitly (connect, sendto): the kernel has a port; unbound: WSAEINVAL.
             var ep = LocalEndPoint;
             if (ep is null || ep.Port == 0) return Ws2Spi.WSAEINVAL;
@@ -254,7 +255,7 @@ internal sealed partial class InetSocket
         lock (Gate)
         {
             if (_closed) return Ws2Spi.WSAENOTSOCK;
-            if (_conn != ConnState.Connected) return Ws2Spi.WSAENOTCONN;
+            if (_conn != ConnState.Connected || _acceptContextPending) return Ws2Spi.WSAENOTCONN;
             // Once both directions are shut down Linux forgets the peer (the socket is closed underneath); Windows
             // still names it (Wine's test_shutdown), so the address seen at connect or accept answers then.
             var ep = RemoteEndPoint ?? _peer;

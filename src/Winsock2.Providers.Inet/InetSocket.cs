@@ -25,7 +25,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     private readonly int _fd;
     /// <summary>The socket's handle for <see cref="SocketCalls"/>: each call holds it, so the descriptor outlives the call.</summary>
     private readonly SafeSocketHandle _handle;
-    private readonly ulong _reactorId;
+    private ulong _reactorId; // renewed when AcceptEx or DisconnectEx give the descriptor another socket
     private readonly Completion _completion;
     /// <summary>The pending receives and sends, each in posting order.</summary>
     private readonly OperationQueue _recvQ, _sendQ;
@@ -96,8 +96,11 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
             if (_closed) return;
             if (_conn == ConnState.Connecting && (events & (Libc.EPOLLOUT | Libc.EPOLLERR | Libc.EPOLLHUP)) != 0)
                 FinishConnect();
+            FinishConnectEx();
+            PumpAcceptEx();
             PumpReceives();
             PumpSends();
+            FinishTransmitFile();
             if ((events & Libc.EPOLLOUT) != 0 && _writeBlocked && _sendQ.IsEmpty && WritableNow())
             {
                 _writeBlocked = false;
@@ -193,10 +196,13 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
             Reactor.Shared.Unregister(_fd, _reactorId);
             _recvQ.AbortAll();
             _sendQ.AbortAll();
+            AbortAcceptEx();
+            AbortConnectEx();
             foreach (var s in _backlog) s.Dispose();
             _backlog.Clear();
             wake = _readyWaiters.Snapshot();
         }
+        CancelOwnAcceptEx();
         try { _os.Dispose(); }
         catch (Exception e) { Diagnostics.InternalFailure("close", e); }
         ReadyWaiters.Wake(wake);
