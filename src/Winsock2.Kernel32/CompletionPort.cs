@@ -16,7 +16,8 @@ internal sealed class CompletionPort
     /// <summary>The waiting threads, newest first.</summary>
     private readonly LinkedList<PortThread> _waiters = new();
     private readonly int _concurrency;
-    private int _running;
+    /// <summary>Threads running for the port, and waiters woken to run that have not taken their packets yet.</summary>
+    private int _running, _releasing;
     private bool _closed;
 
     private CompletionPort(int concurrency) => _concurrency = concurrency;
@@ -135,6 +136,11 @@ internal sealed class CompletionPort
                 {
                     Monitor.Enter(_gate);
                     if (me.Node.List is not null) _waiters.Remove(me.Node);
+                    if (me.Released)
+                    {
+                        me.Released = false;
+                        _releasing--;
+                    }
                 }
             }
         }
@@ -153,11 +159,16 @@ internal sealed class CompletionPort
         wake?.Context.Waiter.Wake();
     }
 
-    /// <summary>The newest waiter, taken off the list, when a packet is queued and another thread may run (under the lock).</summary>
+    /// <summary>
+    /// The newest waiter, taken off the list, when a packet is queued for it and another thread may run (under the lock):
+    /// no more threads are woken than there are packets and room to run.
+    /// </summary>
     private PortThread? NextToRelease()
     {
-        if (_packets.Count == 0 || _running >= _concurrency || _waiters.First is not { } first) return null;
+        if (_packets.Count <= _releasing || _running + _releasing >= _concurrency || _waiters.First is not { } first) return null;
         _waiters.RemoveFirst();
+        first.Value.Released = true;
+        _releasing++;
         return first.Value;
     }
 }
@@ -182,6 +193,9 @@ internal sealed class PortThread
 
     /// <summary>This thread's node in a port's waiter list (in at most one list at a time).</summary>
     public LinkedListNode<PortThread> Node { get; }
+
+    /// <summary>A port took this thread off its waiter list to run it (under that port's lock).</summary>
+    public bool Released;
 
     /// <summary>The port this thread runs for (changed by this thread, or by the rundown once it died).</summary>
     public volatile CompletionPort? Running;

@@ -10,10 +10,10 @@ namespace Winsock2.Tests.Iocp;
 /// </summary>
 public class ConcurrencyTests : IocpTest
 {
-    /// <summary>A worker: takes one packet, reports it, holds it until told to go, then takes one more.</summary>
+    /// <summary>A worker: takes one packet, reports it, holds it until told to go, takes one more, and exits when told.</summary>
     private sealed class Holder
     {
-        public readonly ManualResetEventSlim Got = new(), Go = new(), GotSecond = new();
+        public readonly ManualResetEventSlim Got = new(), Go = new(), GotSecond = new(), Exit = new();
         public (bool Ok, nuint Key) First, Second;
     }
 
@@ -24,6 +24,7 @@ public class ConcurrencyTests : IocpTest
         Assert.True(h.Go.Wait(10_000), "never told to go");
         h.Second.Ok = GetQueuedCompletionStatus(port, out _, out h.Second.Key, out _, INFINITE);
         h.GotSecond.Set();
+        Assert.True(h.Exit.Wait(10_000), "never told to exit"); // still running for the port until then
     });
 
     [Fact]
@@ -51,10 +52,11 @@ public class ConcurrencyTests : IocpTest
         first.Go.Set();
         Assert.True(WaitHandle.WaitAny([second.Got.WaitHandle, first.GotSecond.WaitHandle], 10_000) >= 0, "second packet not released");
         Assert.Equal(1, p.RunningCount);
-        // Release everyone and end.
-        Assert.True(PostQueuedCompletionStatus(port, 0, 3, null));
-        first.Go.Set();
+        // Let everyone finish: a thread that exits stops running for the port, so the other is released.
+        first.Exit.Set();
         second.Go.Set();
+        second.Exit.Set();
+        Assert.True(PostQueuedCompletionStatus(port, 0, 3, null));
         Assert.True(PostQueuedCompletionStatus(port, 0, 4, null));
         Assert.True(wa.Join(10_000) && wb.Join(10_000));
         var keys = new[] { a.First.Key, a.Second.Key, b.First.Key, b.Second.Key }.Order().ToArray();
@@ -77,6 +79,8 @@ public class ConcurrencyTests : IocpTest
         Assert.Equal(WAIT_TIMEOUT, GetLastError());
         a.Go.Set();
         b.Go.Set();
+        a.Exit.Set();
+        b.Exit.Set();
         Assert.True(PostQueuedCompletionStatus(port, 0, 4, null));
         Assert.True(wa.Join(10_000) && wb.Join(10_000));
     }
