@@ -10,7 +10,11 @@ public static partial class Ws2_32
         return recvfrom(s, buf, len, flags, null, ref fromlen);
     }
 
-    /// <summary>Receives a datagram and its source address.</summary>
+    /// <summary>
+    /// Receives a datagram or message and its source address. A message larger than <paramref name="len"/> fills the
+    /// buffer with its first part and fails with WSAEMSGSIZE; on a provider with MSG_PARTIAL (the rooted one) the rest
+    /// stays queued for the next receive, on a datagram provider it is lost.
+    /// </summary>
     public static int recvfrom(SOCKET s, byte[] buf, int len, int flags, byte[]? from, ref int fromlen)
     {
         if (buf is null || len < 0 || len > buf.Length)
@@ -27,7 +31,11 @@ public static partial class Ws2_32
         try
         {
             int rc = WSARecvFrom(s, bufs, 1, out uint got, ref f, from, ref fromlen, null, null);
-            return rc == 0 ? (int)got : SOCKET_ERROR;
+            if (rc != 0) return SOCKET_ERROR;
+            // A message that did not fit: recv has no lpFlags to carry MSG_PARTIAL, so it fails with WSAEMSGSIZE (the
+            // buffer holds the first part). The provider keeps the rest: the next receive returns it.
+            if ((f & MSG_PARTIAL) != 0 && (flags & MSG_PARTIAL) == 0 && got == (uint)len) return Dispatch.Finish(SOCKET_ERROR, WSAEMSGSIZE);
+            return (int)got;
         }
         finally
         {

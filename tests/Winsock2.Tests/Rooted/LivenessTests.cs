@@ -1,0 +1,48 @@
+using static Winsock2.Ws2_32;
+
+namespace Winsock2.Tests.Rooted;
+
+/// <summary>
+/// A connection is read without the session lock, so under a continuous stream the application's receives, the
+/// writer (the leaf's heartbeats) and the timer all make progress: a reading leaf is never declared dead.
+/// The 60 s run and the 16-leaf soak are the benchmark's rooted-soak suite.
+/// </summary>
+public class LivenessTests : RootedTest
+{
+    [Fact]
+    public void Heartbeat_ReadingLeafUnderContinuousStream_NeverDeclaredDead()
+    {
+        var (root, addr) = ListeningRoot();
+        Ok(setsockopt(root, SOL_MULTIPOINT, MP_HEARTBEAT_INTERVAL, 100));
+        var leaf = NewLeaf();
+        Ok(setsockopt(leaf, SOL_MULTIPOINT, MP_HEARTBEAT_INTERVAL, 100));
+        SOCKET handle = SOCKET.Invalid;
+        var acceptor = Run(() => handle = accept(root));
+        Assert.Equal(leaf, WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH));
+        Assert.True(acceptor.Join(10_000));
+        Track(handle);
+        var ev = NewEvent();
+        Ok(WSAEventSelect(handle, ev, FD_CLOSE));
+        Ok(setsockopt(root, SOL_SOCKET, SO_SNDTIMEO, 30_000));
+        const int count = 60_000;
+        var reader = Run(() =>
+        {
+            var buf = new byte[2048];
+            for (int i = 0; i < count; i++)
+            {
+                int n = recv(leaf, buf, buf.Length, 0);
+                Assert.True(n == 1024, $"message {i}: recv {n}, error {WSAGetLastError()}");
+                Assert.Equal(i, BitConverter.ToInt32(buf, 0));
+            }
+        });
+        var msg = new byte[1024];
+        // As fast as the root can: the leaf always has bytes to read (30 heartbeat intervals and more of stream).
+        for (int i = 0; i < count; i++)
+        {
+            BitConverter.GetBytes(i).CopyTo(msg, 0);
+            Assert.True(send(root, msg, msg.Length, 0) == msg.Length, $"send {i} failed with {WSAGetLastError()}");
+        }
+        Assert.True(reader.Join(60_000), "the reading leaf did not get every message");
+        Assert.Equal(WSA_WAIT_TIMEOUT, WSAWaitForMultipleEvents(1, [ev], false, 0, false)); // the root never judged it dead
+    }
+}
