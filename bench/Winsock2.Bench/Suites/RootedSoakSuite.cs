@@ -13,6 +13,7 @@ namespace Winsock2.Bench.Suites;
 public sealed class RootedSoakSuite : ISuite
 {
     private static readonly Metric Rate = new("root send rate", "msg/s", Better.Higher);
+    private static readonly Metric Healthy = new("healthy leaf rate", "msg/s", Better.Higher);
     private const int Size = 52; // 64-byte frames
 
     public string Name => "rooted-soak";
@@ -25,6 +26,18 @@ public sealed class RootedSoakSuite : ISuite
         yield return Case($"liveness: 1 reading leaf, {liveness.TotalSeconds:F0} s at full speed", 1, long.MaxValue, liveness, unavailable);
         (int leaves, long messages) = options.Quick ? (2, 20_000L) : (16, 10_000_000L);
         yield return Case($"soak: {messages:N0} messages to {leaves} leaves", leaves, messages, TimeSpan.FromMinutes(10), unavailable);
+        long slowMessages = options.Quick ? 200_000 : 2_000_000;
+        yield return new BenchCase
+        {
+            Suite = Name,
+            Name = $"slow link under MP_POLICY_EVICT: {slowMessages:N0} messages, 2 healthy leaves",
+            OursLabel = "with a third leaf behind a 64 KiB/s link (evicted)",
+            BaselineLabel = "the same session without it",
+            Metrics = [Healthy],
+            Ours = unavailable is null ? () => RootedSlowLink.Run(2, slowMessages, Size, withSlowLeaf: true, Healthy.Name) : null,
+            OursUnavailable = unavailable,
+            Baseline = () => RootedSlowLink.Run(2, slowMessages, Size, withSlowLeaf: false, Healthy.Name),
+        };
     }
 
     private BenchCase Case(string name, int leaves, long messages, TimeSpan budget, string? unavailable) => new()
@@ -66,5 +79,10 @@ public sealed class RootedSoakSuite : ISuite
                      "and checking every message's length and sequence; the child reports the total and the first error once the " +
                      "root's shutdown(SD_SEND) ended the session. A leaf declared dead, a failed send, or any loss, duplicate or " +
                      "reorder fails the case. The rate is messages the root sent per second, end of session included.";
+        yield return "Slow link: both sides are the rooted provider under MP_POLICY_EVICT (queue limit 1 MiB) with two healthy leaves " +
+                     "in this process; ours adds a third leaf whose link is a userspace forwarder passing 64 KiB/s toward it (no " +
+                     "netem). The root keeps at most 2,048 messages ahead of the slower healthy leaf, so only the slow link can pass " +
+                     "the limit; the slow leaf must be evicted (FD_CLOSE on its per-leaf socket) or the case fails. Ours/baseline is " +
+                     "the healthy leaves' rate with the slow leaf over their rate without it (the goal: at least 0.8).";
     }
 }
