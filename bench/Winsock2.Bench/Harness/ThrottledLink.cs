@@ -65,6 +65,7 @@ public sealed class ThrottledLink : IDisposable
 
     public void Dispose()
     {
+        if (_stopped) return;
         _stopped = true;
         _listener.Dispose();
         lock (_open) foreach (var s in _open) Loopback.Abort(s);
