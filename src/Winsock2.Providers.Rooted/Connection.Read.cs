@@ -33,6 +33,12 @@ internal sealed partial class Connection
     /// <summary>Bytes the decoder holds for a partly received frame, and whether one is partly received (tests and diagnostics).</summary>
     public (int Buffered, bool MidFrame) DecoderState => (_decoder.BufferedCapacity, _decoder.MidFrame);
 
+    /// <summary>
+    /// Test seam: runs on the reading thread with each read's byte count, after the read and before its frames are
+    /// decoded and handed over (the window in which no lock may be held). Null outside tests.
+    /// </summary>
+    internal Action<int>? ReadReturned;
+
     /// <summary>True while reading is stopped for a full receive buffer (tests and diagnostics).</summary>
     public bool ReadPaused { get { lock (Owner.Gate) return _readPaused; } }
 
@@ -125,6 +131,7 @@ internal sealed partial class Connection
             if (n > 0)
             {
                 Volatile.Write(ref LastReceived, Environment.TickCount64);
+                ReadReturned?.Invoke((int)n);
                 if (Volatile.Read(ref _lingering)) continue;
                 if (!Deliver(buffer.AsSpan(0, (int)n), frames)) return true;
                 budget -= (int)n;

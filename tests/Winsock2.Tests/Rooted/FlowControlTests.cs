@@ -101,25 +101,43 @@ public class FlowControlTests : RootedTest
         AssertGrowthWithin(before, RootedLimits.ReceiveBound(RootedLimits.DefaultReceiveBuffer) + RootBound(1 << 20), "leaf that never reads");
     }
 
+    /// <summary>
+    /// Under eviction a paced root (it keeps pace with a healthy leaf) still evicts a leaf whose application never reads:
+    /// that leaf's buffer fills, its reading stops, and its queue at the root passes the limit.
+    /// </summary>
     [Fact]
-    public void Receive_NeverReadingLeaf_EvictPolicy_LeafEvicted_MemoryBounded()
+    public void Receive_NeverReadingLeaf_PacedRootEvictPolicy_LeafEvicted_MemoryBounded()
     {
         var (root, addr) = ListeningRoot();
         Ok(setsockopt(root, SOL_MULTIPOINT, MP_SLOW_LEAF_POLICY, MP_POLICY_EVICT));
         Ok(setsockopt(root, SOL_MULTIPOINT, MP_LEAF_QUEUE_LIMIT, 1 << 20));
-        var (_, handle) = JoinAccepted(root, addr);
+        var (_, handle) = JoinAccepted(root, addr); // its application never reads
+        var (healthy, _) = JoinAccepted(root, addr);
         var ev = NewEvent();
         Ok(WSAEventSelect(handle, ev, FD_CLOSE));
         var before = Footprint();
-        var msg = new byte[16_384];
+        const int size = 16_384;
+        var msg = new byte[size];
+        var buf = new byte[size + 1];
         long offered = 0;
-        while (offered < OfferLimit && WSAWaitForMultipleEvents(1, [ev], false, 0, false) == WSA_WAIT_TIMEOUT)
+        int i = 0;
+        while (offered < OfferLimit / 4 && WSAWaitForMultipleEvents(1, [ev], false, 0, false) == WSA_WAIT_TIMEOUT)
         {
-            Assert.Equal(msg.Length, send(root, msg, msg.Length, 0)); // under eviction the root never waits
-            offered += msg.Length;
+            // A burst of 8, then the healthy leaf takes it all: the sender goes at a reading leaf's pace.
+            for (int k = 0; k < 8; k++, i++)
+            {
+                BitConverter.GetBytes(i).CopyTo(msg, 0);
+                Assert.Equal(size, send(root, msg, size, 0)); // under eviction the root never waits
+                offered += size;
+            }
+            for (int k = i - 8; k < i; k++)
+            {
+                Assert.Equal(size, recv(healthy, buf, buf.Length, 0));
+                Assert.Equal(k, BitConverter.ToInt32(buf, 0));
+            }
         }
         Assert.Equal(WSAECONNABORTED, WaitEvents(handle, ev, FD_CLOSE).iErrorCode[FD_CLOSE_BIT]);
-        Assert.True(offered < OfferLimit / 4, $"the leaf that reads nothing was evicted only after {offered >> 20} MiB");
+        Assert.True(offered < OfferLimit / 4, $"a leaf that reads nothing was not evicted by a paced root after {offered >> 20} MiB");
         AssertGrowthWithin(before, RootedLimits.ReceiveBound(RootedLimits.DefaultReceiveBuffer) + RootBound(1 << 20), "evicted leaf");
     }
 

@@ -1,3 +1,4 @@
+using Winsock2.Providers.Rooted;
 using static Winsock2.Ws2_32;
 
 namespace Winsock2.Tests.Rooted;
@@ -44,5 +45,49 @@ public class LivenessTests : RootedTest
         }
         Assert.True(reader.Join(60_000), "the reading leaf did not get every message");
         Assert.Equal(WSA_WAIT_TIMEOUT, WSAWaitForMultipleEvents(1, [ev], false, 0, false)); // the root never judged it dead
+    }
+
+    private static LeafSocket LeafOf(SOCKET s)
+    {
+        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
+        return (LeafSocket)entry.Context!;
+    }
+
+    /// <summary>
+    /// The reader is held between a read and handing its frames over: the session lock is free, so the application
+    /// takes an already queued message and the timer can judge the connection meanwhile.
+    /// </summary>
+    [Fact]
+    public void Reader_MidRead_HoldsNoLock_ApplicationReceivesMeanwhile()
+    {
+        var (root, addr) = ListeningRoot();
+        var (leaf, _) = JoinAccepted(root, addr);
+        var socket = LeafOf(leaf);
+        var conn = socket.Conn!;
+        SendText(root, "queued");
+        Eventually(() => { uint n = 0; ioctlsocket(leaf, FIONREAD, ref n); return n > 0; }, "the first message to be queued", 10_000);
+        using var reading = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        int armed = 1;
+        conn.ReadReturned = _ =>
+        {
+            if (Interlocked.Exchange(ref armed, 0) == 0) return;
+            reading.Set();
+            release.Wait(30_000); // hold the reader mid-read
+        };
+        try
+        {
+            SendText(root, "second");
+            Assert.True(reading.Wait(10_000), "the reader did not read the second message");
+            Assert.True(Monitor.TryEnter(socket.Gate, 0), "the reader holds the session lock across its read");
+            Monitor.Exit(socket.Gate);
+            Assert.Equal("queued", RecvText(leaf)); // the application is not held up by the reader
+        }
+        finally
+        {
+            conn.ReadReturned = null;
+            release.Set();
+        }
+        Assert.Equal("second", RecvText(leaf));
     }
 }
