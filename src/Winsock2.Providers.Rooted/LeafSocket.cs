@@ -46,8 +46,11 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     public int ReceiveLimit => Options.ReceiveBuffer;
 
-    /// <summary>The root's messages wait in this socket's inbox: reading stops while SO_RCVBUF is full (one message always fits).</summary>
-    public bool MayRead(Connection c) => c.Unread == 0 || c.Unread < Options.ReceiveBuffer;
+    /// <summary>
+    /// The root's messages wait in this socket's inbox: reading stops while SO_RCVBUF is full (one message always fits).
+    /// A closed socket's inbox is never read again: its connection reads on to the root's LEAVE and FIN.
+    /// </summary>
+    public bool MayRead(Connection c) => Closed || c.Unread == 0 || c.Unread < Options.ReceiveBuffer;
 
     protected override IEnumerable<Connection> ReceivingConnections => Conn is { } c ? [c] : [];
 
@@ -340,6 +343,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             Closed = true;
             if (State == Phase.Joining) Conn?.Abort(); // cancels the pending join: the acceptor sees it withdrawn
             else Conn?.CloseGracefully();
+            Conn?.ResumeReading();
             StopListening(_bound, _listenerId, _invites, _handshaking);
             Inbox.FailWaiting(Ws2Spi.WSA_OPERATION_ABORTED, _ => true);
             WakeReadyWaiters();
