@@ -90,4 +90,28 @@ public class LivenessTests : RootedTest
         }
         Assert.Equal("second", RecvText(leaf));
     }
+
+    /// <summary>
+    /// The timer forgives a silence only as long as the timer itself was held up. The time no timer ran at all (no
+    /// connections in the process) is not such a stall: the first session after a long idle still finds its dead peers.
+    /// </summary>
+    [Fact]
+    public void Heartbeat_FirstSessionAfterIdleProcess_SilentLeafStillDeclaredDead()
+    {
+        // Earlier sessions' connections end within their linger bound (5 s); then no timer runs.
+        Eventually(() => Heartbeats.Idle, "the heartbeat timer to stop with the last connection", 20_000);
+        Heartbeats.AgeClock(120_000); // as if the process had had no connection for two minutes
+        var (root, addr) = ListeningRoot();
+        Ok(setsockopt(root, SOL_MULTIPOINT, MP_HEARTBEAT_INTERVAL, 100));
+        var leaf = NewLeaf();
+        Ok(setsockopt(leaf, SOL_MULTIPOINT, MP_HEARTBEAT_INTERVAL, 0)); // this leaf never says anything
+        SOCKET handle = SOCKET.Invalid;
+        var acceptor = Run(() => handle = accept(root));
+        Assert.Equal(leaf, WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH));
+        Assert.True(acceptor.Join(10_000));
+        Track(handle);
+        var ev = NewEvent();
+        Ok(WSAEventSelect(handle, ev, FD_CLOSE));
+        Assert.Equal(WSAENETRESET, WaitEvents(handle, ev, FD_CLOSE).iErrorCode[FD_CLOSE_BIT]);
+    }
 }
