@@ -23,7 +23,8 @@ internal sealed partial class InetSocket
             // Any receive call re-enables FD_READ and FD_OOB, even one that fails (SPEC §5).
             Events.Reenable(Ws2Spi.FD_READ | Ws2Spi.FD_OOB);
             errno = CheckReceive(inFlags, overlapped);
-            if (errno == 0 && (from is not null && fromlen < SockAddr.SizeOf(Family))) errno = Ws2Spi.WSAEFAULT;
+            // The real buffer is judged, not only what fromlen claims: nothing is consumed before this.
+            if (errno == 0 && from is not null && Math.Min(fromlen, from.Length) < SockAddr.SizeOf(Family)) errno = Ws2Spi.WSAEFAULT;
             if (errno != 0)
             {
                 RefreshEvents();

@@ -2,14 +2,45 @@ using System.Net.Sockets;
 using Winsock2.Interop;
 using Winsock2.Providers.Rooted.Wire;
 using Winsock2.Providers.Core;
+using Winsock2.Kernel;
 
 namespace Winsock2.Providers.Rooted;
 
-/// <summary>The reactor side of a connection: a finished connect, writability, and reading frames into the owner.</summary>
+/// <summary>
+/// The reactor side of a connection: a finished connect, writability, and reading frames into the owner.
+/// One reader at a time per connection (<see cref="RequestRead"/>); the read and the decoding run without the
+/// session lock, which is taken only to hand the decoded frames over. A reading turn is bounded
+/// (<see cref="RootedLimits.ReadTurnBytes"/>) and continues on the thread pool, so one busy connection never
+/// holds the reactor. Reading stops while the owner's receive buffer is full (<see cref="IConnectionOwner.MayRead"/>)
+/// and resumes when the application drains it (<see cref="ResumeReading"/>).
+/// </summary>
 internal sealed partial class Connection
 {
-    /// <summary>Reads happen only on the reactor thread, so one buffer serves every connection.</summary>
-    private static readonly byte[] ReadBuffer = new byte[256 * 1024];
+    [ThreadStatic] private static byte[]? t_readBuffer;
+    [ThreadStatic] private static List<(FrameType Type, byte[] Payload)>? t_frames;
+
+    /// <summary>Read requests since the running reader last looked; nonzero while a reader runs (it looks again before it stops).</summary>
+    private int _readRequests;
+    /// <summary>Reading stopped because the owner's receive buffer is full (guarded by the session lock).</summary>
+    private bool _readPaused;
+
+    /// <summary>
+    /// Bytes of this connection's messages queued in the owner's inbox and not yet taken by the application, each
+    /// message counting <see cref="RootedLimits.MessageOverhead"/> besides its payload (guarded by the session lock).
+    /// </summary>
+    public long Unread;
+
+    /// <summary>Bytes the decoder holds for a partly received frame, and whether one is partly received (tests and diagnostics).</summary>
+    public (int Buffered, bool MidFrame) DecoderState => (_decoder.BufferedCapacity, _decoder.MidFrame);
+
+    /// <summary>
+    /// Test seam: runs on the reading thread with each read's byte count, after the read and before its frames are
+    /// decoded and handed over (the window in which no lock may be held). Null outside tests.
+    /// </summary>
+    internal Action<int>? ReadReturned;
+
+    /// <summary>True while reading is stopped for a full receive buffer (tests and diagnostics).</summary>
+    public bool ReadPaused { get { lock (Owner.Gate) return _readPaused; } }
 
     public void OnReady(uint events)
     {
@@ -32,56 +63,150 @@ internal sealed partial class Connection
             lock (Owner.Gate) { again = _waitingWritable; _waitingWritable = false; }
             if (again) Writer.Schedule(this);
         }
-        if ((events & (Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0) ReadAll();
-    }
-
-    private void ReadAll()
-    {
-        lock (Owner.Gate) ReadAvailable(ReadBuffer);
+        if ((events & (Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0) RequestRead();
     }
 
     /// <summary>
-    /// Reads (nonblocking, under the session lock) until the socket has nothing more, feeding the decoder; frames
-    /// go to the owner. The reactor calls it on readiness, and a receiving thread that found its inbox empty may
-    /// call it too (it then does not wait for the reactor). Reading under the lock keeps the stream in order.
+    /// Reads what the socket holds (the reactor on readiness; the thread pool when reading resumes). If a reader is
+    /// already running this only tells it to look again, so no readiness edge is lost and frames stay in order.
     /// </summary>
-    public unsafe void ReadAvailable(byte[] buffer)
+    public void RequestRead()
     {
-        while (!IsTerminated)
+        if (Interlocked.Increment(ref _readRequests) != 1) return;
+        ReadTurn();
+    }
+
+    private void ReadTurn()
+    {
+        try
         {
+            var buffer = t_readBuffer ??= new byte[RootedLimits.ReadChunk];
+            var frames = t_frames ??= new List<(FrameType, byte[])>();
+            while (true)
+            {
+                int seen = Volatile.Read(ref _readRequests);
+                if (!ReadSome(buffer, frames))
+                {
+                    // The turn's budget is spent with bytes still coming: continue later, still the only reader.
+                    ThreadPool.UnsafeQueueUserWorkItem(static c => c.ReadTurn(), this, preferLocal: false);
+                    return;
+                }
+                if (Interlocked.CompareExchange(ref _readRequests, 0, seen) == seen) return;
+            }
+        }
+        catch (Exception e)
+        {
+            Volatile.Write(ref _readRequests, 0);
+            Diagnostics.InternalFailure("rooted reader", e);
+        }
+    }
+
+    /// <summary>
+    /// Reads (nonblocking, without the session lock) until the socket has nothing more, the owner's receive buffer is
+    /// full, or the connection ends: true. False when the turn's budget ran out first (the caller continues later).
+    /// Any byte read counts as the peer being alive, before a frame is complete.
+    /// </summary>
+    private unsafe bool ReadSome(byte[] buffer, List<(FrameType Type, byte[] Payload)> frames)
+    {
+        int budget = RootedLimits.ReadTurnBytes;
+        while (true)
+        {
+            int want;
+            lock (Owner.Gate)
+            {
+                if (IsTerminated) return true;
+                if (!_lingering && !MayReadNow()) { _readPaused = true; return true; }
+                // Near the limit, read no more than the room left (at least a small read): the overshoot stays small.
+                long room = Owner.ReceiveLimit - Unread;
+                want = (int)Math.Clamp(room, 4096, buffer.Length);
+            }
             nint n;
             int err;
             fixed (byte* p = buffer)
             {
-                var iov = new Libc.iovec { iov_base = p, iov_len = (nuint)buffer.Length };
+                var iov = new Libc.iovec { iov_base = p, iov_len = (nuint)want };
                 n = SocketCalls.RecvMsg(_handle, &iov, 1, null, 0, Libc.MSG_DONTWAIT, out _, out _, out err);
             }
-            if (n < 0 && err == SocketCalls.EBADF) return; // the socket was closed: nothing more to read
+            if (n < 0 && err == SocketCalls.EBADF) return true; // the socket was closed: nothing more to read
             if (n > 0)
             {
-                LastReceived = Environment.TickCount64;
-                if (_lingering) continue;
-                if (!_decoder.Feed(buffer.AsSpan(0, (int)n), Dispatch))
-                {
-                    if (IsTerminated || _leaveSeen) return;
-                    End(Ws2Spi.WSAECONNABORTED, abort: true); // malformed or hostile peer: drop this connection only
-                    return;
-                }
+                Volatile.Write(ref LastReceived, Environment.TickCount64);
+                ReadReturned?.Invoke((int)n);
+                if (Volatile.Read(ref _lingering)) continue;
+                if (!Deliver(buffer.AsSpan(0, (int)n), frames)) return true;
+                budget -= (int)n;
+                if (budget <= 0) return false;
                 continue;
             }
-            if (n == 0)
+            lock (Owner.Gate)
             {
-                if (_lingering || _leaveSeen) { Terminate(); return; }
-                // FIN without LEAVE: the peer died or was killed; a cut frame is a protocol violation.
-                End(_decoder.MidFrame ? Ws2Spi.WSAECONNABORTED : Ws2Spi.WSAECONNRESET, abort: false);
-                return;
+                if (IsTerminated) return true;
+                if (n == 0)
+                {
+                    if (_lingering || _leaveSeen) { Terminate(); return true; }
+                    // FIN without LEAVE: the peer died or was killed; a cut frame is a protocol violation.
+                    End(_decoder.MidFrame ? Ws2Spi.WSAECONNABORTED : Ws2Spi.WSAECONNRESET, abort: false);
+                    return true;
+                }
+                if (err == Errno.EINTR) continue;
+                if (err == Errno.EAGAIN) return true;
+                if (_lingering || _leaveSeen) { Terminate(); return true; }
+                End(Errno.ToWinsock(err) is var code && code == Ws2Spi.WSAETIMEDOUT ? Ws2Spi.WSAENETRESET : Ws2Spi.WSAECONNRESET, abort: false);
+                return true;
             }
-            if (err == Errno.EINTR) continue;
-            if (err == Errno.EAGAIN) return;
-            if (_lingering || _leaveSeen) { Terminate(); return; }
-            End(Errno.ToWinsock(err) is var code && code == Ws2Spi.WSAETIMEDOUT ? Ws2Spi.WSAENETRESET : Ws2Spi.WSAECONNRESET, abort: false);
-            return;
         }
+    }
+
+    /// <summary>
+    /// Decodes the bytes read (without the lock) and hands the frames to the owner under the lock, a batch at a
+    /// time; in the join phase one frame at a time, so a join that completes changes how the next frame is judged.
+    /// False when the connection ended or the stream was malformed.
+    /// </summary>
+    private bool Deliver(ReadOnlySpan<byte> data, List<(FrameType Type, byte[] Payload)> frames)
+    {
+        while (!data.IsEmpty)
+        {
+            frames.Clear();
+            int used = _decoder.Decode(data, (type, payload) => frames.Add((type, payload)));
+            lock (Owner.Gate)
+            {
+                foreach (var (type, payload) in frames)
+                {
+                    if (IsTerminated || _decoder.Failed) break;
+                    Dispatch(type, payload);
+                }
+                frames.Clear();
+                if (IsTerminated) return false;
+                if (used < 0 || _decoder.Failed)
+                {
+                    if (!_leaveSeen) End(Ws2Spi.WSAECONNABORTED, abort: true); // malformed or hostile peer: drop this connection only
+                    return false;
+                }
+            }
+            data = data[used..];
+        }
+        return true;
+    }
+
+    /// <summary>Under the lock: the owner has room for more of this connection's messages.</summary>
+    private bool MayReadNow() => Owner.MayRead(this);
+
+    /// <summary>
+    /// Under the lock, after the application took messages (or a limit was raised): if reading stopped for a full
+    /// buffer and there is room again, reading resumes on the thread pool (never under the caller's lock).
+    /// </summary>
+    public void ResumeReading()
+    {
+        if (!_readPaused || IsTerminated || !MayReadNow()) return;
+        _readPaused = false;
+        ThreadPool.UnsafeQueueUserWorkItem(static c => c.RequestRead(), this, preferLocal: false);
+    }
+
+    /// <summary>Under the lock: a message of this connection left the owner's inbox.</summary>
+    public void Consumed(long cost)
+    {
+        Unread -= cost;
+        if (_readPaused && Unread <= Owner.ReceiveLimit / 2) ResumeReading();
     }
 
     private void Dispatch(FrameType type, byte[] payload)
@@ -104,7 +229,7 @@ internal sealed partial class Connection
     /// <summary>The peer said LEAVE: stop sending, half-close, and drain until it closes.</summary>
     private void BeginLinger()
     {
-        _lingering = true;
+        Volatile.Write(ref _lingering, true);
         _private.Clear();
         PrivateBytes = 0;
         ReceivesStream = false;

@@ -43,7 +43,7 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     /// <summary>The socket's handle for <see cref="SocketCalls"/>: each call holds it, so the descriptor cannot be closed (and reused) under the call.</summary>
     private readonly SafeSocketHandle _handle;
     private readonly ulong _reactorId;
-    private readonly FrameDecoder _decoder = new(RootedLimits.MaxMessage);
+    private readonly FrameDecoder _decoder = new(RootedLimits.MaxMessage) { JoinPhase = true };
     private readonly LinkedList<(long Tag, byte[] Frame)> _private = new();
     private int _privateOffset;   // bytes of the first private frame already written
     /// <summary>
@@ -93,8 +93,17 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     public int HeartbeatMs;
     /// <summary>Tick count after which an unfinished join fails with WSAETIMEDOUT (0 = none).</summary>
     public long JoinDeadline;
-    /// <summary>Heartbeats flow only once the join is established.</summary>
-    public bool Established;
+    /// <summary>Heartbeats flow, and frames other than the join's are accepted, only once the join is established.</summary>
+    public bool Established
+    {
+        get => _established;
+        set
+        {
+            _established = value;
+            _decoder.JoinPhase = !value;
+        }
+    }
+    private bool _established;
     public long LastReceived, LastSent;
     public bool IsTerminated { get; private set; }
     /// <summary>Anything the owner wants to remember with the connection (a pending join request).</summary>
@@ -167,6 +176,8 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
                 return;
             }
             if (!Established || HeartbeatMs <= 0) return;
+            // Reading stopped for a full receive buffer: the peer's bytes wait in the kernel, unread by choice.
+            if (_readPaused) LastReceived = now;
             if (now - LastReceived > 3L * HeartbeatMs)
             {
                 // Bytes already waiting in the kernel mean the peer spoke and the reactor has not read them yet.

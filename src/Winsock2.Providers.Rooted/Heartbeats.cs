@@ -16,12 +16,24 @@ internal static class Heartbeats
     public static void Add(Connection c)
     {
         Live.TryAdd(c, 0);
-        lock (Gate) _timer ??= new Timer(_ => Tick(), null, TickMs, TickMs);
+        lock (Gate)
+        {
+            if (_timer is not null) return;
+            // A new timer starts its own clock: the time no timer ran (no connections) is not a stall to forgive.
+            Interlocked.Exchange(ref _lastTick, Environment.TickCount64);
+            _timer = new Timer(_ => Tick(), null, TickMs, TickMs);
+        }
     }
 
     public static void Remove(Connection c) => Live.TryRemove(c, out _);
 
     private static long _lastTick = Environment.TickCount64;
+
+    /// <summary>True while no timer runs (no connections): tests and diagnostics.</summary>
+    internal static bool Idle { get { lock (Gate) return _timer is null; } }
+
+    /// <summary>Test seam: moves the last tick back, as a long time without a timer does.</summary>
+    internal static void AgeClock(long ms) => Interlocked.Add(ref _lastTick, -ms);
 
     private static void Tick()
     {

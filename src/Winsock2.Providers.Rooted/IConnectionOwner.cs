@@ -20,6 +20,15 @@ internal interface IConnectionOwner
     /// <summary>The connection ended: 0 after the peer's LEAVE, else WSAECONNRESET, WSAECONNABORTED, WSAENETRESET or WSAETIMEDOUT.</summary>
     void OnClosed(Connection c, int error);
 
+    /// <summary>SO_RCVBUF: the unread bytes (<see cref="Connection.Unread"/>) a connection may have queued before reading it stops.</summary>
+    int ReceiveLimit { get; }
+
+    /// <summary>
+    /// True while the connection may read more: its unread messages are under <see cref="ReceiveLimit"/> (or none
+    /// are queued) and whatever it relays has room. False stops reading until <see cref="Connection.ResumeReading"/>.
+    /// </summary>
+    bool MayRead(Connection c);
+
     /// <summary>The writer moved bytes: room may have come back (backpressure, FD_WRITE).</summary>
     void OnWritten(Connection c);
 }

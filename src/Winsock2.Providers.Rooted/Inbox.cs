@@ -6,7 +6,9 @@ namespace Winsock2.Providers.Rooted;
 /// Received messages and posted receives of one endpoint (a leaf; or a root with its per-leaf sockets, which
 /// see only their own leaf's messages). A message goes to the first matching receive in posting order; a
 /// receive smaller than the message gets the first part with MSG_PARTIAL set, later receives the rest.
-/// Guarded by the session lock. The posted receives are the core's <see cref="OperationQueue"/> (posting order, pend with
+/// Every queued message counts against its connection's receive buffer (<see cref="Connection.Unread"/>) until a
+/// receive takes its last byte or it is dropped; the connection stops reading while that is full and resumes when
+/// the application drains it. Guarded by the session lock. The posted receives are the core's <see cref="OperationQueue"/> (posting order, pend with
 /// thread-exit rundown, blocking waits with take-back); a per-leaf socket's receive carries its leaf as the request's
 /// <see cref="IoRequest.Filter"/>, so a message is offered only to the receives that may take it.
 /// </summary>
@@ -26,8 +28,9 @@ internal sealed class Inbox(Completion completion, object gate)
     /// <summary>A message arrived: hand it to the waiting receives that may take it, in posting order, or queue it.</summary>
     public void Deliver(Message m)
     {
-        if (!_waiting.Offer(m, static (m, r) => r.Filter is null || r.Filter == m.Source, static (m, r) => Fill(r, m)))
-            _messages.AddLast(m);
+        if (_waiting.Offer(m, static (m, r) => r.Filter is null || r.Filter == m.Source, static (m, r) => Fill(r, m))) return;
+        _messages.AddLast(m);
+        if (m.Origin is { } c) c.Unread += m.Cost;
     }
 
     /// <summary>Tries to satisfy a receive from queued messages. True = filled (Bytes/OutFlags set).</summary>
@@ -46,7 +49,7 @@ internal sealed class Inbox(Completion completion, object gate)
                 m.Offset = saved;
                 return true;
             }
-            if (Fill(r, m)) _messages.Remove(node);
+            if (Fill(r, m)) Remove(node);
             return true;
         }
         return false;
@@ -79,9 +82,16 @@ internal sealed class Inbox(Completion completion, object gate)
         for (var node = _messages.First; node is not null;)
         {
             var next = node.Next;
-            if (node.Value.Source == source) _messages.Remove(node);
+            if (node.Value.Source == source) Remove(node);
             node = next;
         }
+    }
+
+    /// <summary>The message leaves the queue: its connection has that much room again.</summary>
+    private void Remove(LinkedListNode<Message> node)
+    {
+        _messages.Remove(node);
+        node.Value.Origin?.Consumed(node.Value.Cost);
     }
 
     /// <summary>

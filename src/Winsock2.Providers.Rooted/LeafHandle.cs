@@ -91,7 +91,7 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
             {
                 case FrameType.Data or FrameType.DataMore:
                     if (Root.RelaysLeafData) Root.Relay(this, type, payload);
-                    Root.Inbox.Deliver(new Message(this, payload, type == FrameType.Data));
+                    Root.Inbox.Deliver(new Message(this, payload, type == FrameType.Data) { Origin = c });
                     Root.RefreshEvents();
                     RefreshEvents();
                     return;
@@ -115,7 +115,19 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
         else if (State == Phase.Joined) Root.LeafLeft(this, error);
     }
 
-    public void OnWritten(Connection c) => Root.LeafWrote();
+    public void OnWritten(Connection c)
+    {
+        Root.LeafWrote();
+        if (Root.RelaysLeafData) Root.ResumeRelaySources();
+    }
+
+    public int ReceiveLimit => Options.ReceiveBuffer;
+
+    /// <summary>The root and its per-leaf sockets share SO_RCVBUF: a change applies to every leaf's connection.</summary>
+    protected override IEnumerable<Connection> ReceivingConnections => Root.LeafConnections;
+
+    /// <summary>This leaf's messages wait in the root's inbox (SO_RCVBUF per leaf); relayed ones also need room at the other leaves.</summary>
+    public bool MayRead(Connection c) => (c.Unread == 0 || c.Unread < Options.ReceiveBuffer) && Root.RelayRoom(this);
 
     // ---- socket calls ----
 

@@ -44,14 +44,15 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : SocketCalls.EndPoint(_bound.SafeHandle, peer: false));
     public override int BytesAvailable() => Inbox.FirstMessageBytes(null);
 
-    [ThreadStatic] private static byte[]? t_pullBuffer;
+    public int ReceiveLimit => Options.ReceiveBuffer;
 
-    protected override bool PullInbound()
-    {
-        if (Conn is not { Established: true, IsTerminated: false } c) return false;
-        c.ReadAvailable(t_pullBuffer ??= new byte[64 * 1024]);
-        return true;
-    }
+    /// <summary>
+    /// The root's messages wait in this socket's inbox: reading stops while SO_RCVBUF is full (one message always fits).
+    /// A closed socket's inbox is never read again: its connection reads on to the root's LEAVE and FIN.
+    /// </summary>
+    public bool MayRead(Connection c) => Closed || c.Unread == 0 || c.Unread < Options.ReceiveBuffer;
+
+    protected override IEnumerable<Connection> ReceivingConnections => Conn is { } c ? [c] : [];
 
     public override int Bind(IPEndPoint ep)
     {
@@ -214,7 +215,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             switch (type)
             {
                 case FrameType.Data or FrameType.DataMore:
-                    if (!SenderOnly) Inbox.Deliver(new Message(null, payload, type == FrameType.Data));
+                    if (!SenderOnly) Inbox.Deliver(new Message(null, payload, type == FrameType.Data) { Origin = c });
                     RefreshEvents();
                     return;
                 case FrameType.QosUpdate when payload.Length == QosWire.Size:
@@ -342,6 +343,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             Closed = true;
             if (State == Phase.Joining) Conn?.Abort(); // cancels the pending join: the acceptor sees it withdrawn
             else Conn?.CloseGracefully();
+            Conn?.ResumeReading();
             StopListening(_bound, _listenerId, _invites, _handshaking);
             Inbox.FailWaiting(Ws2Spi.WSA_OPERATION_ABORTED, _ => true);
             WakeReadyWaiters();

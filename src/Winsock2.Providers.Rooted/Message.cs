@@ -11,4 +11,10 @@ internal sealed class Message(LeafHandle? source, byte[] data, bool endOfMessage
     public int Offset;
 
     public int Remaining => Data.Length - Offset;
+
+    /// <summary>The connection it was read from: its <see cref="Connection.Unread"/> counts the message while it is queued.</summary>
+    public Connection? Origin { get; init; }
+
+    /// <summary>What the message counts against the receive buffer while queued.</summary>
+    public int Cost => Data.Length + RootedLimits.MessageOverhead;
 }

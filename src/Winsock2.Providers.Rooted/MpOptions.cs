@@ -8,6 +8,8 @@ internal sealed class MpOptions
     public int HeartbeatMs = RootedLimits.DefaultHeartbeatMs;
     public int SlowLeafPolicy = Ws2Spi.MP_POLICY_BACKPRESSURE;
     public int LeafQueueLimit = RootedLimits.DefaultLeafQueueBytes;
+    /// <summary>SO_RCVBUF: unread bytes held per receiving connection before reading it stops (shared like the rest).</summary>
+    public int ReceiveBuffer = RootedLimits.DefaultReceiveBuffer;
 
     public MpOptions Clone() => (MpOptions)MemberwiseClone();
 }

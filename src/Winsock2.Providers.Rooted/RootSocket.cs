@@ -37,16 +37,58 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
     /// <summary>T.120 style: a member's data is also relayed to every other member.</summary>
     public bool RelaysLeafData => !Info.Has(Ws2Spi.XP1_MULTIPOINT_DATA_PLANE);
 
-    /// <summary>Nonrooted data plane: the root forwards a member's message to every other receiving member.</summary>
+    /// <summary>
+    /// Nonrooted data plane: the root forwards a member's message to every other receiving member. The relayed frames
+    /// count against each member's queue limit: under backpressure the sending member's connection stops being read
+    /// while a member's queue is full (<see cref="RelayRoom"/>); under eviction a member whose queue passes the limit
+    /// is dropped (FD_CLOSE with WSAECONNABORTED), as on a root send.
+    /// </summary>
     public void Relay(LeafHandle from, FrameType type, byte[] payload)
     {
         byte[]? frame = null;
+        List<Connection>? evict = null;
         foreach (var leaf in _leaves)
         {
             if (leaf == from || leaf.Conn is not { ReceivesStream: true, IsTerminated: false } c) continue;
             c.Enqueue(frame ??= Frame.Make(type, payload));
+            if (Options.SlowLeafPolicy == Ws2Spi.MP_POLICY_EVICT && c.Untaken(Stream.End) > Options.LeafQueueLimit) (evict ??= new()).Add(c);
         }
+        if (evict is null) return;
+        foreach (var c in evict) c.End(Ws2Spi.WSAECONNABORTED, abort: true);
+        Writer.Schedule(this);
     }
+
+    /// <summary>Under backpressure: every other receiving member's queue is under its limit (relayed data has room).</summary>
+    public bool RelayRoom(LeafHandle from)
+    {
+        if (!RelaysLeafData || Options.SlowLeafPolicy == Ws2Spi.MP_POLICY_EVICT) return true;
+        foreach (var leaf in _leaves)
+            if (leaf != from && leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.Untaken(Stream.End) >= Options.LeafQueueLimit)
+                return false;
+        return true;
+    }
+
+    /// <summary>A member's queue moved: members whose reading stopped for relay room may read again.</summary>
+    public void ResumeRelaySources()
+    {
+        foreach (var leaf in _leaves) leaf.Conn?.ResumeReading();
+    }
+
+    /// <summary>Connections accepted that have not sent their join request yet, and how many are mid-frame (tests and diagnostics).</summary>
+    public (int Count, int MidFrame) Handshaking
+    {
+        get { lock (Gate) return (_handshaking.Count, _handshaking.Count(c => c.DecoderState.MidFrame)); }
+    }
+
+    public int ReceiveLimit => Options.ReceiveBuffer;
+
+    /// <summary>Connections not yet joined carry only join frames: nothing is queued for the application.</summary>
+    public bool MayRead(Connection c) => true;
+
+    protected override IEnumerable<Connection> ReceivingConnections => LeafConnections;
+
+    /// <summary>Every joined leaf's connection.</summary>
+    public IEnumerable<Connection> LeafConnections => _leaves.Select(l => l.Conn).OfType<Connection>();
     FanOutStream? IConnectionOwner.Stream => Stream;
     public Inbox Inbox { get; }
     public LeafHandle? Inviting { get; private set; }

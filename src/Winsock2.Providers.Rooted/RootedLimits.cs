@@ -17,4 +17,23 @@ internal static class RootedLimits
     public const uint DefaultAdmissionCapacity = 125_000_000;
     /// <summary>Size of the shared fan-out chunks and the largest gathered write.</summary>
     public const int ChunkSize = 64 * 1024;
+    /// <summary>
+    /// Default SO_RCVBUF (bytes): unread messages a receiving socket holds per connection before the provider stops
+    /// reading that connection (TCP's window then closes and the sender's own queue fills).
+    /// </summary>
+    public const int DefaultReceiveBuffer = 1 << 20;
+    /// <summary>What each queued message counts against SO_RCVBUF besides its payload (its bookkeeping).</summary>
+    public const int MessageOverhead = 128;
+    /// <summary>The most one read takes from a connection (wire bytes); a full receive buffer is passed by at most this.</summary>
+    public const int ReadChunk = 64 * 1024;
+    /// <summary>Wire bytes one reading turn takes from a connection before it lets other connections and the timer run.</summary>
+    public const int ReadTurnBytes = 1 << 20;
+
+    /// <summary>
+    /// The most a receiving connection holds (bytes) with SO_RCVBUF = <paramref name="receiveBuffer"/>: the full buffer,
+    /// the messages of one more read (a read of <see cref="ReadChunk"/> wire bytes can hold one message per header, each
+    /// costing <see cref="MessageOverhead"/>), and the frame being received (its buffer grows with the bytes that came).
+    /// </summary>
+    public static long ReceiveBound(int receiveBuffer) =>
+        receiveBuffer + (long)ReadChunk * (Wire.Frame.HeaderSize + MessageOverhead) / Wire.Frame.HeaderSize + Wire.Frame.HeaderSize + MaxMessage;
 }

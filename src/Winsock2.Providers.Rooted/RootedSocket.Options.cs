@@ -59,6 +59,7 @@ internal abstract partial class RootedSocket
                     Ws2Spi.SO_RCVTIMEO => RecvTimeoutMs,
                     Ws2Spi.SO_SNDTIMEO => SendTimeoutMs,
                     Ws2Spi.SO_MAX_MSG_SIZE => (int)Info.dwMessageSize,
+                    Ws2Spi.SO_RCVBUF => Options.ReceiveBuffer,
                     _ => null,
                 },
                 Ws2Spi.SOL_MULTIPOINT => optname switch
@@ -98,6 +99,7 @@ internal abstract partial class RootedSocket
                     case Ws2Spi.SO_RCVTIMEO: RecvTimeoutMs = Math.Max(0, v); return 0;
                     case Ws2Spi.SO_SNDTIMEO: SendTimeoutMs = Math.Max(0, v); return 0;
                     case Ws2Spi.SO_REUSEADDR: ReuseAddress = v != 0; return 0;
+                    case Ws2Spi.SO_RCVBUF: return SetReceiveBuffer(v);
                     default: return Ws2Spi.WSAENOPROTOOPT;
                 }
             }

@@ -24,12 +24,13 @@ internal abstract partial class RootedSocket
         {
             Events.Reenable(Ws2Spi.FD_READ);
             errno = CheckReceive(inFlags, overlapped);
-            if (errno == 0 && from is not null && fromlen < SockAddr.SizeOf(Family)) errno = Ws2Spi.WSAEFAULT;
+            // The real buffer is judged, not only what fromlen claims: nothing is taken from the inbox before this.
+            if (errno == 0 && from is not null && Math.Min(fromlen, from.Length) < SockAddr.SizeOf(Family)) errno = Ws2Spi.WSAEFAULT;
             if (errno != 0) return Ws2Spi.SOCKET_ERROR;
             r = IoRequest.Rent(buffers, count, inFlags, ov, routine, threadId);
             r.From = from;
             bool peek = (inFlags & Ws2Spi.MSG_PEEK) != 0;
-            if (inbox.TryTake(r, filter, peek, out var source) || (PullInbound() && inbox.TryTake(r, filter, peek, out source)))
+            if (inbox.TryTake(r, filter, peek, out var source))
             {
                 // The root socket may have taken a leaf's last message: that leaf's socket re-derives its events (FD_CLOSE).
                 if (source is not null && source != this) source.RefreshEvents();
@@ -70,6 +71,21 @@ internal abstract partial class RootedSocket
         r.Recycle(); // a blocking receive's request is referred to by nothing once it is done
         if (errno != 0) return Ws2Spi.SOCKET_ERROR;
         if (from is not null) fromlen = SockAddr.SizeOf(Family);
+        return 0;
+    }
+
+    /// <summary>The connections whose messages this socket's inbox receives (their reading follows SO_RCVBUF).</summary>
+    protected virtual IEnumerable<Connection> ReceivingConnections => [];
+
+    /// <summary>
+    /// SO_RCVBUF (under the lock): the unread bytes each receiving connection may have queued before reading it stops.
+    /// A root and its per-leaf sockets share the value. A raised limit lets stopped connections read again.
+    /// </summary>
+    protected int SetReceiveBuffer(int bytes)
+    {
+        if (bytes < 0) return Ws2Spi.WSAEINVAL;
+        Options.ReceiveBuffer = bytes;
+        foreach (var c in ReceivingConnections.ToArray()) c.ResumeReading();
         return 0;
     }
 

@@ -96,11 +96,6 @@ internal abstract partial class RootedSocket : IProviderSocket, IListeningSocket
     public virtual bool Listening => false;
     /// <summary>SIO_SET_QOS once joined (re-grant): 0 or an error.</summary>
     protected virtual int ChangeQos(QOS q) => 0;
-    /// <summary>
-    /// Reads what the socket holds into the inbox on the calling thread (under the lock); true if it tried.
-    /// A leaf's receiving thread does this instead of waiting for the reactor to be scheduled.
-    /// </summary>
-    protected virtual bool PullInbound() => false;
 
     /// <summary>Bytes FIONREAD reports.</summary>
     public virtual int BytesAvailable() => 0;

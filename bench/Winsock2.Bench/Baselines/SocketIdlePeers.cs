@@ -40,6 +40,25 @@ public sealed class SocketIdlePeers : IMemorySubject
         return true;
     }
 
+    /// <summary>Each accepted socket, nonblocking, is written until the kernel refuses more (its buffers are all there is).</summary>
+    public long Flood(long cap)
+    {
+        var msg = new byte[16_384];
+        long sent = 0;
+        foreach (var s in _accepted)
+        {
+            s.Blocking = false;
+            while (sent < cap)
+            {
+                int n = s.Send(msg, 0, msg.Length, SocketFlags.None, out var error);
+                if (error == SocketError.WouldBlock) break;
+                if (error != SocketError.Success) throw new SocketException((int)error);
+                sent += n;
+            }
+        }
+        return sent;
+    }
+
     public void Dispose()
     {
         foreach (var s in _accepted) Loopback.Abort(s);

@@ -17,12 +17,12 @@ public sealed class ChildProcess : IDisposable
 
     private ChildProcess(Process process) => _process = process;
 
-    public static ChildProcess Start(string role, IPEndPoint target, int count)
+    public static ChildProcess Start(string role, IPEndPoint target, int count, params string[] extra)
     {
         var path = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var info = new ProcessStartInfo(path) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(path) == "dotnet") info.ArgumentList.Add(typeof(ChildProcess).Assembly.Location);
-        foreach (var a in new[] { Flag, role, target.ToString(), count.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { Flag, role, target.ToString(), count.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extra))
             info.ArgumentList.Add(a);
         return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException("child did not start"));
     }
@@ -34,6 +34,13 @@ public sealed class ChildProcess : IDisposable
         return line.Wait(timeout) && line.Result == "ready";
     }
 
+    /// <summary>The child's next line of output, or null when none came within the timeout.</summary>
+    public string? ReadLine(TimeSpan timeout)
+    {
+        var line = _process.StandardOutput.ReadLineAsync();
+        return line.Wait(timeout) ? line.Result : null;
+    }
+
     public void Dispose()
     {
         try { _process.StandardInput.Close(); } catch (IOException) { }
@@ -41,10 +48,30 @@ public sealed class ChildProcess : IDisposable
         _process.Dispose();
     }
 
+    /// <summary>This process's managed heap (after a full collection) and working set.</summary>
+    public static (long Heap, long WorkingSet) Footprint()
+    {
+        long heap = GC.GetTotalMemory(forceFullCollection: true);
+        using var p = Process.GetCurrentProcess();
+        return (heap, p.WorkingSet64);
+    }
+
+    /// <summary>Asks the child for its memory growth per peer (bytes: heap, working set); null when it does not answer.</summary>
+    public (double Heap, double WorkingSet)? Measure(TimeSpan timeout)
+    {
+        _process.StandardInput.WriteLine("measure");
+        _process.StandardInput.Flush();
+        var line = ReadLine(timeout);
+        var parts = line?.Split(' ');
+        if (parts is not ["memory", var h, var w]) return null;
+        return (double.Parse(h, System.Globalization.CultureInfo.InvariantCulture), double.Parse(w, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>The child's side: creates the peers for its role, says ready, waits for stdin to close.</summary>
     public static int Run(string[] args)
     {
-        if (args.Length != 3 || !IPEndPoint.TryParse(args[1], out var target) || !int.TryParse(args[2], out int count)) return 2;
+        if (args.Length < 3 || !IPEndPoint.TryParse(args[1], out var target) || !int.TryParse(args[2], out int count)) return 2;
+        var before = Footprint();
         var peers = new List<Socket>();
         var leaves = new List<SOCKET>();
         bool started = false;
@@ -60,6 +87,10 @@ public sealed class ChildProcess : IDisposable
                         peers.Add(s);
                     }
                     break;
+                case Ours.RootedSoak.ChildRole when args.Length == 4 && int.TryParse(args[3], out int size):
+                    started = WSAStartup(0x0202, out _) == 0;
+                    Ours.RootedSoak.RunLeaves(target, count, size, Console.Out);
+                    break;
                 case "rooted-leaves":
                     started = WSAStartup(0x0202, out _) == 0;
                     leaves = Ours.RootedIdleLeaves.JoinLeaves(target, count);
@@ -70,7 +101,18 @@ public sealed class ChildProcess : IDisposable
             }
             Console.Out.WriteLine("ready");
             Console.Out.Flush();
-            Task.Run(() => Console.In.ReadToEnd()).Wait(TimeSpan.FromSeconds(120));
+            // "measure" asks for this process's growth per peer since before the peers existed (heap, working set).
+            Task.Run(() =>
+            {
+                string? line;
+                while ((line = Console.In.ReadLine()) is not null)
+                {
+                    if (line != "measure") continue;
+                    var (heap, ws) = Footprint();
+                    Console.Out.WriteLine(FormattableString.Invariant($"memory {(heap - before.Heap) / Math.Max(1, count)} {(ws - before.WorkingSet) / Math.Max(1, count)}"));
+                    Console.Out.Flush();
+                }
+            }).Wait(TimeSpan.FromSeconds(120));
             return 0;
         }
         finally

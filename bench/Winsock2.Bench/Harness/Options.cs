@@ -3,7 +3,7 @@ namespace Winsock2.Bench.Harness;
 /// <summary>The command line: which suite, how big, and whether to rewrite docs/benchmarks.md.</summary>
 public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Rounds, string CommandLine)
 {
-    public static readonly string[] SuiteNames = ["fanout", "join", "recv", "latency", "memory", "multicast", "iocp"];
+    public static readonly string[] SuiteNames = ["fanout", "join", "recv", "latency", "memory", "multicast", "iocp", "rooted-soak"];
 
     /// <summary>Parses `[suite] [--quick] [--write-docs] [--rounds N]`; null (with a message) when the line is wrong.</summary>
     public static Options? Parse(string[] args, TextWriter error)
@@ -21,7 +21,7 @@ public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Round
                 case var s when !s.StartsWith('-') && Normalize(s) is { } name: suite = name; break;
                 default:
                     error.WriteLine($"unknown argument '{args[i]}'");
-                    error.WriteLine("usage: Winsock2.Bench [all|fanout|join|recv|latency|memory|multicast|iocp|1-7] [--quick] [--write-docs] [--rounds N]");
+                    error.WriteLine("usage: Winsock2.Bench [all|fanout|join|recv|latency|memory|multicast|iocp|rooted-soak|1-8] [--quick] [--write-docs] [--rounds N]");
                     return null;
             }
         }
@@ -41,6 +41,7 @@ public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Round
         "5" or "memory" => "memory",
         "6" or "multicast" => "multicast",
         "7" or "iocp" => "iocp",
+        "8" or "rooted-soak" or "soak" => "rooted-soak",
         _ => null,
     };
 

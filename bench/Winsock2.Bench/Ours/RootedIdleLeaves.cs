@@ -38,6 +38,26 @@ public sealed class RootedIdleLeaves : IMemorySubject
         return false;
     }
 
+    public long Flood(long cap)
+    {
+        var ev = WSACreateEvent();
+        try
+        {
+            Rooted.Ok(WSAEventSelect(_root, ev, FD_WRITE), "WSAEventSelect"); // nonblocking from here
+            var msg = new byte[16_384];
+            long sent = 0;
+            while (sent < cap)
+            {
+                if (send(_root, msg, msg.Length, 0) == msg.Length) { sent += msg.Length; continue; }
+                if (WSAGetLastError() != WSAEWOULDBLOCK) throw Rooted.Failed("send(root)");
+                if (WSAWaitForMultipleEvents(1, [ev], false, 1_000, false) == WSA_WAIT_TIMEOUT) break; // the root waits: nothing drains
+                WSAResetEvent(ev);
+            }
+            return sent;
+        }
+        finally { WSACloseEvent(ev); }
+    }
+
     public void Dispose()
     {
         Rooted.Close(_handles);

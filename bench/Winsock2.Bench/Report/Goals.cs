@@ -11,7 +11,9 @@ public static class Goals
         yield return ValueGoal(results, "join", "leaf-initiated", "time for all joins", "1,000 leaves join in under 1 s", v => v < 1000, "ms");
         yield return ValueGoal(results, "join", "", "p99 join latency", "p99 join latency under 2 ms", v => v < 2000, "µs");
         yield return RatioGoal(results, "recv", n => n.Contains("WSARecv"), "cost per message", "overlapped WSARecv ≤ 1.25× ReceiveAsync per operation", r => r <= 1.25, min: false);
-        yield return ValueGoal(results, "memory", "", "managed heap per peer", "root memory per idle leaf ≤ 32 KiB", v => v <= 32 * 1024, "B");
+        yield return ValueGoal(results, "memory", "idle", "managed heap per peer", "root memory per idle leaf ≤ 32 KiB", v => v <= 32 * 1024, "B");
+        yield return RatioGoal(results, "rooted-soak", n => n.StartsWith("slow link", StringComparison.Ordinal), "healthy leaf rate",
+            "healthy leaves keep ≥ 0.8× their rate when one leaf's link slows (MP_POLICY_EVICT)", r => r >= 0.8, min: true);
     }
 
     private static IEnumerable<CaseResult> Find(IReadOnlyList<SuiteResult> results, string suite) =>

@@ -17,4 +17,10 @@ public interface IMemorySubject : IDisposable
 
     /// <summary>Waits (bounded) until the root holds <paramref name="count"/> idle peers.</summary>
     bool WaitJoined(int count, TimeSpan timeout);
+
+    /// <summary>
+    /// Under load: the root sends 16 KiB messages to every peer (whose application never reads) until it is made to
+    /// wait and nothing drains for a second, or <paramref name="cap"/> bytes were accepted. Returns the bytes accepted.
+    /// </summary>
+    long Flood(long cap);
 }

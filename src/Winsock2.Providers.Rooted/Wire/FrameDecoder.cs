@@ -4,20 +4,33 @@ namespace Winsock2.Providers.Rooted.Wire;
 
 /// <summary>
 /// Incremental decoder for one connection's byte stream. Every length is checked against its type's bound
-/// before a payload buffer is allocated, so memory per connection never exceeds the largest allowed frame.
-/// A malformed stream (bad magic or version, unknown type, oversized frame) makes <see cref="Feed"/> return
-/// false and the decoder stays failed.
+/// before anything is allocated, and a payload buffer grows with the bytes that actually arrived (from
+/// <see cref="InitialCapacity"/>, doubling, never past the announced length): a header announcing a 1 MiB frame
+/// costs 4 KiB until the peer sends the bytes. In the join phase (<see cref="JoinPhase"/>) only the join
+/// frames, LEAVE and heartbeats are accepted, so before a join completes no more than the join frame's bound
+/// is ever allocated. A malformed stream (bad magic or version, unknown type, a type not allowed yet, oversized
+/// frame) makes <see cref="Feed"/> return false and the decoder stays failed.
 /// </summary>
 internal sealed class FrameDecoder(int maxMessage)
 {
+    /// <summary>The first allocation for a payload (or the payload's length if smaller).</summary>
+    public const int InitialCapacity = 4096;
+
     private readonly byte[] _header = new byte[Frame.HeaderSize];
     private int _headerFill;
     private byte[]? _payload;
-    private int _payloadFill;
+    private int _payloadLength, _payloadFill;
     private FrameType _type;
 
     public bool Failed { get; private set; }
     public string? Failure { get; private set; }
+
+    /// <summary>
+    /// True until the connection's join completes: only JOIN_REQUEST, JOIN_ACCEPT, JOIN_REJECT, LEAVE and
+    /// heartbeats are accepted, and <see cref="Decode"/> returns after each frame so the owner can act on it
+    /// (and end the join phase) before the next header is judged.
+    /// </summary>
+    public bool JoinPhase { get; set; }
 
     /// <summary>Bytes held for the frame being received (never more than its type's bound).</summary>
     public int BufferedCapacity => _payload?.Length ?? 0;
@@ -28,7 +41,23 @@ internal sealed class FrameDecoder(int maxMessage)
     /// <summary>Feeds bytes; calls <paramref name="onFrame"/> for each complete frame. False once the stream is malformed.</summary>
     public bool Feed(ReadOnlySpan<byte> data, Action<FrameType, byte[]> onFrame)
     {
-        if (Failed) return false;
+        while (!data.IsEmpty)
+        {
+            int used = Decode(data, onFrame);
+            if (used < 0) return false;
+            data = data[used..];
+        }
+        return !Failed;
+    }
+
+    /// <summary>
+    /// Decodes from <paramref name="data"/> and returns how many bytes it used, or -1 once the stream is malformed.
+    /// In the join phase it stops after one complete frame; otherwise it uses everything.
+    /// </summary>
+    public int Decode(ReadOnlySpan<byte> data, Action<FrameType, byte[]> onFrame)
+    {
+        if (Failed) return -1;
+        int total = data.Length;
         while (!data.IsEmpty)
         {
             if (_headerFill < Frame.HeaderSize)
@@ -38,29 +67,49 @@ internal sealed class FrameDecoder(int maxMessage)
                 _headerFill += take;
                 data = data[take..];
                 if (_headerFill < Frame.HeaderSize) break;
-                if (_header[0] != Frame.Magic0 || _header[1] != Frame.Magic1) return Fail("bad magic");
-                if (_header[2] != Frame.Version) return Fail($"unsupported version {_header[2]}");
+                if (_header[0] != Frame.Magic0 || _header[1] != Frame.Magic1) return Reject("bad magic");
+                if (_header[2] != Frame.Version) return Reject($"unsupported version {_header[2]}");
                 _type = (FrameType)_header[3];
                 int length = BinaryPrimitives.ReadInt32BigEndian(_header.AsSpan(4));
                 int max = Frame.MaxPayload(_type, maxMessage);
-                if (max < 0) return Fail($"unknown frame type 0x{_header[3]:X2}");
-                if (length < 0 || length > max) return Fail($"frame of {length} bytes exceeds the {max}-byte bound for {_type}");
-                _payload = length == 0 ? [] : new byte[length];
+                if (max < 0) return Reject($"unknown frame type 0x{_header[3]:X2}");
+                if (JoinPhase && !AllowedInJoinPhase(_type)) return Reject($"{_type} before the join completed");
+                if (length < 0 || length > max) return Reject($"frame of {length} bytes exceeds the {max}-byte bound for {_type}");
+                _payloadLength = length;
+                _payload = length == 0 ? [] : new byte[Math.Min(length, InitialCapacity)];
                 _payloadFill = 0;
             }
-            int need = _payload!.Length - _payloadFill;
-            int n = Math.Min(need, data.Length);
+            int n = Math.Min(_payloadLength - _payloadFill, data.Length);
+            if (_payloadFill + n > _payload!.Length) Grow(_payloadFill + n);
             data[..n].CopyTo(_payload.AsSpan(_payloadFill));
             _payloadFill += n;
             data = data[n..];
-            if (_payloadFill < _payload.Length) break;
+            if (_payloadFill < _payloadLength) break;
             var payload = _payload;
             _payload = null;
             _headerFill = 0;
             onFrame(_type, payload);
-            if (Failed) return false;
+            if (Failed) return -1;
+            if (JoinPhase) break;
         }
-        return true;
+        return total - data.Length;
+    }
+
+    /// <summary>Doubles the payload buffer until <paramref name="needed"/> fits (never past the announced length).</summary>
+    private void Grow(int needed)
+    {
+        int size = _payload!.Length;
+        while (size < needed) size = (int)Math.Min((long)size * 2, _payloadLength);
+        Array.Resize(ref _payload, size);
+    }
+
+    private static bool AllowedInJoinPhase(FrameType type) =>
+        type is FrameType.JoinRequest or FrameType.JoinAccept or FrameType.JoinReject or FrameType.Leave or FrameType.Heartbeat;
+
+    private int Reject(string why)
+    {
+        Fail(why);
+        return -1;
     }
 
     /// <summary>Marks the stream malformed (also used by frame handlers that reject a payload).</summary>

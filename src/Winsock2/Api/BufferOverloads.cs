@@ -39,7 +39,11 @@ public static partial class Ws2_32
         try
         {
             int rc = WSARecvFrom(s, bufs, 1, out uint got, ref f, from, ref fromlen, null, null);
-            return rc == 0 ? (int)got : SOCKET_ERROR;
+            if (rc != 0) return SOCKET_ERROR;
+            // A message that did not fit: recv has no lpFlags to carry MSG_PARTIAL, so it fails with WSAEMSGSIZE (the
+            // buffer holds the first part). The provider keeps the rest: the next receive returns it.
+            if ((f & MSG_PARTIAL) != 0 && (flags & MSG_PARTIAL) == 0 && got == (uint)len) return Dispatch.Finish(SOCKET_ERROR, WSAEMSGSIZE);
+            return (int)got;
         }
         finally
         {

@@ -10,7 +10,11 @@ public static partial class Ws2_32
         return recvfrom(s, buf, len, flags, null, ref fromlen);
     }
 
-    /// <summary>Receives a datagram and its source address.</summary>
+    /// <summary>
+    /// Receives a datagram or message and its source address. A message larger than <paramref name="len"/> fills the
+    /// buffer with its first part and fails with WSAEMSGSIZE; on a provider with MSG_PARTIAL (the rooted one) the rest
+    /// stays queued for the next receive, on a datagram provider it is lost.
+    /// </summary>
     public static int recvfrom(SOCKET s, byte[] buf, int len, int flags, byte[]? from, ref int fromlen) =>
         recvfrom(s, buf, 0, len, flags, from, ref fromlen);
 
