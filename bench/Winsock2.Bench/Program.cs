@@ -31,7 +31,7 @@ public static class Program
 
     private static int Run(Options options)
     {
-        ISuite[] suites = [new FanOutSuite(), new JoinSuite(), new RecvSuite(), new LatencySuite(), new MemorySuite(), new MulticastSuite()];
+        ISuite[] suites = [new FanOutSuite(), new JoinSuite(), new RecvSuite(), new LatencySuite(), new MemorySuite(), new MulticastSuite(), new IocpSuite()];
         var started = Stopwatch.StartNew();
         var results = new List<SuiteResult>();
         Console.Error.WriteLine($"Winsock2.Bench: {options.Suite}{(options.Quick ? " --quick" : "")}, {options.Rounds} rounds");

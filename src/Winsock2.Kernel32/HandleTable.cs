@@ -16,12 +16,21 @@ namespace Winsock2.Kernel;
 /// </summary>
 internal sealed class HandleTable<T> where T : class
 {
-    private const long First = 0x100, Step = 4;
+    private const long Step = 4;
+    /// <summary>The first value <see cref="Add"/> gives (0x100 unless a table keeps its own range).</summary>
+    private readonly long First;
+
+    /// <summary>A table whose generated values start at <paramref name="first"/> (a multiple of 4; 0x100 as sockets' and events' do).</summary>
+    public HandleTable(long first = 0x100)
+    {
+        First = first;
+        _next = first - Step;
+    }
 
     private readonly ConcurrentDictionary<nuint, T> _map = new();
     private readonly ConcurrentDictionary<nuint, byte> _inserted = new();
     private readonly object _insertGate = new();
-    private long _next = First - Step;
+    private long _next;
     private long _removals;
 
     [ThreadStatic] private static Cached t_last;
@@ -50,7 +59,7 @@ internal sealed class HandleTable<T> where T : class
         lock (_insertGate)
         {
             ulong h = handle;
-            bool onLattice = h >= First && (h - First) % Step == 0;
+            bool onLattice = h >= (ulong)First && (h - (ulong)First) % Step == 0;
             bool generatedBefore = onLattice && h <= (ulong)Interlocked.Read(ref _next) && !_inserted.ContainsKey(handle);
             if (generatedBefore) return false;
             // Marked before it becomes live, so a concurrent Add that passes the mark check still fails TryAdd.

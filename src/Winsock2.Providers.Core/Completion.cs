@@ -3,11 +3,13 @@ using Winsock2.Kernel;
 namespace Winsock2.Providers.Core;
 
 /// <summary>
-/// Delivers finished requests the way the SPI prescribes: fill the WSAOVERLAPPED, then either queue the
-/// provider's APC trampoline to the initiating thread (which calls the client's completion routine) or
-/// signal hEvent; a blocked thread is simply woken.
+/// Delivers finished requests the way the SPI prescribes for a non-IFS provider: with a completion routine, fill the
+/// WSAOVERLAPPED and queue the provider's APC trampoline to the initiating thread (which calls the client's routine);
+/// without one, WPUCompleteOverlappedRequest on the socket's handle (the API layer fills the structure, sets hEvent and
+/// queues the packet to the completion port the socket is associated with); a blocked thread is simply woken. Without
+/// an owner socket (or once its handle is gone) the structure is filled and hEvent set here.
 /// </summary>
-internal sealed class Completion(WSPUPCALLTABLE upcalls)
+internal sealed class Completion(WSPUPCALLTABLE upcalls, IProviderSocket? owner = null)
 {
     /// <summary>
     /// Per thread: the sockets whose routine is running now (innermost last; rarely more than one), with the
@@ -24,7 +26,9 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls)
     private LPWSAUSERAPC? _trampoline;
 
     /// <summary>Records the result and notifies whoever waits for it.</summary>
-    public void Complete(IoRequest r, int error, int bytes, int flags)
+    public void Complete(IoRequest r, int error, int bytes, int flags) => Complete(r, error, bytes, flags, synchronous: false);
+
+    private void Complete(IoRequest r, int error, int bytes, int flags, bool synchronous)
     {
         r.Error = error;
         r.Bytes = bytes;
@@ -37,6 +41,12 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls)
         var overlapped = r.Overlapped;
         var thread = r.Thread;
         var waiter = r.Waiter;
+        if (overlapped is not null && routine is null)
+        {
+            r.Done = true;
+            Deliver(overlapped, error, bytes, flags, synchronous);
+            return;
+        }
         if (overlapped is not null) overlapped.Complete(error, bytes, flags);
         r.Done = true;
         if (routine is not null)
@@ -45,14 +55,33 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls)
             if (thread is null || upcalls.WPUQueueApc(thread, _trampoline ??= Trampoline, r, out _) != 0)
                 Diagnostics.CallbackFailed("completion routine", new InvalidOperationException("initiating thread is gone"));
         }
-        else if (overlapped is not null)
-        {
-            if (overlapped.hEvent.IsValid) upcalls.WPUSetEvent(overlapped.hEvent, out _);
-        }
         else
         {
             waiter?.Waiter.Wake();
         }
+    }
+
+    /// <summary>
+    /// An overlapped request without a routine: through WPUCompleteOverlappedRequest on the owner's handle (flags go in
+    /// Offset, which the upcall keeps), marked synchronous when it completes inside its own call; without a live handle,
+    /// filled and signalled here.
+    /// </summary>
+    private void Deliver(WSAOVERLAPPED overlapped, int error, int bytes, int flags, bool synchronous)
+    {
+        var s = owner?.Handle ?? SOCKET.Invalid;
+        if (s.IsValid)
+        {
+            overlapped.Offset = (uint)flags;
+            if (synchronous) IoFiles.BeginSynchronous(overlapped);
+            int rc;
+            try { rc = Ws2Spi.WPUCompleteOverlappedRequest(s, overlapped, (uint)error, (uint)bytes, out _); }
+            finally { if (synchronous) IoFiles.EndSynchronous(); }
+            if (rc == 0) return;
+        }
+        var hEvent = overlapped.hEvent;
+        overlapped.Complete(error, bytes, flags);
+        var ev = IoFiles.EventOf(hEvent);
+        if (ev.IsValid) upcalls.WPUSetEvent(ev, out _);
     }
 
     /// <summary>
@@ -62,7 +91,7 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls)
     public void CompleteAtOnce(IoRequest r, int bytes, int flags)
     {
         r.Overlapped?.Start();
-        Complete(r, 0, bytes, flags);
+        Complete(r, 0, bytes, flags, synchronous: true);
     }
 
     /// <summary>
@@ -73,7 +102,7 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls)
     {
         var ov = r.Overlapped;
         ov?.Start();
-        if (ov is not null && r.Routine is null && ov.hEvent.IsValid) upcalls.WPUResetEvent(ov.hEvent, out _);
+        if (ov is not null && r.Routine is null && IoFiles.EventOf(ov.hEvent) is { IsValid: true } ev) upcalls.WPUResetEvent(ev, out _);
     }
 
     /// <summary>

@@ -7,7 +7,9 @@ internal static class ImmediateIoctl
 {
     /// <summary>
     /// WSPIoctl on a provider socket, under its lock: WSAENOTSOCK once closed; FIONBIO and FIONREAD answered here;
-    /// every other code goes to the socket's own <see cref="IProviderSocket.Ioctl"/>. 0 or the error, and the output size.
+    /// SIO_BASE_HANDLE answered with the socket's own handle (this is the base provider: a layered one passes the code
+    /// down); every other code goes to the socket's own <see cref="IProviderSocket.Ioctl"/>. 0 or the error, and the
+    /// output size.
     /// </summary>
     public static int Run(IProviderSocket socket, uint code, byte[]? input, uint inLen, byte[]? output, uint outLen, out uint returned)
     {
@@ -19,6 +21,8 @@ internal static class ImmediateIoctl
             {
                 Ws2Spi.FIONBIO => SetBlockingMode(socket, input, inLen),
                 Ws2Spi.FIONREAD => WriteULong(output, outLen, (uint)socket.BytesAvailable(), out returned),
+                Ws2Spi.SIO_BASE_HANDLE => WriteHandle(output, outLen, socket.Handle, out returned),
+                Ws2Spi.SIO_POLL_EVENTS => PollEvents(socket, input, inLen, output, outLen, out returned),
                 _ => socket.Ioctl(code, input, inLen, output, outLen, out returned),
             };
         }
@@ -37,6 +41,16 @@ internal static class ImmediateIoctl
         return 0;
     }
 
+    /// <summary>SIO_POLL_EVENTS (WSAPoll's question): 2 bytes of events in, 2 bytes of revents out; WSAEFAULT when either is short.</summary>
+    private static int PollEvents(IProviderSocket socket, byte[]? input, uint inLen, byte[]? output, uint outLen, out uint returned)
+    {
+        returned = 0;
+        if (input is null || inLen < 2 || input.Length < 2 || output is null || outLen < 2 || output.Length < 2) return Ws2Spi.WSAEFAULT;
+        BinaryPrimitives.WriteInt16LittleEndian(output, socket.PollEvents(BinaryPrimitives.ReadInt16LittleEndian(input)));
+        returned = 2;
+        return 0;
+    }
+
     /// <summary>A ULONG result (FIONREAD, SIOCATMARK) into the output buffer: 0 with 4 returned, or WSAEFAULT when it has no room.</summary>
     public static int WriteULong(byte[]? output, uint outLen, uint value, out uint returned)
     {
@@ -44,6 +58,16 @@ internal static class ImmediateIoctl
         if (output is null || outLen < 4 || output.Length < 4) return Ws2Spi.WSAEFAULT;
         BinaryPrimitives.WriteUInt32LittleEndian(output, value);
         returned = 4;
+        return 0;
+    }
+
+    /// <summary>A SOCKET result (SIO_BASE_HANDLE): 0 with 8 returned, or WSAEFAULT when the output has no room.</summary>
+    private static int WriteHandle(byte[]? output, uint outLen, SOCKET value, out uint returned)
+    {
+        returned = 0;
+        if (output is null || outLen < 8 || output.Length < 8) return Ws2Spi.WSAEFAULT;
+        BinaryPrimitives.WriteUInt64LittleEndian(output, value.Value);
+        returned = 8;
         return 0;
     }
 }

@@ -53,6 +53,7 @@ internal sealed class IoRequest
     {
         From = To = null;
         Filter = null;
+        Message = null;
         Progress = Error = Bytes = OutFlags = 0;
         Rundown = null;
         Done = false;
@@ -68,6 +69,7 @@ internal sealed class IoRequest
         Routine = null;
         From = To = null;
         Filter = null;
+        Message = null;
         Rundown = null;
     }
 
@@ -126,6 +128,8 @@ internal sealed class IoRequest
 
     /// <summary>Where a receive-from writes the source address (Windows sockaddr), if anywhere.</summary>
     public byte[]? From;
+    /// <summary>The message a WSARecvMsg fills (control data, flags, address length), or null.</summary>
+    public WSAMSG? Message;
     /// <summary>Where a send-to sends.</summary>
     public byte[]? To;
     /// <summary>Bytes moved so far (sends progress across calls).</summary>

@@ -14,7 +14,7 @@ internal static class OverlappedResult
         if (ov.IsPending)
         {
             if (!fWait) { errno = Ws2Spi.WSA_IO_INCOMPLETE; return false; }
-            if (!Events.TryGet(ov.hEvent, out var ev)) { errno = Ws2Spi.WSA_INVALID_HANDLE; return false; }
+            if (!Events.TryGet(IoFiles.EventOf(ov.hEvent), out var ev)) { errno = Ws2Spi.WSA_INVALID_HANDLE; return false; }
             var set = new[] { ev };
             while (ov.IsPending)
             {

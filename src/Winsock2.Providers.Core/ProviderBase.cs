@@ -51,9 +51,13 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
             errno = Ws2Spi.WSAENOTSOCK;
             return false;
         }
-        sock = t;
+        sock = t.StandsFor as TSocket ?? t; // a rooted AcceptEx's accept socket: its leaf
         return true;
     }
+
+    /// <summary>The handle's socket stands for another (<see cref="IProviderSocket.StandsFor"/>).</summary>
+    private bool StandsForAnother(SOCKET s) =>
+        Upcalls.WPUQuerySocketHandleContext(s, out var ctx, out _) == 0 && ctx is IProviderSocket { StandsFor: not null };
 
     /// <summary>Runs one socket call returning an error code: 0 → 0, else SOCKET_ERROR with lpErrno.</summary>
     protected int Run(SOCKET s, out int errno, Func<TSocket, int> call)
@@ -217,7 +221,9 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
     }
 
     public int WSPSetSockOpt(SOCKET s, int level, int optname, byte[]? optval, int optlen, out int lpErrno) =>
-        Run(s, out lpErrno, (level, optname, optval, optlen), static (x, a) => x.SetOption(a.level, a.optname, a.optval, a.optlen));
+        level == Ws2Spi.SOL_SOCKET && optname == Ws2Spi.SO_UPDATE_ACCEPT_CONTEXT && StandsForAnother(s)
+            ? Run(s, out lpErrno, _ => 0) // the accept socket already is its leaf: nothing to update
+            : Run(s, out lpErrno, (level, optname, optval, optlen), static (x, a) => x.SetOption(a.level, a.optname, a.optval, a.optlen));
 
     public int WSPIoctl(SOCKET s, uint dwIoControlCode, byte[]? lpvInBuffer, uint cbInBuffer, byte[]? lpvOutBuffer, uint cbOutBuffer,
         out uint lpcbBytesReturned, WSAOVERLAPPED? lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE? lpCompletionRoutine,
@@ -226,7 +232,9 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
         uint returned = 0;
         int rc = Run(s, out lpErrno, x =>
         {
-            int err = ImmediateIoctl.Run(x, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, out returned);
+            int err = dwIoControlCode == Ws2Spi.SIO_GET_EXTENSION_FUNCTION_POINTER
+                ? ExtensionFunctions.Answer(lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, ExtensionFunction, out returned)
+                : ImmediateIoctl.Run(x, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, out returned);
             if (err == 0 && (lpOverlapped is not null || lpCompletionRoutine is not null))
                 OverlappedResult.CompleteImmediately(Upcalls, lpOverlapped, lpCompletionRoutine, lpThreadId, (int)returned);
             return err;
@@ -234,6 +242,9 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
         lpcbBytesReturned = returned;
         return rc;
     }
+
+    /// <summary>The extension function this provider offers under <paramref name="id"/> (WSAID_ACCEPTEX ...), or null: WSAEINVAL.</summary>
+    protected virtual Delegate? ExtensionFunction(Guid id) => null;
 
     public bool WSPGetOverlappedResult(SOCKET s, WSAOVERLAPPED lpOverlapped, out uint lpcbTransfer, bool fWait, out uint lpdwFlags, out int lpErrno)
     {

@@ -11,7 +11,7 @@ namespace Winsock2.Providers.Inet;
 /// The base provider: TCP and UDP over System.Net.Sockets. A non-IFS provider: every handle comes from
 /// WPUCreateSocketHandle, every call finds its socket through WPUQuerySocketHandleContext.
 /// </summary>
-internal sealed class InetProvider : ProviderBase<InetSocket>, WSPPROC_TABLE, IWSPProviderSetup
+internal sealed partial class InetProvider : ProviderBase<InetSocket>, WSPPROC_TABLE, IWSPProviderSetup
 {
     /// <inheritdoc />
     public Guid ProviderId => InetCatalog.ProviderId;

@@ -108,6 +108,7 @@ internal sealed partial class InetSocket
         _conn = ConnState.Connected;
         _bound = true;
         _connectedByConnect = true;
+        _peer = RemoteEndPoint;
         Events.Signal(Ws2Spi.FD_CONNECT, 0);
         if (WritableNow()) Events.Signal(Ws2Spi.FD_WRITE, 0, edge: true);
     }
@@ -196,6 +197,7 @@ internal sealed partial class InetSocket
         {
             _conn = ConnState.Connected;
             _bound = true;
+            _peer = RemoteEndPoint;
             NonBlocking = listener.NonBlocking;
             RecvTimeoutMs = listener.RecvTimeoutMs;
             SendTimeoutMs = listener.SendTimeoutMs;
@@ -238,6 +240,7 @@ internal sealed partial class InetSocket
         lock (Gate)
         {
             if (_closed) return Ws2Spi.WSAENOTSOCK;
+            if (_acceptContextPending) return Ws2Spi.WSAENOTCONN; // AcceptEx: until SO_UPDATE_ACCEPT_CONTEXT
             // Bound explicitly or implicitly (connect, sendto): the kernel has a port; unbound: WSAEINVAL.
             var ep = LocalEndPoint;
             if (ep is null || ep.Port == 0) return Ws2Spi.WSAEINVAL;
@@ -252,8 +255,10 @@ internal sealed partial class InetSocket
         lock (Gate)
         {
             if (_closed) return Ws2Spi.WSAENOTSOCK;
-            if (_conn != ConnState.Connected) return Ws2Spi.WSAENOTCONN;
-            var ep = RemoteEndPoint;
+            if (_conn != ConnState.Connected || _acceptContextPending) return Ws2Spi.WSAENOTCONN;
+            // Once both directions are shut down Linux forgets the peer (the socket is closed underneath); Windows
+            // still names it (Wine's test_shutdown), so the address seen at connect or accept answers then.
+            var ep = RemoteEndPoint ?? _peer;
             return ep is null ? Ws2Spi.WSAENOTCONN : SockAddr.Write(ep, name, ref namelen);
         }
     }

@@ -44,6 +44,7 @@ internal sealed partial class InetSocket
             {
                 _conn = ConnState.Connected;
                 _connectedByConnect = IsStream;
+                _peer = RemoteEndPoint;
             }
         }
     }

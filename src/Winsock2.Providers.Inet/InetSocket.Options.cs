@@ -82,6 +82,7 @@ internal sealed partial class InetSocket
 
     public int SetOption(int level, int optname, byte[]? optval, int optlen)
     {
+        if (TrySetExtensionOption(level, optname, optval, optlen, out int extensionError)) return extensionError; // InetSocket.ConnectEx.cs
         if (optval is null || optlen < 0 || optlen > optval.Length) return Ws2Spi.WSAEFAULT;
         lock (Gate)
         {

@@ -31,6 +31,7 @@ internal sealed partial class InetSocket
             }
             r = IoRequest.Rent(buffers, count, inFlags, ov, routine, threadId);
             r.From = from;
+            r.Message = TakeMessage(); // a WSARecvMsg's (InetSocket.Messages.cs)
             if (_recvQ.TryFirst(this, r, static (s, r) => s.TryReceive(r)))
             {
                 RefreshEvents();
@@ -210,7 +211,7 @@ internal sealed partial class InetSocket
         int err;
         uint nameLength;
         int msgFlags;
-        do n = SocketCalls.RecvMsg(_handle, iov, iovCount, IsDatagram ? name : null, 128, linuxFlags, out nameLength, out msgFlags, out err);
+        do n = ReceiveCall(r, iov, iovCount, name, linuxFlags, out nameLength, out msgFlags, out err); // with a WSARecvMsg's control data
         while (n < 0 && err == Errno.EINTR);
 
         if (IsStream) return n < 0 ? StreamFailed(r, err, oob) : StreamReceived(r, n, wanted, oob);

@@ -25,7 +25,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     private readonly int _fd;
     /// <summary>The socket's handle for <see cref="SocketCalls"/>: each call holds it, so the descriptor outlives the call.</summary>
     private readonly SafeSocketHandle _handle;
-    private readonly ulong _reactorId;
+    private ulong _reactorId; // renewed when AcceptEx or DisconnectEx give the descriptor another socket
     private readonly Completion _completion;
     /// <summary>The pending receives and sends, each in posting order.</summary>
     private readonly OperationQueue _recvQ, _sendQ;
@@ -37,6 +37,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     private int _sockError;        // sticky error of a broken connection (WSAECONNRESET ...)
     private int _connectError;     // result of the last asynchronous connect
     private int _pendingSoError;   // what SO_ERROR reports next
+    private IPEndPoint? _peer;     // the TCP peer as seen when the connection was made
 
     public InetSocket(WSPUPCALLTABLE upcalls, WSAPROTOCOL_INFOW info, uint flags, Socket os)
     {
@@ -48,7 +49,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
         _fd = (int)_os.Handle;
         _handle = _os.SafeHandle;
         Events = new NetworkEventRecord(upcalls);
-        _completion = new Completion(upcalls);
+        _completion = new Completion(upcalls, this);
         _recvQ = new OperationQueue(Gate, _completion);
         _sendQ = new OperationQueue(Gate, _completion);
         _readyWaiters = new ReadyWaiters(Gate);
@@ -95,8 +96,11 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
             if (_closed) return;
             if (_conn == ConnState.Connecting && (events & (Libc.EPOLLOUT | Libc.EPOLLERR | Libc.EPOLLHUP)) != 0)
                 FinishConnect();
+            FinishConnectEx();
+            PumpAcceptEx();
             PumpReceives();
             PumpSends();
+            FinishTransmitFile();
             if ((events & Libc.EPOLLOUT) != 0 && _writeBlocked && _sendQ.IsEmpty && WritableNow())
             {
                 _writeBlocked = false;
@@ -192,10 +196,13 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
             Reactor.Shared.Unregister(_fd, _reactorId);
             _recvQ.AbortAll();
             _sendQ.AbortAll();
+            AbortAcceptEx();
+            AbortConnectEx();
             foreach (var s in _backlog) s.Dispose();
             _backlog.Clear();
             wake = _readyWaiters.Snapshot();
         }
+        CancelOwnAcceptEx();
         try { _os.Dispose(); }
         catch (Exception e) { Diagnostics.InternalFailure("close", e); }
         ReadyWaiters.Wake(wake);

@@ -10,7 +10,7 @@ namespace Winsock2.Providers.Rooted;
 /// come from WPUCreateSocketHandle; c_root|d_root sockets are <see cref="RootSocket"/>, c_leaf|d_leaf ones
 /// <see cref="LeafSocket"/>, and the c_leaf sockets a root gets for its leaves <see cref="LeafHandle"/>.
 /// </summary>
-internal sealed class RootedProvider : ProviderBase<RootedSocket>, WSPPROC_TABLE, IWSPProviderSetup
+internal sealed partial class RootedProvider : ProviderBase<RootedSocket>, WSPPROC_TABLE, IWSPProviderSetup
 {
     /// <inheritdoc />
     public Guid ProviderId => RootedCatalog.ProviderId;

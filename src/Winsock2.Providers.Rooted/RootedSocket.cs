@@ -20,7 +20,7 @@ internal abstract partial class RootedSocket : IProviderSocket, IListeningSocket
         Gate = gate;
         Options = options;
         Events = new NetworkEventRecord(provider.Upcalls);
-        Completion = new Completion(provider.Upcalls);
+        Completion = new Completion(provider.Upcalls, this);
         _readyWaiters = new ReadyWaiters(gate);
     }
 

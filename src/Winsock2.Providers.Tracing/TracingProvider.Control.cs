@@ -20,6 +20,8 @@ public sealed partial class TracingProvider
             ? _next.WSPIoctl(l, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, out lpcbBytesReturned, lpOverlapped,
                 Traced("WSPIoctl", s, lpCompletionRoutine, null, 0), lpThreadId, out lpErrno)
             : SOCKET_ERROR;
+        if (rc == 0 && dwIoControlCode == SIO_GET_EXTENSION_FUNCTION_POINTER && lpvOutBuffer is not null
+            && (lpErrno = WrapExtension(lpvInBuffer, cbInBuffer, lpvOutBuffer)) != 0) rc = SOCKET_ERROR; // TracingProvider.Extensions.cs
         _log.Call(t0, $"WSPIoctl({args}) {Rc(rc, lpErrno)}"
             + (rc == 0 ? $" returned={lpcbBytesReturned}{(lpcbBytesReturned == 4 ? $" out={IoBuf(lpvOutBuffer, 4)}" : "")}" : ""));
         return rc;

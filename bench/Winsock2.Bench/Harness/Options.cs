@@ -3,7 +3,7 @@ namespace Winsock2.Bench.Harness;
 /// <summary>The command line: which suite, how big, and whether to rewrite docs/benchmarks.md.</summary>
 public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Rounds, string CommandLine)
 {
-    public static readonly string[] SuiteNames = ["fanout", "join", "recv", "latency", "memory", "multicast"];
+    public static readonly string[] SuiteNames = ["fanout", "join", "recv", "latency", "memory", "multicast", "iocp"];
 
     /// <summary>Parses `[suite] [--quick] [--write-docs] [--rounds N]`; null (with a message) when the line is wrong.</summary>
     public static Options? Parse(string[] args, TextWriter error)
@@ -21,7 +21,7 @@ public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Round
                 case var s when !s.StartsWith('-') && Normalize(s) is { } name: suite = name; break;
                 default:
                     error.WriteLine($"unknown argument '{args[i]}'");
-                    error.WriteLine("usage: Winsock2.Bench [all|fanout|join|recv|latency|memory|multicast|1-6] [--quick] [--write-docs] [--rounds N]");
+                    error.WriteLine("usage: Winsock2.Bench [all|fanout|join|recv|latency|memory|multicast|iocp|1-7] [--quick] [--write-docs] [--rounds N]");
                     return null;
             }
         }
@@ -30,7 +30,7 @@ public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Round
         return new Options(suite, quick, writeDocs, rounds, line.TrimEnd());
     }
 
-    /// <summary>Accepts a suite by name or by its number in issue 6 (1 fan-out … 6 multicast).</summary>
+    /// <summary>Accepts a suite by name or by its number in issue 6 (1 fan-out … 6 multicast, 7 IOCP echo).</summary>
     private static string? Normalize(string s) => s.ToLowerInvariant() switch
     {
         "all" => "all",
@@ -40,6 +40,7 @@ public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Round
         "4" or "latency" => "latency",
         "5" or "memory" => "memory",
         "6" or "multicast" => "multicast",
+        "7" or "iocp" => "iocp",
         _ => null,
     };
 

@@ -5,7 +5,7 @@ namespace Winsock2.Bench.Suites;
 /// <summary>A suite of issue 6: its cases (each ours against its baseline) and the notes that explain them.</summary>
 public interface ISuite
 {
-    /// <summary>Command-line name: fanout, join, recv, latency, memory, multicast.</summary>
+    /// <summary>Command-line name: fanout, join, recv, latency, memory, multicast, iocp.</summary>
     string Name { get; }
 
     /// <summary>Heading in the report, numbered as in issue 6.</summary>

@@ -9,7 +9,7 @@ namespace Winsock2.Interop;
 /// refuses it with EBADF. Every call returns what libc returns, with errno (0 on success) read before the
 /// reference is released.
 /// </summary>
-internal static unsafe class SocketCalls
+internal static unsafe partial class SocketCalls
 {
     /// <summary>errno for a descriptor that is not open (also what a closed handle gets).</summary>
     public const int EBADF = 9;

@@ -165,16 +165,11 @@ public static partial class Ws2_32
         Upcalls.Instance.WPUGetProviderPath(lpProviderId, out lpszProviderDllPath, out lpErrno);
 
     /// <summary>
-    /// Completes an overlapped request for a provider (exported by the API layer): fills the WSAOVERLAPPED
-    /// (InternalHigh = bytes, OffsetHigh = error) and signals its hEvent.
+    /// Completes an overlapped request for a non-IFS provider (exported by the API layer): fills the WSAOVERLAPPED
+    /// (InternalHigh = bytes, OffsetHigh = error, Offset kept as the provider left it: the flags), sets its hEvent, and
+    /// queues a packet to the completion port the socket is associated with (see <see cref="CompletionRouting"/>).
+    /// WSAEFAULT without a structure; WSAENOTSOCK for a handle that is not a live socket (nothing is filled).
     /// </summary>
-    public static int WPUCompleteOverlappedRequest(SOCKET s, WSAOVERLAPPED lpOverlapped, uint dwError, uint cbTransferred, out int lpErrno)
-    {
-        if (lpOverlapped is null) { lpErrno = WSAEFAULT; return SOCKET_ERROR; }
-        if (!ApiInstance.Sockets.TryGet(s.Value, out _)) { lpErrno = WSAENOTSOCK; return SOCKET_ERROR; }
-        lpOverlapped.Complete((int)dwError, (int)cbTransferred, (int)lpOverlapped.Offset);
-        if (lpOverlapped.hEvent.IsValid) Kernel.Events.Set(lpOverlapped.hEvent);
-        lpErrno = 0;
-        return 0;
-    }
+    public static int WPUCompleteOverlappedRequest(SOCKET s, WSAOVERLAPPED lpOverlapped, uint dwError, uint cbTransferred, out int lpErrno) =>
+        CompletionRouting.Complete(s, lpOverlapped, dwError, cbTransferred, out lpErrno);
 }

@@ -12,11 +12,13 @@ public static partial class Ws2_32
         try
         {
             if (!Dispatch.Started()) return SOCKET_ERROR;
-            SOCKET first = SOCKET.Invalid;
+            SOCKET? first = null;
             foreach (var set in new[] { readfds, writefds, exceptfds })
                 if (set is not null && set.fd_count > 0) { first = set.fd_array[0]; break; }
-            if (!first.IsValid) return Dispatch.Finish(SOCKET_ERROR, WSAEINVAL);
-            if (!Dispatch.Enter(first, out var p)) return SOCKET_ERROR;
+            if (first is null) return Dispatch.Finish(SOCKET_ERROR, WSAEINVAL); // no socket at all
+            // INVALID_SOCKET in a set is not a socket (WSAENOTSOCK), as Wine's test_select records for Windows.
+            if (!first.Value.IsValid) return Dispatch.Finish(SOCKET_ERROR, WSAENOTSOCK);
+            if (!Dispatch.Enter(first.Value, out var p)) return SOCKET_ERROR;
             return Dispatch.Finish(p.WSPSelect(nfds, readfds, writefds, exceptfds, timeout, out int errno), errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }

@@ -14,4 +14,10 @@ internal sealed class SocketEntry(uint catalogEntryId, object? context, bool isI
 
     /// <summary>The started provider dispatch found for this row (used until the provider is retired by WSACleanup).</summary>
     public volatile LoadedProvider? Provider;
+
+    /// <summary>
+    /// The kernel's file object for this handle: its completion port association and notification modes. The base
+    /// socket beneath a layered one is given the layered socket's when that is associated (SIO_BASE_HANDLE).
+    /// </summary>
+    public volatile Kernel.IoFile File = new();
 }

@@ -115,6 +115,38 @@ public sealed class WSADuplicateSocketPeerTests : WinsockTest
         }
     }
 
+    // Mirrors Wine test_iocp ("duplicated handle, closing original handle"): a request pending on the copy survives
+    // closing the source and completes when data comes.
+    [Fact]
+    public void WSADuplicateSocket_SourceClosedWhileCopyReceives_CopyRequestCompletes()
+    {
+        var (c, s) = TcpPair();
+        var info = new WSAPROTOCOL_INFOW();
+        Ok(WSADuplicateSocket(s, Self, info));
+        var copy = Check(WSASocket(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, info, 0, WSA_FLAG_OVERLAPPED));
+        var ev = WSACreateEvent();
+        try
+        {
+            var ov = new WSAOVERLAPPED { hEvent = ev };
+            var buf = new byte[8];
+            uint flags = 0;
+            Assert.Equal(SOCKET_ERROR, WSARecv(copy, [new WSABUF(buf)], 1, out _, ref flags, ov, null));
+            Assert.Equal(WSA_IO_PENDING, WSAGetLastError());
+            Ok(closesocket(s));
+            Assert.Equal(5, send(c, Bytes("later"), 5, 0));
+            Assert.Equal(WSA_WAIT_EVENT_0, WSAWaitForMultipleEvents(1, [ev], false, 10_000, false));
+            Assert.True(WSAGetOverlappedResult(copy, ov, out uint got, false, out _));
+            Assert.Equal(5u, got);
+            Assert.Equal("later", Text(buf, 5));
+        }
+        finally
+        {
+            closesocket(copy);
+            closesocket(c);
+            WSACloseEvent(ev);
+        }
+    }
+
     // Windows' contract across processes: a connected TCP socket duplicated for a child process, made there with
     // WSASocket(FROM_PROTOCOL_INFO ×3), receives what the peer sends. The structure is refused to any other process
     // (this one), and still serves the child afterwards.

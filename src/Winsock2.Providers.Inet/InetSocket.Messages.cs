@@ -1,0 +1,153 @@
+using System.Buffers.Binary;
+using System.Net;
+using Winsock2.Interop;
+using Winsock2.Providers.Core;
+
+namespace Winsock2.Providers.Inet;
+
+/// <summary>
+/// WSARecvMsg and WSASendMsg, and the packet information (IP_PKTINFO / IPV6_PKTINFO) a WSARecvMsg reports as control
+/// data. A WSARecvMsg is a receive like WSARecvFrom (same checks, queue and completion) whose request carries the
+/// WSAMSG: when its datagram arrives, the kernel's control messages are translated into WSACMSGHDR records in the
+/// message's control buffer (Control.len becomes their size; MSG_CTRUNC when it is too short), and dwFlags and namelen
+/// are set.
+/// </summary>
+internal sealed partial class InetSocket
+{
+    // Linux numbering of the packet information options and control messages.
+    private const int LinuxIpPktInfo = 8, LinuxIpv6RecvPktInfo = 49, LinuxIpv6PktInfo = 50, LinuxIpprotoIpv6 = 41;
+    /// <summary>A WSACMSGHDR (cmsg_len SIZE_T, cmsg_level, cmsg_type) and where its data starts: 16 bytes on 64-bit Windows.</summary>
+    private const int CmsgHeader = 16;
+
+    /// <summary>The WSAMSG of the WSARecvMsg this thread is making (its request takes it).</summary>
+    [ThreadStatic] private static WSAMSG? t_message;
+
+    /// <summary>Takes the message of the WSARecvMsg this thread is making, if it is one (for its request).</summary>
+    private static WSAMSG? TakeMessage()
+    {
+        var msg = t_message;
+        t_message = null;
+        return msg;
+    }
+
+    /// <summary>
+    /// WSARecvMsg: WSAEFAULT for a null message, invalid buffers or control buffer, or a name shorter than its namelen;
+    /// WSAEINVAL on a stream socket (the function is for datagrams). Then as WSARecvFrom.
+    /// </summary>
+    public int ReceiveMessage(WSAMSG msg, out uint received, WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId)
+    {
+        received = 0;
+        if (msg is null || !ProviderBase<InetSocket>.BuffersValid(msg.lpBuffers, msg.dwBufferCount) || msg.Control is null || !msg.Control.IsValid
+            || (msg.name is not null && (msg.namelen < 0 || msg.namelen > msg.name.Length)))
+            return Ws2Spi.WSAEFAULT;
+        if (IsStream) return Ws2Spi.WSAEINVAL;
+        uint flags = msg.dwFlags;
+        int fromlen = msg.name is null ? 0 : msg.namelen;
+        t_message = msg;
+        int rc;
+        int errno;
+        try { rc = Receive(msg.lpBuffers!, msg.dwBufferCount, out received, ref flags, msg.name, ref fromlen, ov, routine, threadId, out errno); }
+        finally { t_message = null; }
+        return rc == 0 ? 0 : errno;
+    }
+
+    /// <summary>WSASendMsg: WSAEFAULT for a null message or invalid buffers; control data to send is not supported (WSAEOPNOTSUPP). Then as WSASendTo.</summary>
+    public int SendMessage(WSAMSG msg, uint flags, out uint sent, WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId)
+    {
+        sent = 0;
+        if (msg is null || !ProviderBase<InetSocket>.BuffersValid(msg.lpBuffers, msg.dwBufferCount) || (msg.Control is { } c && !c.IsValid))
+            return Ws2Spi.WSAEFAULT;
+        if (msg.Control is { len: > 0 }) return Ws2Spi.WSAEOPNOTSUPP;
+        int rc = Send(msg.lpBuffers!, msg.dwBufferCount, out sent, flags, msg.name, msg.name is null ? 0 : msg.namelen, ov, routine, threadId, out int errno);
+        return rc == 0 ? 0 : errno;
+    }
+
+    /// <summary>
+    /// The recvmsg of a receive: with the request's WSAMSG (a WSARecvMsg on a datagram socket), also the control
+    /// messages, translated into the message.
+    /// </summary>
+    private unsafe nint ReceiveCall(IoRequest r, Libc.iovec* iov, int iovCount, byte* name, int linuxFlags,
+        out uint nameLength, out int msgFlags, out int err)
+    {
+        if (r.Message is not { } msg || !IsDatagram)
+            return SocketCalls.RecvMsg(_handle, iov, iovCount, IsDatagram ? name : null, 128, linuxFlags, out nameLength, out msgFlags, out err);
+        byte* control = stackalloc byte[256];
+        nint n = SocketCalls.RecvMsgControl(_handle, iov, iovCount, name, 128, control, 256, linuxFlags,
+            out nameLength, out msgFlags, out int controlLength, out err);
+        if (n >= 0) FillMessage(msg, new ReadOnlySpan<byte>(control, controlLength), msgFlags);
+        return n;
+    }
+
+    /// <summary>Writes the packet information of the kernel's control messages into the WSAMSG, with its flags and name length.</summary>
+    private void FillMessage(WSAMSG msg, ReadOnlySpan<byte> linux, int linuxFlags)
+    {
+        int written = 0;
+        uint flags = (linuxFlags & Libc.MSG_TRUNC) != 0 ? (uint)Ws2Spi.MSG_TRUNC : 0;
+        var control = msg.Control.buf.AsSpan(0, (int)msg.Control.len);
+        for (int at = 0; at + CmsgHeader <= linux.Length;)
+        {
+            int len = (int)BinaryPrimitives.ReadUInt64LittleEndian(linux[at..]);
+            int level = BinaryPrimitives.ReadInt32LittleEndian(linux[(at + 8)..]);
+            int type = BinaryPrimitives.ReadInt32LittleEndian(linux[(at + 12)..]);
+            if (len < CmsgHeader || at + len > linux.Length) break;
+            var data = linux.Slice(at + CmsgHeader, len - CmsgHeader);
+            byte[]? info = null;
+            int wlevel = 0;
+            IPAddress? destination = null;
+            if (level == 0 && type == LinuxIpPktInfo && data.Length >= 12)
+            {
+                // struct in_pktinfo { int ipi_ifindex; in_addr ipi_spec_dst; in_addr ipi_addr; } → IN_PKTINFO { ipi_addr; ipi_ifindex; }
+                info = new byte[8];
+                data.Slice(8, 4).CopyTo(info);
+                data[..4].CopyTo(info.AsSpan(4));
+                wlevel = Ws2Spi.IPPROTO_IP;
+                destination = new IPAddress(data.Slice(8, 4));
+            }
+            else if (level == LinuxIpprotoIpv6 && type == LinuxIpv6PktInfo && data.Length >= 20)
+            {
+                // struct in6_pktinfo { in6_addr ipi6_addr; int ipi6_ifindex; } has IN6_PKTINFO's layout.
+                info = data[..20].ToArray();
+                wlevel = Ws2Spi.IPPROTO_IPV6;
+                destination = new IPAddress(data[..16]);
+            }
+            if (info is not null)
+            {
+                int space = CmsgHeader + ((info.Length + 7) & ~7);
+                if (written + CmsgHeader + info.Length > control.Length) flags |= (uint)Ws2Spi.MSG_CTRUNC;
+                else
+                {
+                    var rec = control[written..];
+                    BinaryPrimitives.WriteUInt64LittleEndian(rec, (ulong)(CmsgHeader + info.Length));
+                    BinaryPrimitives.WriteInt32LittleEndian(rec[8..], wlevel);
+                    BinaryPrimitives.WriteInt32LittleEndian(rec[12..], Ws2Spi.IP_PKTINFO);
+                    info.CopyTo(rec[CmsgHeader..]);
+                    written = Math.Min(control.Length, written + space);
+                }
+                if (destination is not null)
+                {
+                    if (destination.IsIPv6Multicast || (destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+                        && (destination.GetAddressBytes()[0] & 0xF0) == 0xE0)) flags |= (uint)Ws2Spi.MSG_MCAST;
+                    else if (destination.Equals(IPAddress.Broadcast)) flags |= (uint)Ws2Spi.MSG_BCAST;
+                }
+            }
+            at += (len + 7) & ~7;
+        }
+        if ((linuxFlags & 0x8) != 0) flags |= (uint)Ws2Spi.MSG_CTRUNC; // the kernel cut its own control data (Linux MSG_CTRUNC)
+        msg.Control.len = (uint)written;
+        msg.dwFlags = flags;
+        if (msg.name is not null) msg.namelen = SockAddr.SizeOf(Family);
+    }
+
+    /// <summary>IP_PKTINFO / IPV6_PKTINFO (under the lock): a 4-byte BOOL; the kernel then gives every datagram its packet information.</summary>
+    private int SetPacketInfo(byte[]? optval, int optlen)
+    {
+        if (optval is null || optlen < 4) return Ws2Spi.WSAEFAULT;
+        if (IsStream) return Ws2Spi.WSAEINVAL;
+        Span<byte> on = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(on, BinaryPrimitives.ReadInt32LittleEndian(optval) != 0 ? 1 : 0);
+        int rc = Family == Ws2Spi.AF_INET6
+            ? SocketCalls.SetSockOpt(_handle, LinuxIpprotoIpv6, LinuxIpv6RecvPktInfo, on, out int err)
+            : SocketCalls.SetSockOpt(_handle, 0, LinuxIpPktInfo, on, out err);
+        return rc == 0 ? 0 : Errno.ToWinsock(err);
+    }
+}
