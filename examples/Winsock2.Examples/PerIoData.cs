@@ -13,6 +13,7 @@ internal sealed class PerIoData(SOCKET socket) : WSAOVERLAPPED
     public readonly SOCKET Socket = socket;
     public readonly WSABUF DataBuf = new();
     public readonly byte[] Buffer = new byte[8192];
+    public bool Accepting;     // the operation in flight: an AcceptEx (the completion-port server)
     public bool Sending;       // the operation in flight: a send (else a receive)
     public int BytesToSend;    // bytes of Buffer to echo
     public int BytesSent;      // of those, already sent
