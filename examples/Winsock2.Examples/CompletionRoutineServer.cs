@@ -5,8 +5,8 @@ namespace Winsock2.Examples;
 /// <summary>
 /// Overlapped I/O with completion routines: each WSARecv/WSASend names a routine, which runs on this thread when
 /// it waits alertably — WSAWaitForMultipleEvents(..., fAlertable TRUE) on the listener's event while clients
-/// connect, then SleepEx(..., TRUE) until the last one is done. With a routine, hEvent belongs to the
-/// application: here it carries the connection's index, as C programs carry a pointer there.
+/// connect, then SleepEx(..., TRUE) until the last one is done. The routine gets the connection's record back by
+/// casting the WSAOVERLAPPED it is handed (the record derives from it, as the C record begins with it).
 /// Arguments: [port (0 = ephemeral)] [clients (3)] [messages per client (3)].
 /// </summary>
 public static class CompletionRoutineServer
@@ -52,8 +52,7 @@ public static class CompletionRoutineServer
             if (s == INVALID_SOCKET) continue;
             WSAEventSelect(s, WSA_INVALID_EVENT, 0);             // inherited from the listener; not wanted here
             var io = new PerIoData(s);
-            server.Connections.Add(new Routines.Entry(io));
-            io.Overlapped.hEvent = new WSAEVENT(server.Connections.Count);   // the application's own value: 1, 2, ...
+            server.Connections.Add(io);
             stdout.WriteLine($"{Name}: accepted connection {server.Connections.Count}");
             int err = io.PostRecv(server.WorkerRoutine);
             if (err != 0) server.Close(io, err);
@@ -72,31 +71,25 @@ public static class CompletionRoutineServer
         }
 
         foreach (var io in server.Connections)
-            if (!io.Closed) closesocket(io.Data.Socket);
+            if (!io.Closed) closesocket(io.Socket);
         bool clientsOk = driver.Join(60_000);
         stdout.WriteLine($"{Name}: served {server.Served} clients, echoed {server.Total} bytes");
         WSACleanup();
         return !failed && !server.Failed && clientsOk ? 0 : 1;
     }
 
-    /// <summary>The routines and the connections they look up through hEvent.</summary>
+    /// <summary>The routine and what it counts.</summary>
     private sealed class Routines(TextWriter stdout)
     {
-        public readonly List<Entry> Connections = new();
+        public readonly List<PerIoData> Connections = new();
         public int Served;
         public long Total;
         public bool Failed;
 
-        public sealed class Entry(PerIoData data)
-        {
-            public readonly PerIoData Data = data;
-            public bool Closed;
-        }
-
         /// <summary>The LPWSAOVERLAPPED_COMPLETION_ROUTINE of every receive and send.</summary>
         public void WorkerRoutine(uint dwError, uint cbTransferred, WSAOVERLAPPED lpOverlapped, uint dwFlags)
         {
-            var io = Connections[(int)lpOverlapped.hEvent.Value - 1].Data;
+            var io = (PerIoData)lpOverlapped;                    // CONTAINING_RECORD(lpOverlapped, PER_IO_DATA, Overlapped)
             int error = (int)dwError;
             if (error == 0 && io.Continue(cbTransferred, WorkerRoutine, out error)) return;
             Close(io, error);
@@ -110,7 +103,7 @@ public static class CompletionRoutineServer
                 Failed = true;
             }
             closesocket(io.Socket);
-            Connections[(int)io.Overlapped.hEvent.Value - 1].Closed = true;
+            io.Closed = true;
             Served++;
             Total += io.BytesEchoed;
             stdout.WriteLine($"{Name}: connection closed after {io.BytesEchoed} bytes");

@@ -8,7 +8,7 @@ namespace Winsock2.Examples;
 /// echo is back, and compares it byte for byte. Its last message is large, so servers see partial reads and
 /// (on nonblocking sockets) sends that would block.
 /// </summary>
-public static class EchoClient
+public static unsafe class EchoClient
 {
     /// <summary>Size of each client's last message.</summary>
     public const int BigMessageSize = 32 * 1024;
@@ -48,8 +48,11 @@ public static class EchoClient
         }
         // A stuck server fails this client instead of hanging it.
         setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, 20_000);
-        byte[] server = SockAddr.From("127.0.0.1", port);
-        if (connect(s, server, server.Length) == SOCKET_ERROR)
+        SOCKADDR_IN server = default;
+        server.sin_family = AF_INET;
+        server.sin_port = htons((ushort)port);
+        server.sin_addr.s_addr = inet_addr("127.0.0.1");
+        if (connect(s, ref server, sizeof(SOCKADDR_IN)) == SOCKET_ERROR)
         {
             stdout.WriteLine($"client {id}: connect failed with error {WSAGetLastError()}");
             closesocket(s);
@@ -67,18 +70,16 @@ public static class EchoClient
                 break;
             }
             byte[] echo = new byte[sent.Length];
-            byte[] chunk = new byte[8192];
             int got = 0;
             while (got < echo.Length)
             {
-                int n = recv(s, chunk, Math.Min(chunk.Length, echo.Length - got), 0);
+                int n = recv(s, echo, got, echo.Length - got, 0);     // recv(s, echo + got, len - got, 0)
                 if (n == SOCKET_ERROR || n == 0)
                 {
                     stdout.WriteLine($"client {id}: recv returned {n} (error {WSAGetLastError()}) after {got} of {echo.Length} bytes");
                     ok = false;
                     break;
                 }
-                Buffer.BlockCopy(chunk, 0, echo, got, n);   // recv takes no offset: receive, then copy into place
                 got += n;
             }
             if (!ok) break;

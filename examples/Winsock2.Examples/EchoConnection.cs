@@ -10,7 +10,8 @@ internal sealed class EchoConnection(SOCKET socket)
 {
     public readonly SOCKET Socket = socket;
     public readonly byte[] Buffer = new byte[8192];
-    public int BytesToSend;
+    public int BytesToSend;    // bytes of Buffer to echo
+    public int BytesSent;      // of those, already sent
     public long BytesEchoed;
 
     /// <summary>
@@ -23,12 +24,11 @@ internal sealed class EchoConnection(SOCKET socket)
         {
             if (BytesToSend > 0)
             {
-                int sent = send(Socket, Buffer, BytesToSend, 0);
+                int sent = send(Socket, Buffer, BytesSent, BytesToSend - BytesSent, 0);
                 if (sent == SOCKET_ERROR) return WSAGetLastError() == WSAEWOULDBLOCK ? 0 : WSAGetLastError();
-                // send takes no offset: move what is left to the front.
-                System.Buffer.BlockCopy(Buffer, sent, Buffer, 0, BytesToSend - sent);
-                BytesToSend -= sent;
+                BytesSent += sent;
                 BytesEchoed += sent;
+                if (BytesSent == BytesToSend) BytesToSend = BytesSent = 0;
                 continue;
             }
             int n = recv(Socket, Buffer, Buffer.Length, 0);

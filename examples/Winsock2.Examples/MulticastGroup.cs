@@ -10,7 +10,7 @@ namespace Winsock2.Examples;
 /// administratively scoped one (239.255.0.0/16).
 /// Arguments: [port (0 = a free one)] [messages (5)] [receivers (2)].
 /// </summary>
-public static class MulticastGroup
+public static unsafe class MulticastGroup
 {
     private const string Name = "multicast";
     private const uint LeafFlags = WSA_FLAG_OVERLAPPED | WSA_FLAG_MULTIPOINT_C_LEAF | WSA_FLAG_MULTIPOINT_D_LEAF;
@@ -31,7 +31,10 @@ public static class MulticastGroup
         if (port == 0) port = FreeUdpPort();
         // A group of our own: 239.255.77.x, x from the process id (the port keeps runs apart too).
         string groupText = $"239.255.77.{1 + Environment.ProcessId % 250}";
-        byte[] group = SockAddr.From(groupText, port);
+        SOCKADDR_IN group = default;
+        group.sin_family = AF_INET;
+        group.sin_port = htons((ushort)port);
+        group.sin_addr.s_addr = inet_addr(groupText);
         stdout.WriteLine($"{Name}: group {groupText}:{port}");
 
         var joined = new WSAEVENT[receivers];
@@ -79,11 +82,11 @@ public static class MulticastGroup
         return s;
     }
 
-    private static int Sender(byte[] group, int messages, TextWriter stdout)
+    private static int Sender(SOCKADDR_IN group, int messages, TextWriter stdout)
     {
         SOCKET s = LoopbackLeaf(stdout);
         if (s == INVALID_SOCKET) return 1;
-        if (WSAJoinLeaf(s, group, group.Length, null, null, null, null, JL_SENDER_ONLY) == INVALID_SOCKET)
+        if (WSAJoinLeaf(s, ref group, sizeof(SOCKADDR_IN), null, null, null, null, JL_SENDER_ONLY) == INVALID_SOCKET)
         {
             stdout.WriteLine($"sender: WSAJoinLeaf failed with error {WSAGetLastError()}");
             closesocket(s);
@@ -105,7 +108,7 @@ public static class MulticastGroup
         return 0;
     }
 
-    private static int Receiver(int id, byte[] group, int messages, WSAEVENT joined, TextWriter stdout)
+    private static int Receiver(int id, SOCKADDR_IN group, int messages, WSAEVENT joined, TextWriter stdout)
     {
         if (WSAStartup(MAKEWORD(2, 2), out _) != 0) return 0;
         int got = 0;
@@ -114,25 +117,24 @@ public static class MulticastGroup
         {
             setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, 10_000);   // a lost datagram fails the run instead of hanging it
             // Unbound: the join binds the socket to the group's port (with SO_REUSEADDR, so members share it).
-            if (WSAJoinLeaf(s, group, group.Length, null, null, null, null, JL_RECEIVER_ONLY) == INVALID_SOCKET)
+            if (WSAJoinLeaf(s, ref group, sizeof(SOCKADDR_IN), null, null, null, null, JL_RECEIVER_ONLY) == INVALID_SOCKET)
                 stdout.WriteLine($"receiver {id}: WSAJoinLeaf failed with error {WSAGetLastError()}");
             else
             {
                 WSASetEvent(joined);
                 byte[] buf = new byte[1500];
-                byte[] from = new byte[SockAddr.SizeIn];
+                SOCKADDR_IN from = default;
                 while (got < messages)
                 {
-                    int fromlen = from.Length;
-                    int n = recvfrom(s, buf, buf.Length, 0, from, ref fromlen);
+                    int fromlen = sizeof(SOCKADDR_IN);
+                    int n = recvfrom(s, buf, buf.Length, 0, ref from, ref fromlen);
                     if (n == SOCKET_ERROR)
                     {
                         stdout.WriteLine($"receiver {id}: recvfrom failed with error {WSAGetLastError()}");
                         break;
                     }
                     got++;
-                    var source = new IN_ADDR(BitConverter.ToUInt32(from, 4));       // sin_addr
-                    stdout.WriteLine($"receiver {id} got \"{Encoding.ASCII.GetString(buf, 0, n)}\" from {inet_ntoa(source)}");
+                    stdout.WriteLine($"receiver {id} got \"{Encoding.ASCII.GetString(buf, 0, n)}\" from {inet_ntoa(from.sin_addr)}");
                 }
             }
             closesocket(s);                                       // leaves the group
@@ -145,12 +147,13 @@ public static class MulticastGroup
     private static int FreeUdpPort()
     {
         SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-        byte[] any = SockAddr.From("127.0.0.1", 0);
-        bind(s, any, any.Length);
-        byte[] name = new byte[SockAddr.SizeIn];
-        int namelen = name.Length;
-        getsockname(s, name, ref namelen);
+        SOCKADDR_IN local = default;
+        local.sin_family = AF_INET;
+        local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);          // port 0: the system picks
+        bind(s, ref local, sizeof(SOCKADDR_IN));
+        int namelen = sizeof(SOCKADDR_IN);
+        getsockname(s, ref local, ref namelen);
         closesocket(s);
-        return ntohs(BitConverter.ToUInt16(name, 2));
+        return ntohs(local.sin_port);
     }
 }

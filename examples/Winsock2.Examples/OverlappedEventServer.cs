@@ -4,7 +4,7 @@ namespace Winsock2.Examples;
 
 /// <summary>
 /// Overlapped I/O with event notification: each connection has one operation in flight, whose WSAOVERLAPPED
-/// names an event; one thread waits on all the events (the listener's FD_ACCEPT event first) and collects each
+/// (the connection's record) names an event; one thread waits on all the events (the listener's FD_ACCEPT event first) and collects each
 /// result with WSAGetOverlappedResult.
 /// Arguments: [port (0 = ephemeral)] [clients (3)] [messages per client (3)].
 /// </summary>
@@ -63,8 +63,8 @@ public static class OverlappedEventServer
                     // The accepted socket inherits the listener's WSAEventSelect; overlapped I/O wants none.
                     WSAEventSelect(s, WSA_INVALID_EVENT, 0);
                     var io = new PerIoData(s);
-                    io.Overlapped.hEvent = WSACreateEvent();
-                    events[total] = io.Overlapped.hEvent;
+                    io.hEvent = WSACreateEvent();
+                    events[total] = io.hEvent;
                     connections[total] = io;
                     total++;
                     accepted++;
@@ -77,7 +77,7 @@ public static class OverlappedEventServer
                 var c = connections[i]!;
                 WSAResetEvent(events[i]);
                 int error = 0;
-                bool open = WSAGetOverlappedResult(c.Socket, c.Overlapped, out uint bytes, false, out _)
+                bool open = WSAGetOverlappedResult(c.Socket, c, out uint bytes, false, out _)
                     ? c.Continue(bytes, null, out error)
                     : (error = WSAGetLastError()) == 0;
                 if (open) continue;

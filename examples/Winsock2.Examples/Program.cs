@@ -17,6 +17,7 @@ public static class Program
         ("event-select-server", "WSAEventSelect: an event per socket, WSAWaitForMultipleEvents, WSAEnumNetworkEvents", EventSelectServer.Main),
         ("overlapped-event-server", "overlapped WSARecv/WSASend signalling events, WSAGetOverlappedResult", OverlappedEventServer.Main),
         ("completion-routine-server", "overlapped WSARecv/WSASend with completion routines, alertable waits", CompletionRoutineServer.Main),
+        ("iocp-server", "I/O completion port: AcceptEx, worker threads on GetQueuedCompletionStatus", IocpServer.Main),
         ("multicast", "IP multicast: receivers and a sender join a group with WSAJoinLeaf on UDP", MulticastGroup.Main),
         ("rooted-leaf-join", "rooted multipoint, leaf-initiated: leaves WSAJoinLeaf to the root, WSAAccept admits them", RootedLeafJoin.Main),
         ("rooted-root-invite", "rooted multipoint, root-initiated: the root WSAJoinLeafs to listening leaves", RootedRootInvite.Main),

@@ -8,7 +8,7 @@ namespace Winsock2.Examples;
 /// the root admits it with WSAAccept, whose condition function reads the caller data and answers callee data.
 /// Arguments: [port (0 = ephemeral)] [leaves (2)].
 /// </summary>
-public static class RootedLeafJoin
+public static unsafe class RootedLeafJoin
 {
     private const string Name = "rooted-leaf-join";
 
@@ -30,18 +30,21 @@ public static class RootedLeafJoin
             WSACleanup();
             return 1;
         }
-        byte[] local = SockAddr.From("127.0.0.1", port);
-        if (bind(root, local, local.Length) == SOCKET_ERROR || listen(root, 16) == SOCKET_ERROR)
+        SOCKADDR_IN local = default;
+        local.sin_family = AF_INET;
+        local.sin_port = htons((ushort)port);
+        local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (bind(root, ref local, sizeof(SOCKADDR_IN)) == SOCKET_ERROR || listen(root, 16) == SOCKET_ERROR)
         {
             stdout.WriteLine($"bind/listen failed with error {WSAGetLastError()}");
             closesocket(root);
             WSACleanup();
             return 1;
         }
-        byte[] rootAddr = new byte[SockAddr.SizeIn];
-        int namelen = rootAddr.Length;
-        getsockname(root, rootAddr, ref namelen);
-        stdout.WriteLine($"{Name}: root listening on 127.0.0.1:{ntohs(BitConverter.ToUInt16(rootAddr, 2))}");
+        SOCKADDR_IN rootAddr = default;
+        int namelen = sizeof(SOCKADDR_IN);
+        getsockname(root, ref rootAddr, ref namelen);
+        stdout.WriteLine($"{Name}: root listening on {inet_ntoa(rootAddr.sin_addr)}:{ntohs(rootAddr.sin_port)}");
 
         var threads = new Thread[leaves];
         var results = new int[leaves];
@@ -87,7 +90,7 @@ public static class RootedLeafJoin
         return CF_ACCEPT;
     }
 
-    private static int Leaf(int id, byte[] rootAddr, TextWriter stdout)
+    private static int Leaf(int id, SOCKADDR_IN rootAddr, TextWriter stdout)
     {
         if (WSAStartup(MAKEWORD(2, 2), out _) != 0) return 1;
         int rc = 1;
@@ -99,7 +102,7 @@ public static class RootedLeafJoin
             var callerData = new WSABUF(System.Text.Encoding.ASCII.GetBytes($"leaf {id}"));
             var calleeData = new WSABUF(new byte[64]);
             // Leaf-initiated: the result is the leaf's own socket, now joined.
-            if (WSAJoinLeaf(leaf, rootAddr, rootAddr.Length, callerData, calleeData, null, null, JL_BOTH) == INVALID_SOCKET)
+            if (WSAJoinLeaf(leaf, ref rootAddr, sizeof(SOCKADDR_IN), callerData, calleeData, null, null, JL_BOTH) == INVALID_SOCKET)
                 stdout.WriteLine($"leaf {id}: WSAJoinLeaf failed with error {WSAGetLastError()}");
             else
             {

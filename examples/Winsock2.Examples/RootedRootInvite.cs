@@ -9,7 +9,7 @@ namespace Winsock2.Examples;
 /// sends to every leaf it invited.
 /// Arguments: [leaves (2)].
 /// </summary>
-public static class RootedRootInvite
+public static unsafe class RootedRootInvite
 {
     private const string Name = "rooted-root-invite";
 
@@ -33,16 +33,15 @@ public static class RootedRootInvite
 
         // Each leaf listens on its own port and says where (an event per leaf signals that its address is set).
         var listening = new WSAEVENT[leaves];
-        var leafAddrs = new byte[leaves][];
+        var leafAddrs = new SOCKADDR_IN[leaves];
         var threads = new Thread[leaves];
         var results = new int[leaves];
         for (int i = 0; i < leaves; i++)
         {
             int id = i + 1;
             listening[i] = WSACreateEvent();
-            leafAddrs[i] = new byte[SockAddr.SizeIn];
             results[i] = 1;
-            threads[i] = new Thread(() => results[id - 1] = Leaf(id, leafAddrs[id - 1], listening[id - 1], stdout)) { IsBackground = true };
+            threads[i] = new Thread(() => results[id - 1] = Leaf(id, ref leafAddrs[id - 1], listening[id - 1], stdout)) { IsBackground = true };
             threads[i].Start();
         }
 
@@ -58,7 +57,7 @@ public static class RootedRootInvite
             var invitation = new WSABUF(System.Text.Encoding.ASCII.GetBytes("join the session"));
             var answer = new WSABUF(new byte[64]);
             // Root-initiated: the result is a new socket, the root's own for this leaf.
-            SOCKET s = WSAJoinLeaf(root, leafAddrs[i], leafAddrs[i].Length, invitation, answer, null, null, JL_BOTH);
+            SOCKET s = WSAJoinLeaf(root, ref leafAddrs[i], sizeof(SOCKADDR_IN), invitation, answer, null, null, JL_BOTH);
             if (s == INVALID_SOCKET)
             {
                 stdout.WriteLine($"WSAJoinLeaf failed with error {WSAGetLastError()}");
@@ -79,15 +78,17 @@ public static class RootedRootInvite
         return rc == 0 && results.All(r => r == 0) ? 0 : 1;
     }
 
-    private static int Leaf(int id, byte[] leafAddr, WSAEVENT listening, TextWriter stdout)
+    private static int Leaf(int id, ref SOCKADDR_IN leafAddr, WSAEVENT listening, TextWriter stdout)
     {
         if (WSAStartup(MAKEWORD(2, 2), out _) != 0) return 1;
         int rc = 1;
         SOCKET leaf = WSASocket(AF_INET, SOCK_SEQPACKET, 0, null, 0, RootedSession.LeafFlags);
-        byte[] local = SockAddr.From("127.0.0.1", 0);
-        int namelen = leafAddr.Length;
-        if (leaf == INVALID_SOCKET || bind(leaf, local, local.Length) == SOCKET_ERROR || listen(leaf, 1) == SOCKET_ERROR
-            || getsockname(leaf, leafAddr, ref namelen) == SOCKET_ERROR)
+        SOCKADDR_IN local = default;
+        local.sin_family = AF_INET;
+        local.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        int namelen = sizeof(SOCKADDR_IN);
+        if (leaf == INVALID_SOCKET || bind(leaf, ref local, sizeof(SOCKADDR_IN)) == SOCKET_ERROR || listen(leaf, 1) == SOCKET_ERROR
+            || getsockname(leaf, ref leafAddr, ref namelen) == SOCKET_ERROR)
             stdout.WriteLine($"leaf {id}: socket/bind/listen failed with error {WSAGetLastError()}");
         else
         {

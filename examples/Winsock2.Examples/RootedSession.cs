@@ -7,7 +7,7 @@ namespace Winsock2.Examples;
 /// The data plane of a rooted session, the same whichever side joined: the root's send reaches every leaf once
 /// (fan-out), each leaf's send reaches the root only, and recvfrom on the c_root says which leaf sent.
 /// </summary>
-internal static class RootedSession
+internal static unsafe class RootedSession
 {
     public const uint RootFlags = WSA_FLAG_OVERLAPPED | WSA_FLAG_MULTIPOINT_C_ROOT | WSA_FLAG_MULTIPOINT_D_ROOT;
     public const uint LeafFlags = WSA_FLAG_OVERLAPPED | WSA_FLAG_MULTIPOINT_C_LEAF | WSA_FLAG_MULTIPOINT_D_LEAF;
@@ -17,11 +17,11 @@ internal static class RootedSession
     {
         if (Send(root, "hello, leaves", stdout) != 0) return 1;
         byte[] buf = new byte[256];
-        byte[] from = new byte[SockAddr.SizeIn];
+        SOCKADDR_IN from = default;                       // which leaf sent it
         for (int i = 0; i < leaves; i++)
         {
-            int fromlen = from.Length;
-            int n = recvfrom(root, buf, buf.Length, 0, from, ref fromlen);
+            int fromlen = sizeof(SOCKADDR_IN);
+            int n = recvfrom(root, buf, buf.Length, 0, ref from, ref fromlen);
             if (n == SOCKET_ERROR)
             {
                 stdout.WriteLine($"root: recvfrom failed with error {WSAGetLastError()}");

@@ -17,7 +17,8 @@ public static class SelectServer
     {
         public SOCKET Socket;
         public byte[] Buffer = new byte[8192];
-        public int BytesToSend;   // bytes at the front of Buffer not yet echoed
+        public int BytesToSend;   // bytes of Buffer to echo
+        public int BytesSent;     // of those, already sent
         public long BytesEchoed;
     }
 
@@ -109,7 +110,7 @@ public static class SelectServer
                 }
                 if (!close && si.BytesToSend > 0 && (FD_ISSET(si.Socket, writefds) || FD_ISSET(si.Socket, readfds)))
                 {
-                    int n = send(si.Socket, si.Buffer, si.BytesToSend, 0);
+                    int n = send(si.Socket, si.Buffer, si.BytesSent, si.BytesToSend - si.BytesSent, 0);
                     if (n == SOCKET_ERROR)
                     {
                         if (WSAGetLastError() != WSAEWOULDBLOCK)
@@ -120,10 +121,9 @@ public static class SelectServer
                     }
                     else
                     {
-                        // send takes no offset: move what is left to the front for the next pass.
-                        Buffer.BlockCopy(si.Buffer, n, si.Buffer, 0, si.BytesToSend - n);
-                        si.BytesToSend -= n;
+                        si.BytesSent += n;
                         si.BytesEchoed += n;
+                        if (si.BytesSent == si.BytesToSend) si.BytesToSend = si.BytesSent = 0;
                     }
                 }
                 if (close)

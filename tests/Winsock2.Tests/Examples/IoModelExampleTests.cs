@@ -42,6 +42,15 @@ public class IoModelExampleTests
     }
 
     [Fact]
+    public void Example_IocpServer_EchoesEveryClient()
+    {
+        // 16 clients, 4 worker threads on one completion port, connections taken with AcceptEx.
+        var run = ExampleRun.Start("iocp-server", "0", "16", "3", "4");
+        EchoServerExpectations.AssertEchoed(run, "iocp-server", clients: 16, messages: 3);
+        for (int n = 1; n <= 16; n++) run.Printed($"iocp-server: accepted connection {n} from 127.0.0.1");
+    }
+
+    [Fact]
     public void Example_SelectServer_PortInUse_ExitsWithWSAEADDRINUSE()
     {
         // A port some other socket listens on: the program's bind fails, it says with what, and exits 1.
