@@ -16,6 +16,19 @@ internal sealed partial class Connection
     /// </summary>
     internal Action<long>? WriteReturned;
 
+    /// <summary>What paces this connection's writes (root → leaf: the leaf's receiving grant); unpaced by default.</summary>
+    private readonly QosShaper _pace = new();
+
+    /// <summary>
+    /// Paces everything this connection writes (its share of the shared stream and its own frames) at the
+    /// flowspec's token rate, or not at all (null, or no finite rate). Under the lock.
+    /// </summary>
+    public void Pace(FLOWSPEC? flowspec)
+    {
+        _pace.Apply(flowspec);
+        Writer.Schedule(this);
+    }
+
     public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
     public void Unschedule() => Volatile.Write(ref _scheduled, 0);
 
@@ -25,7 +38,13 @@ internal sealed partial class Connection
         lock (Owner.Gate)
         {
             if (IsTerminated || _connecting || _waitingWritable) return;
-            Collect(segments);
+            int wait = _pace.DelayMs();
+            if (wait > 0)
+            {
+                _pace.ArmOnce(wait, () => Writer.Schedule(this)); // the writer comes back when the tokens do
+                return;
+            }
+            Collect(segments, _pace.Quantum(MaxWriteBytes));
             if (segments.Count == 0)
             {
                 if (_closeAfterFlush && !_lingering) FinishClose();
@@ -54,6 +73,7 @@ internal sealed partial class Connection
                 return;
             }
             Advance((int)n);
+            _pace.Consume((int)n);
             LastSent = Environment.TickCount64;
             int total = 0;
             foreach (var s in segments) total += s.Count;
@@ -78,18 +98,18 @@ internal sealed partial class Connection
     private bool HasPending => _private.Count > 0 || (ReceivesStream && Owner.Stream is { } st && StreamPosition < StreamEnd(st));
 
     /// <summary>Gathers the next bytes in order: stream bytes up to the next own frame's tag, then that frame, and so on.</summary>
-    private void Collect(List<ArraySegment<byte>> into)
+    private void Collect(List<ArraySegment<byte>> into, int maxBytes)
     {
         var stream = ReceivesStream ? Owner.Stream : null;
         long pos = StreamPosition;
         int bytes = 0, skip = _privateOffset;
         var node = _private.First;
-        while (into.Count < MaxGather && bytes < MaxWriteBytes)
+        while (into.Count < MaxGather && bytes < maxBytes)
         {
             long limit = node?.Value.Tag ?? long.MaxValue;
             if (stream is not null && pos < Math.Min(limit, StreamEnd(stream)))
             {
-                int got = stream.Collect(pos, Math.Min(limit, StreamEnd(stream)), into, MaxWriteBytes - bytes, MaxGather);
+                int got = stream.Collect(pos, Math.Min(limit, StreamEnd(stream)), into, maxBytes - bytes, MaxGather);
                 if (got == 0) break;
                 pos += got;
                 bytes += got;
@@ -97,8 +117,10 @@ internal sealed partial class Connection
             }
             if (node is null) break;
             var f = node.Value.Frame;
-            into.Add(new ArraySegment<byte>(f, skip, f.Length - skip));
-            bytes += f.Length - skip;
+            int take = Math.Min(f.Length - skip, maxBytes - bytes);
+            into.Add(new ArraySegment<byte>(f, skip, take));
+            bytes += take;
+            if (skip + take < f.Length) break; // the rest of this frame goes in a later write
             skip = 0;
             node = node.Next;
         }

@@ -247,6 +247,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             State = Phase.Ended;
             EndError = error;
             Inbox.FailWaiting(error == 0 ? Ws2Spi.WSAEDISCON : error, _ => true);
+            PumpSends(); // queued sends fail with the session's error
             RefreshEvents();
             WakeReadyWaiters();
         }
@@ -254,7 +255,9 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     public void OnWritten(Connection c)
     {
-        if (c == Conn && c.Backlog(0) <= Options.LeafQueueLimit / 2) RoomAvailable();
+        if (c != Conn) return;
+        if (c.Backlog(0) <= Options.LeafQueueLimit / 2) RoomAvailable();
+        else PumpSends();
     }
 
     // ---- accepting a root's invitation ----
@@ -307,7 +310,10 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     public override int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
         LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
-        SendOnConnection(() => Conn, 0, buffers, count, out sent, flags, ov, routine, threadId, out errno);
+        SendMessage(buffers, count, out sent, flags, ov, routine, threadId, out errno);
+
+    protected override bool RoomFor(int length) => Conn is { } c && c.Backlog(0) + length <= Options.LeafQueueLimit;
+    protected override void AppendMessage(IoRequest r) => Conn!.Enqueue(DataFrame.Make(r));
 
     protected override int ChangeQos(QOS q)
     {
@@ -328,6 +334,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             if (how != Ws2Spi.SD_RECEIVE && !SendShut)
             {
                 SendShut = true;
+                PumpSends(); // queued sends fail with WSAESHUTDOWN
                 Conn?.CloseGracefully(); // leaving the session: the root sees FD_CLOSE with 0
             }
             return 0;
@@ -339,6 +346,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         lock (Gate)
         {
             if (Closed) return;
+            AbortSends(); // pending overlapped sends: WSA_OPERATION_ABORTED
             Closed = true;
             if (State == Phase.Joining) Conn?.Abort(); // cancels the pending join: the acceptor sees it withdrawn
             else Conn?.CloseGracefully();

@@ -172,6 +172,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         leaf.State = LeafHandle.Phase.Ended;
         leaf.EndError = error;
         Inbox.FailWaiting(error == 0 ? Ws2Spi.WSAEDISCON : error, f => f == leaf);
+        leaf.PumpSends(); // queued side-chat sends fail with the session's error
         leaf.RefreshEvents();
         leaf.WakeReadyWaiters();
         Writer.Schedule(this); // the slowest position may have moved
@@ -189,6 +190,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         }
         if (!_leaves.Remove(leaf)) return;
         _reserved -= Math.Min(_reserved, leaf.Reserved);
+        leaf.PumpSends(); // shut down: its queued sends fail with WSAESHUTDOWN
         Drain(leaf.Conn);
         Inbox.DropFrom(leaf);
         Writer.Schedule(this);
@@ -234,6 +236,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
             Drain(leaf.Conn);
             leaf.State = LeafHandle.Phase.Ended;
             leaf.EndError = 0;
+            leaf.PumpSends();
             leaf.RefreshEvents();
             leaf.WakeReadyWaiters();
         }
@@ -242,6 +245,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         if (Inviting is { } inv) { inv.Conn?.Abort(); Fail(inv, Ws2Spi.WSAECONNABORTED); Inviting = null; }
         foreach (var c in _pending) { c.Enqueue(JoinReject.Encode(Ws2Spi.WSAECONNREFUSED)); c.CloseGracefully(); }
         _pending.Clear();
+        PumpSends(); // the root's queued sends fail: the session is over
         Writer.Schedule(this);
     }
 
@@ -250,6 +254,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         lock (Gate)
         {
             if (Closed) return;
+            AbortSends(); // pending overlapped sends: WSA_OPERATION_ABORTED
             if (!SendShut) { SendShut = true; EndSession(); }
             Closed = true;
             StopListening(_os, _listenerId, _handshaking); // pending joins were refused by EndSession

@@ -45,8 +45,10 @@ internal abstract partial class RootedSocket : IProviderSocket, IListeningSocket
 
     public int Family => Info.iAddressFamily;
     public bool OverlappedCapable => (Flags & Ws2Spi.WSA_FLAG_OVERLAPPED) != 0;
-    public bool SenderOnly => (JoinFlags & Ws2Spi.JL_SENDER_ONLY) != 0;
-    public bool ReceiverOnly => (JoinFlags & Ws2Spi.JL_RECEIVER_ONLY) != 0;
+    /// <summary>This socket only sends (JL_SENDER_ONLY): its receives fail with WSAEOPNOTSUPP.</summary>
+    public virtual bool SenderOnly => (JoinFlags & Ws2Spi.JL_SENDER_ONLY) != 0;
+    /// <summary>This socket only receives (JL_RECEIVER_ONLY): its sends fail with WSAEOPNOTSUPP.</summary>
+    public virtual bool ReceiverOnly => (JoinFlags & Ws2Spi.JL_RECEIVER_ONLY) != 0;
 
     public void Attach(SOCKET handle)
     {
