@@ -198,6 +198,7 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
 
     public override void RefreshEvents()
     {
+        WakeReadyWaiters(); // select and the blocked threads re-check
         if (!Events.Active || Closed) return;
         bool queued = Root.Inbox.HasMessage(this);
         if (queued) Events.Signal(Ws2Spi.FD_READ, 0);

@@ -132,7 +132,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         int wait = WaitFor(() => { lock (Gate) return State != Phase.Joining || Closed; }, -1);
         lock (Gate)
         {
-            if (wait == 0 && State == Phase.Joined) return Handle;
+            if (State is Phase.Joined or Phase.Ended) return Handle; // joined, whatever the root did since (FD_CLOSE follows)
             errno = wait != 0 ? wait : Closed ? Ws2Spi.WSAEINTR : _joinError;
             if (State == Phase.Joining) JoinFailed(errno);
             return SOCKET.Invalid;
@@ -143,6 +143,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     {
         State = Phase.Idle; // WSAECONNREFUSED, WSAENETUNREACH, WSAETIMEDOUT: the same socket may try again
         _joinError = error;
+        if (NonBlocking) SocketError = error; // SO_ERROR reports it until read
         Conn?.Abort();
         Conn = null;
         Events.Signal(Ws2Spi.FD_CONNECT, error);
@@ -358,6 +359,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     public override void RefreshEvents()
     {
+        WakeReadyWaiters(); // select and the blocked threads re-check
         if (!Events.Active || Closed) return;
         if (_listening)
         {

@@ -12,6 +12,9 @@ internal sealed partial class RootSocket
 
     protected override bool RoomFor(int length) => HasRoom(length);
 
+    protected override bool HasRoomNow(int length) =>
+        Options.SlowLeafPolicy == Ws2Spi.MP_POLICY_EVICT || Stream.End - _minPosition + length + Frame.HeaderSize <= Options.LeafQueueLimit;
+
     /// <summary>Frames the message once into the shared stream; every leaf writes these same bytes.</summary>
     protected override void AppendMessage(IoRequest r)
     {

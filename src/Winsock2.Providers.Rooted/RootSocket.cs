@@ -185,6 +185,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         {
             Inviting = null;
             leaf.Conn?.Abort(); // the pending join is withdrawn; the leaf sees the request disappear
+            ReleaseInvitation(leaf);
             leaf.State = LeafHandle.Phase.Ended;
             return;
         }
@@ -265,6 +266,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
 
     public override void RefreshEvents()
     {
+        WakeReadyWaiters(); // select and the blocked threads re-check
         if (!Events.Active || Closed) return;
         if (_listening && _pending.Count > 0) Events.Signal(Ws2Spi.FD_ACCEPT, 0);
         if (Inbox.HasMessage(null)) Events.Signal(Ws2Spi.FD_READ, 0);

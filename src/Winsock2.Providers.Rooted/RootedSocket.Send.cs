@@ -127,6 +127,22 @@ internal abstract partial class RootedSocket
         ArmForTokens();
     }
 
+    /// <summary>
+    /// Writable for select (under the lock): a send now would be taken at once. When only tokens are missing, the
+    /// shaper's timer wakes the waiting threads once they are back.
+    /// </summary>
+    private bool WritableNow()
+    {
+        if (!Joined || ReceiverOnly || SendShut || _sends is { IsEmpty: false } || !HasRoomNow(1)) return false;
+        int ms = _shaper.DelayMs();
+        if (ms == 0) return true;
+        _shaper.ArmOnce(ms, () =>
+        {
+            lock (Gate) if (!Closed) RoomAvailable();
+        });
+        return false;
+    }
+
     /// <summary>closesocket: the queued sends complete, overlapped ones with WSA_OPERATION_ABORTED, blocked ones with WSAEINTR.</summary>
     protected void AbortSends() => _sends?.AbortAll();
 }
