@@ -117,10 +117,11 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
                     return;
                 case FrameType.QosUpdate when payload.Length == QosWire.Size:
                     // The leaf asks for new flowspecs: admission decides, and the answer (new or unchanged) goes back.
+                    // Granted as asked, or refused with the grant in force kept; the answer is the grant in force.
                     var asked = QosWire.Read(payload);
                     if (Flowspecs.IsValid(asked, JoinFlags) && Root.TryRegrant(this, asked)) QosChanged(asked);
                     var answer = new byte[QosWire.Size];
-                    QosWire.Write(Qos ?? asked, answer);
+                    QosWire.Write(Qos ?? QosWire.None, answer);
                     c.Enqueue(Frame.Make(FrameType.QosUpdate, answer));
                     return;
             }

@@ -219,9 +219,11 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
                     RefreshEvents();
                     return;
                 case FrameType.QosUpdate when payload.Length == QosWire.Size:
-                    var granted = QosWire.Read(payload);
-                    c.SetDscp(Flowspecs.Dscp(granted.SendingFlowspec.ServiceType));
+                    // The root's grant: its answer to this socket's SIO_SET_QOS, or a change the root made.
+                    var granted = QosWire.Granted(QosWire.Read(payload));
+                    if (granted is not null) c.SetDscp(Flowspecs.Dscp(granted.SendingFlowspec.ServiceType));
                     QosChanged(granted);
+                    QosAnswered();
                     return;
             }
         }
@@ -318,11 +320,12 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     protected override int ChangeQos(QOS q)
     {
-        // Ask the root; its answer arrives as QOS_UPDATE and is reported with FD_QOS if the flowspecs changed.
+        // The root's admission decides: ask, and wait for its answer (QOS_UPDATE with the grant in force).
+        if (Conn is not { } c) return Ws2Spi.WSAENOTCONN;
         var b = new byte[QosWire.Size];
         QosWire.Write(q, b);
-        Conn?.Enqueue(Frame.Make(FrameType.QosUpdate, b));
-        return 0;
+        c.Enqueue(Frame.Make(FrameType.QosUpdate, b));
+        return AwaitGrant(q);
     }
 
     public override int Shutdown(int how)

@@ -36,6 +36,32 @@ internal abstract partial class RootedSocket
         });
     }
 
+    private int _qosAnswers;
+
+    /// <summary>An answer to SIO_SET_QOS arrived from the root (under the lock): the asking thread re-checks.</summary>
+    protected void QosAnswered()
+    {
+        _qosAnswers++;
+        WakeReadyWaiters();
+    }
+
+    /// <summary>
+    /// SIO_SET_QOS on a member whose grant the root decides (called under the lock, held once by WSPIoctl): waits for the
+    /// root's answer with the lock released, bounded by the join timeout. 0 when the grant in force is what was asked;
+    /// WSAEOPNOTSUPP when the root refused (the old grant stays, and SIO_GET_QOS says so); else why no answer came.
+    /// </summary>
+    protected int AwaitGrant(QOS asked)
+    {
+        int seen = _qosAnswers;
+        int rc;
+        Monitor.Exit(Gate);
+        try { rc = WaitFor(() => { lock (Gate) return _qosAnswers != seen || !Joined || Closed; }, Options.JoinTimeoutMs); }
+        finally { Monitor.Enter(Gate); }
+        if (Closed) return Ws2Spi.WSAENOTSOCK;
+        if (_qosAnswers == seen) return !Joined ? Ws2Spi.WSAENOTCONN : rc != 0 ? rc : Ws2Spi.WSAETIMEDOUT;
+        return Flowspecs.Differs(Qos, asked) ? Ws2Spi.WSAEOPNOTSUPP : 0;
+    }
+
     /// <summary>
     /// The flowspec of the granted ones that shapes what this socket sends: its sending flowspec (a per-leaf socket,
     /// whose flowspecs are its leaf's, overrides this with the leaf's receiving one).
