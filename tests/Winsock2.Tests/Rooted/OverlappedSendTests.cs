@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using static Winsock2.Ws2_32;
 
 namespace Winsock2.Tests.Rooted;
@@ -125,5 +126,74 @@ public class OverlappedSendTests : RootedTest
         Assert.True(WSAGetOverlappedResult(leaf, ov, out uint sent, false, out _));
         Assert.Equal((uint)Size, sent);
         ReceivesInOrder(root, 1);
+    }
+
+    /// <summary>A root whose one leaf receives at <paramref name="rate"/> B/s, with a 64 KiB queue per leaf.</summary>
+    private (SOCKET Root, SOCKET Leaf) RootWithPacedLeaf(uint rate)
+    {
+        var (root, addr) = ListeningRoot();
+        Ok(setsockopt(root, SOL_MULTIPOINT, MP_LEAF_QUEUE_LIMIT, 64 * 1024));
+        var (leaf, _, _) = JoinWithQos(root, addr,
+            Qos(FLOWSPEC.NotSpecified(SERVICETYPE_BESTEFFORT), Spec(rate, SERVICETYPE_CONTROLLEDLOAD, bucket: 16_000)));
+        return (root, leaf);
+    }
+
+    [Fact]
+    public void WSASend_OverlappedOnRootHeldBySlowLeaf_PendsThenCompletesInPostingOrder()
+    {
+        var (root, leaf) = RootWithPacedLeaf(200_000);
+        var order = new List<int>();
+        int posted = 0;
+        bool pended = false;
+        // Post until the leaf's queue is full, then five more.
+        for (int extra = 0; extra < 5; posted++)
+        {
+            Assert.True(posted < 10_000, "the root's sends never pended");
+            int index = posted;
+            var msg = new byte[1_000];
+            BinaryPrimitives.WriteInt32LittleEndian(msg, index);
+            int rc = WSASend(root, [new WSABUF(msg)], 1, out _, 0, new WSAOVERLAPPED(), (error, _, _, _) =>
+            {
+                Assert.Equal(0u, error);
+                order.Add(index);
+            });
+            if (rc != 0) Assert.Equal(WSA_IO_PENDING, WSAGetLastError());
+            pended |= rc != 0;
+            if (pended) extra++;
+        }
+        int total = posted;
+        var reader = Run(() =>
+        {
+            var buf = new byte[2_000];
+            for (int i = 0; i < total; i++)
+            {
+                Assert.Equal(1_000, recv(leaf, buf, buf.Length, 0));
+                Assert.Equal(i, BinaryPrimitives.ReadInt32LittleEndian(buf));
+            }
+        });
+        RunRoutines(order, total);
+        Assert.Equal(Enumerable.Range(0, total), order);
+        Assert.True(reader.Join(30_000), "the leaf did not receive every message");
+    }
+
+    [Fact]
+    public void WSASend_OverlappedPendingOnRootWhenClosed_WSA_OPERATION_ABORTED()
+    {
+        var (root, _) = RootWithPacedLeaf(1_000);
+        var ev = NewEvent();
+        WSAOVERLAPPED? pending = null;
+        for (int i = 0; pending is null; i++)
+        {
+            Assert.True(i < 10_000, "the root's sends never pended");
+            var ov = new WSAOVERLAPPED { hEvent = ev };
+            if (WSASend(root, [new WSABUF(new byte[1_000])], 1, out _, 0, ov, null) != 0)
+            {
+                Assert.Equal(WSA_IO_PENDING, WSAGetLastError());
+                pending = ov;
+            }
+        }
+        Ok(closesocket(root));
+        Assert.Equal(WSA_WAIT_EVENT_0, WSAWaitForMultipleEvents(1, [ev], false, 10_000, false));
+        Assert.Equal((uint)WSA_OPERATION_ABORTED, pending.OffsetHigh);
     }
 }
