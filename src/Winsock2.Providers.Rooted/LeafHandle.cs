@@ -156,7 +156,7 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
         LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
         SendMessage(buffers, count, out sent, flags, ov, routine, threadId, out errno);
 
-    protected override bool RoomFor(int length) => Conn is { } c && c.Backlog(Root.Stream.End) + length <= Options.LeafQueueLimit;
+    protected override bool RoomFor(int length) => Conn is { } c && Fits(c.Backlog(Root.Stream.End), length);
     protected override void AppendMessage(IoRequest r) => Conn!.Enqueue(DataFrame.Make(r));
 
     public override int Shutdown(int how)

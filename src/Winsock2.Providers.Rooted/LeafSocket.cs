@@ -315,7 +315,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
         SendMessage(buffers, count, out sent, flags, ov, routine, threadId, out errno);
 
-    protected override bool RoomFor(int length) => Conn is { } c && c.Backlog(0) + length <= Options.LeafQueueLimit;
+    protected override bool RoomFor(int length) => Conn is { } c && Fits(c.Backlog(0), length);
     protected override void AppendMessage(IoRequest r) => Conn!.Enqueue(DataFrame.Make(r));
 
     protected override int ChangeQos(QOS q)

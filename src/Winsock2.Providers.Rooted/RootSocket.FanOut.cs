@@ -13,7 +13,7 @@ internal sealed partial class RootSocket
     protected override bool RoomFor(int length) => HasRoom(length);
 
     protected override bool HasRoomNow(int length) =>
-        Options.SlowLeafPolicy == Ws2Spi.MP_POLICY_EVICT || Stream.End - _minPosition + length + Frame.HeaderSize <= Options.LeafQueueLimit;
+        Options.SlowLeafPolicy == Ws2Spi.MP_POLICY_EVICT || Fits(Stream.End - _minPosition, length + Frame.HeaderSize);
 
     /// <summary>Frames the message once into the shared stream; every leaf writes these same bytes.</summary>
     protected override void AppendMessage(IoRequest r)
@@ -34,7 +34,7 @@ internal sealed partial class RootSocket
     private bool HasRoom(int length)
     {
         long need = length + Frame.HeaderSize;
-        if (Stream.End - _minPosition + need <= Options.LeafQueueLimit) return true;
+        if (Fits(Stream.End - _minPosition, need)) return true;
         if (Options.SlowLeafPolicy != Ws2Spi.MP_POLICY_EVICT) return false;
         foreach (var leaf in _leaves.ToArray())
         {

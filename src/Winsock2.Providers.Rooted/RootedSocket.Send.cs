@@ -23,6 +23,12 @@ internal abstract partial class RootedSocket
     /// <summary>Room for a message of <paramref name="length"/> bytes in what this socket's sends go to (under the lock).</summary>
     protected abstract bool RoomFor(int length);
 
+    /// <summary>
+    /// A message of <paramref name="length"/> bytes fits a queue holding <paramref name="backlog"/>: within
+    /// MP_LEAF_QUEUE_LIMIT, or alone in an empty queue (a message larger than the limit is not refused forever).
+    /// </summary>
+    protected bool Fits(long backlog, long length) => backlog == 0 || backlog + length <= Options.LeafQueueLimit;
+
     /// <summary>Appends the message of the send request (under the lock, once <see cref="RoomFor"/> said yes).</summary>
     protected abstract void AppendMessage(IoRequest r);
 

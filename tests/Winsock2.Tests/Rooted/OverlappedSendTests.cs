@@ -196,4 +196,20 @@ public class OverlappedSendTests : RootedTest
         Assert.Equal(WSA_WAIT_EVENT_0, WSAWaitForMultipleEvents(1, [ev], false, 10_000, false));
         Assert.Equal((uint)WSA_OPERATION_ABORTED, pending.OffsetHigh);
     }
+
+    [Fact]
+    public void send_MessageLargerThanQueueLimit_LeavesWhenQueueIsEmpty()
+    {
+        var (root, addr) = ListeningRoot();
+        var (leaf, _) = JoinAccepted(root, addr);
+        Ok(setsockopt(leaf, SOL_MULTIPOINT, MP_LEAF_QUEUE_LIMIT, 64 * 1024));
+        uint on = 1;
+        Ok(ioctlsocket(leaf, FIONBIO, ref on));
+        var big = new byte[100 * 1024];
+        big[^1] = 7;
+        Assert.Equal(big.Length, send(leaf, big, big.Length, 0)); // never WSAEWOULDBLOCK for good
+        var got = new byte[big.Length];
+        Assert.Equal(big.Length, recv(root, got, got.Length, 0));
+        Assert.Equal(7, got[^1]);
+    }
 }
