@@ -12,6 +12,16 @@ internal sealed partial class RootSocket
 
     protected override bool RoomFor(int length) => HasRoom(length);
 
+    /// <summary>
+    /// SIO_SET_QOS on the c_root: its sending flowspec shapes what the root sends to every leaf (the leaves' own
+    /// grants are made on their per-leaf sockets, under admission). In force at once; FD_QOS when it changed.
+    /// </summary>
+    protected override int ChangeQos(QOS q)
+    {
+        QosChanged(q);
+        return 0;
+    }
+
     protected override bool HasRoomNow(int length) =>
         Options.SlowLeafPolicy == Ws2Spi.MP_POLICY_EVICT || Fits(Stream.End - _minPosition, length + Frame.HeaderSize);
 

@@ -16,7 +16,7 @@ internal sealed partial class RootSocket
             errno = Closed ? Ws2Spi.WSAENOTSOCK : SendShut ? Ws2Spi.WSAESHUTDOWN : Inviting is not null ? Ws2Spi.WSAEALREADY : CheckRemote(ep);
             // dwFlags are the root's role toward the leaf; the leaf's role (what the invitation carries) is its mirror.
             flags = LeafRole(flags);
-            var qos = sqos ?? Qos;
+            var qos = sqos; // the leaf's flowspecs; the root's own SIO_SET_QOS shapes its own sends only
             if (errno == 0) errno = CheckJoinArguments(callerData, calleeData, qos, flags);
             ulong reserve = Flowspecs.Reserved(qos, flags);
             if (errno == 0 && reserve > AdmissionLeft) errno = Ws2Spi.WSAEOPNOTSUPP;
