@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Winsock2.Interop;
+using Winsock2.Providers.Rooted.Wire;
 
 namespace Winsock2.Providers.Rooted;
 
@@ -35,16 +36,20 @@ internal sealed partial class Connection
     public unsafe void Flush()
     {
         var segments = new List<ArraySegment<byte>>(MaxGather);
+        bool paced;
         lock (Owner.Gate)
         {
             if (IsTerminated || _connecting || _waitingWritable) return;
-            int wait = _pace.DelayMs();
+            // Pacing is for data: a control frame next (join answer, QoS update, heartbeat, LEAVE) goes at once, uncounted.
+            int control = _pace.Active ? ControlFrameNext() : 0;
+            int wait = control > 0 ? 0 : _pace.DelayMs();
             if (wait > 0)
             {
                 _pace.ArmOnce(wait, () => Writer.Schedule(this)); // the writer comes back when the tokens do
                 return;
             }
-            Collect(segments, _pace.Quantum(MaxWriteBytes));
+            paced = control == 0;
+            Collect(segments, control > 0 ? control : _pace.Quantum(MaxWriteBytes));
             if (segments.Count == 0)
             {
                 if (_closeAfterFlush && !_lingering) FinishClose();
@@ -73,7 +78,7 @@ internal sealed partial class Connection
                 return;
             }
             Advance((int)n);
-            _pace.Consume((int)n);
+            if (paced) _pace.Consume((int)n);
             LastSent = Environment.TickCount64;
             int total = 0;
             foreach (var s in segments) total += s.Count;
@@ -93,6 +98,15 @@ internal sealed partial class Connection
     {
         if ((SocketCalls.PollNow(_handle, Libc.POLLOUT) & Libc.POLLOUT) != 0) Writer.Schedule(this);
         else _waitingWritable = true;
+    }
+
+    /// <summary>The bytes left of this connection's own control frame when it is what goes next (not DATA, not the shared stream), else 0.</summary>
+    private int ControlFrameNext()
+    {
+        if (_private.First is not { } node) return 0;
+        if (ReceivesStream && Owner.Stream is { } st && StreamPosition < Math.Min(node.Value.Tag, StreamEnd(st))) return 0;
+        var f = node.Value.Frame;
+        return (FrameType)f[3] is FrameType.Data or FrameType.DataMore ? 0 : f.Length - _privateOffset;
     }
 
     private bool HasPending => _private.Count > 0 || (ReceivesStream && Owner.Stream is { } st && StreamPosition < StreamEnd(st));

@@ -11,8 +11,8 @@ namespace Winsock2.Providers.Rooted;
 /// </summary>
 internal sealed class QosShaper
 {
-    /// <summary>Least bytes a paced write may carry (a smaller bucket still moves whole kilobytes at a time).</summary>
-    private const int MinQuantum = 1024;
+    /// <summary>Least bytes a paced write carries (unless the bucket is smaller).</summary>
+    private const int MinQuantum = 64;
 
     private TokenBucket? _bucket;
     private FLOWSPEC _spec;
@@ -29,14 +29,16 @@ internal sealed class QosShaper
     public void Consume(int length) => _bucket?.Consume(length);
 
     /// <summary>
-    /// The most bytes one paced write carries: the bucket (at least <see cref="MinQuantum"/>, at most
-    /// <paramref name="max"/>), so the bucket's debt after a write stays within one bucket.
+    /// The most bytes one paced write carries: a quarter second of tokens (at least <see cref="MinQuantum"/>), at most
+    /// the bucket and <paramref name="max"/>. Small, frequent writes keep bytes arriving at a slow receiver (its liveness
+    /// counts them) and keep the bucket's debt after a write within one quantum.
     /// </summary>
     public int Quantum(int max)
     {
         if (_bucket is null) return max;
-        uint size = Flowspecs.HasRate(_spec.TokenBucketSize) ? _spec.TokenBucketSize : _spec.TokenRate;
-        return (int)Math.Clamp(size, MinQuantum, (uint)max);
+        double size = Flowspecs.HasRate(_spec.TokenBucketSize) ? _spec.TokenBucketSize : _spec.TokenRate;
+        double quarter = Math.Max(MinQuantum, _spec.TokenRate / 4.0);
+        return (int)Math.Clamp(Math.Min(quarter, size), 1, max);
     }
 
     /// <summary>The granted flowspec: a new token bucket (or none when it sets no finite rate, or there is none).</summary>

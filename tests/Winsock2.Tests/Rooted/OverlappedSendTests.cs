@@ -57,29 +57,29 @@ public class OverlappedSendTests : RootedTest
     public void WSASend_OverlappedOnShapedNonblockingLeaf_PendsAtOnceCompletesInPostingOrder()
     {
         var (root, addr) = ListeningRoot();
-        var (leaf, _, _) = JoinWithQos(root, addr, Qos(Spec(2_000, SERVICETYPE_CONTROLLEDLOAD, bucket: 1_000)));
+        var (leaf, _, _) = JoinWithQos(root, addr, Qos(Spec(1_000, SERVICETYPE_CONTROLLEDLOAD, bucket: 1_000)));
         uint on = 1;
         Ok(ioctlsocket(leaf, FIONBIO, ref on));
-        var (results, order) = PostWithRoutines(leaf, 6);
+        var (results, order) = PostWithRoutines(leaf, 8);
         // The 1,000-byte bucket lets the first messages through at once; the rest wait for tokens without blocking.
         Assert.All(results, rc => Assert.True(rc is 0 or WSA_IO_PENDING, $"WSASend failed with {rc}"));
-        Assert.Equal(WSA_IO_PENDING, results[^1]);
-        RunRoutines(order, 6);
-        Assert.Equal([0, 1, 2, 3, 4, 5], order);
-        ReceivesInOrder(root, 6);
+        Assert.Contains(WSA_IO_PENDING, results);
+        RunRoutines(order, 8);
+        Assert.Equal(Enumerable.Range(0, 8), order);
+        ReceivesInOrder(root, 8);
     }
 
     [Fact]
     public void WSASend_OverlappedOnShapedPerLeafSocket_PendsAndLeafReceivesInOrder()
     {
         var (root, addr) = ListeningRoot();
-        var shaped = Spec(2_000, SERVICETYPE_CONTROLLEDLOAD, bucket: 1_000);
+        var shaped = Spec(1_000, SERVICETYPE_CONTROLLEDLOAD, bucket: 1_000);
         var (leaf, handle, _) = JoinWithQos(root, addr, Qos(shaped, shaped));
-        var (results, order) = PostWithRoutines(handle, 6);
-        Assert.Equal(WSA_IO_PENDING, results[^1]);
-        RunRoutines(order, 6);
-        Assert.Equal([0, 1, 2, 3, 4, 5], order);
-        ReceivesInOrder(leaf, 6);
+        var (results, order) = PostWithRoutines(handle, 8);
+        Assert.Contains(WSA_IO_PENDING, results);
+        RunRoutines(order, 8);
+        Assert.Equal(Enumerable.Range(0, 8), order);
+        ReceivesInOrder(leaf, 8);
     }
 
     /// <summary>A leaf shaped to 100 B/s: after one message, the next pends for seconds.</summary>

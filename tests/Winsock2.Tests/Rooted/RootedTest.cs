@@ -122,7 +122,8 @@ public abstract class RootedTest : WinsockTest
             if (q is not null) lower?.Invoke(q);
             return CF_ACCEPT;
         }), 0));
-        Assert.Equal(leaf, WSAJoinLeaf(leaf, addr, addr.Length, null, null, sqos, null, JL_BOTH));
+        var joined = WSAJoinLeaf(leaf, addr, addr.Length, null, null, sqos, null, JL_BOTH);
+        Assert.True(joined == leaf, $"join failed with {WSAGetLastError()}");
         Assert.True(acceptor.Join(10_000));
         return (leaf, Track(handle), seen);
     }

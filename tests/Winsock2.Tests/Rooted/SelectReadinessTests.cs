@@ -78,9 +78,9 @@ public class SelectReadinessTests : RootedTest
     public void select_ShapedLeafOutOfTokens_NotWritableThenWokenWhenTokensReturn()
     {
         var (root, addr) = ListeningRoot();
-        var (leaf, _, _) = JoinWithQos(root, addr, Qos(Spec(200, SERVICETYPE_CONTROLLEDLOAD, bucket: 200)));
-        var msg = new byte[400];
-        Assert.Equal(msg.Length, send(leaf, msg, msg.Length, 0)); // the bucket is in debt for a second or two
+        var (leaf, _, _) = JoinWithQos(root, addr, Qos(Spec(100, SERVICETYPE_CONTROLLEDLOAD, bucket: 100)));
+        var msg = new byte[600];
+        Assert.Equal(msg.Length, send(leaf, msg, msg.Length, 0)); // the bucket is in debt for five seconds
         var writes = fd_set.Of(leaf);
         Assert.Equal(0, select(0, null, writes, null, new timeval()));
         writes = fd_set.Of(leaf);
