@@ -129,12 +129,12 @@ public class OverlappedSendTests : RootedTest
     }
 
     /// <summary>A root whose one leaf receives at <paramref name="rate"/> B/s, with a 64 KiB queue per leaf.</summary>
-    private (SOCKET Root, SOCKET Leaf) RootWithPacedLeaf(uint rate)
+    private (SOCKET Root, SOCKET Leaf) RootWithPacedLeaf(uint rate, uint bucket = 16_000)
     {
         var (root, addr) = ListeningRoot();
         Ok(setsockopt(root, SOL_MULTIPOINT, MP_LEAF_QUEUE_LIMIT, 64 * 1024));
         var (leaf, _, _) = JoinWithQos(root, addr,
-            Qos(FLOWSPEC.NotSpecified(SERVICETYPE_BESTEFFORT), Spec(rate, SERVICETYPE_CONTROLLEDLOAD, bucket: 16_000)));
+            Qos(FLOWSPEC.NotSpecified(SERVICETYPE_BESTEFFORT), Spec(rate, SERVICETYPE_CONTROLLEDLOAD, bucket: bucket)));
         return (root, leaf);
     }
 
@@ -179,22 +179,24 @@ public class OverlappedSendTests : RootedTest
     [Fact]
     public void WSASend_OverlappedPendingOnRootWhenClosed_WSA_OPERATION_ABORTED()
     {
-        var (root, _) = RootWithPacedLeaf(1_000);
+        var (root, _) = RootWithPacedLeaf(100, bucket: 100);
         var ev = NewEvent();
         WSAOVERLAPPED? pending = null;
-        for (int i = 0; pending is null; i++)
+        // Post until four sends pend: the last needs some 4 KB drained at 100 B/s before it could complete.
+        for (int i = 0, pended = 0; pended < 4; i++)
         {
             Assert.True(i < 10_000, "the root's sends never pended");
-            var ov = new WSAOVERLAPPED { hEvent = ev };
+            var ov = new WSAOVERLAPPED { hEvent = pended == 3 ? ev : default };
             if (WSASend(root, [new WSABUF(new byte[1_000])], 1, out _, 0, ov, null) != 0)
             {
                 Assert.Equal(WSA_IO_PENDING, WSAGetLastError());
+                pended++;
                 pending = ov;
             }
         }
         Ok(closesocket(root));
         Assert.Equal(WSA_WAIT_EVENT_0, WSAWaitForMultipleEvents(1, [ev], false, 10_000, false));
-        Assert.Equal((uint)WSA_OPERATION_ABORTED, pending.OffsetHigh);
+        Assert.Equal((uint)WSA_OPERATION_ABORTED, pending!.OffsetHigh);
     }
 
     [Fact]
