@@ -45,6 +45,7 @@ public class OverlappedSendTests : RootedTest
 
     private static void ReceivesInOrder(SOCKET s, int count)
     {
+        Ok(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, 30_000)); // a lost message fails the test instead of hanging it
         var buf = new byte[Size];
         for (int i = 0; i < count; i++)
         {
