@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Winsock2.Interop;
+using Winsock2.Providers.Rooted.Wire;
 
 namespace Winsock2.Providers.Rooted;
 
@@ -16,16 +17,39 @@ internal sealed partial class Connection
     /// </summary>
     internal Action<long>? WriteReturned;
 
+    /// <summary>What paces this connection's writes (root → leaf: the leaf's receiving grant); unpaced by default.</summary>
+    private readonly QosShaper _pace = new();
+
+    /// <summary>
+    /// Paces everything this connection writes (its share of the shared stream and its own frames) at the
+    /// flowspec's token rate, or not at all (null, or no finite rate). Under the lock.
+    /// </summary>
+    public void Pace(FLOWSPEC? flowspec)
+    {
+        _pace.Apply(flowspec);
+        Writer.Schedule(this);
+    }
+
     public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
     public void Unschedule() => Volatile.Write(ref _scheduled, 0);
 
     public unsafe void Flush()
     {
         var segments = new List<ArraySegment<byte>>(MaxGather);
+        bool paced;
         lock (Owner.Gate)
         {
             if (IsTerminated || _connecting || _waitingWritable) return;
-            Collect(segments);
+            // Pacing is for data: a control frame next (join answer, QoS update, heartbeat, LEAVE) goes at once, uncounted.
+            int control = _pace.Active ? ControlFrameNext() : 0;
+            int wait = control > 0 ? 0 : _pace.DelayMs();
+            if (wait > 0)
+            {
+                _pace.ArmOnce(wait, () => Writer.Schedule(this)); // the writer comes back when the tokens do
+                return;
+            }
+            paced = control == 0;
+            Collect(segments, control > 0 ? control : _pace.Quantum(MaxWriteBytes));
             if (segments.Count == 0)
             {
                 if (_closeAfterFlush && !_lingering) FinishClose();
@@ -54,6 +78,7 @@ internal sealed partial class Connection
                 return;
             }
             Advance((int)n);
+            if (paced) _pace.Consume((int)n);
             LastSent = Environment.TickCount64;
             int total = 0;
             foreach (var s in segments) total += s.Count;
@@ -75,21 +100,30 @@ internal sealed partial class Connection
         else _waitingWritable = true;
     }
 
+    /// <summary>The bytes left of this connection's own control frame when it is what goes next (not DATA, not the shared stream), else 0.</summary>
+    private int ControlFrameNext()
+    {
+        if (_private.First is not { } node) return 0;
+        if (ReceivesStream && Owner.Stream is { } st && StreamPosition < Math.Min(node.Value.Tag, StreamEnd(st))) return 0;
+        var f = node.Value.Frame;
+        return (FrameType)f[3] is FrameType.Data or FrameType.DataMore ? 0 : f.Length - _privateOffset;
+    }
+
     private bool HasPending => _private.Count > 0 || (ReceivesStream && Owner.Stream is { } st && StreamPosition < StreamEnd(st));
 
     /// <summary>Gathers the next bytes in order: stream bytes up to the next own frame's tag, then that frame, and so on.</summary>
-    private void Collect(List<ArraySegment<byte>> into)
+    private void Collect(List<ArraySegment<byte>> into, int maxBytes)
     {
         var stream = ReceivesStream ? Owner.Stream : null;
         long pos = StreamPosition;
         int bytes = 0, skip = _privateOffset;
         var node = _private.First;
-        while (into.Count < MaxGather && bytes < MaxWriteBytes)
+        while (into.Count < MaxGather && bytes < maxBytes)
         {
             long limit = node?.Value.Tag ?? long.MaxValue;
             if (stream is not null && pos < Math.Min(limit, StreamEnd(stream)))
             {
-                int got = stream.Collect(pos, Math.Min(limit, StreamEnd(stream)), into, MaxWriteBytes - bytes, MaxGather);
+                int got = stream.Collect(pos, Math.Min(limit, StreamEnd(stream)), into, maxBytes - bytes, MaxGather);
                 if (got == 0) break;
                 pos += got;
                 bytes += got;
@@ -97,8 +131,10 @@ internal sealed partial class Connection
             }
             if (node is null) break;
             var f = node.Value.Frame;
-            into.Add(new ArraySegment<byte>(f, skip, f.Length - skip));
-            bytes += f.Length - skip;
+            int take = Math.Min(f.Length - skip, maxBytes - bytes);
+            into.Add(new ArraySegment<byte>(f, skip, take));
+            bytes += take;
+            if (skip + take < f.Length) break; // the rest of this frame goes in a later write
             skip = 0;
             node = node.Next;
         }

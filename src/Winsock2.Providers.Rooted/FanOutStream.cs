@@ -15,10 +15,10 @@ internal sealed class FanOutStream
     /// <summary>Absolute offset just past the last byte appended.</summary>
     public long End { get; private set; }
 
-    /// <summary>Appends a frame: header and payload gathered from the buffers.</summary>
-    public void Append(ReadOnlySpan<byte> header, WSABUF[] payload, uint count, int payloadLength)
+    /// <summary>Appends a frame: header and the send request's payload.</summary>
+    public void Append(ReadOnlySpan<byte> header, Winsock2.Providers.Core.IoRequest payload)
     {
-        int size = header.Length + payloadLength;
+        int size = header.Length + payload.TotalLength;
         if (_current is null || _currentFill + size > _current.Length)
         {
             _current = new byte[Math.Max(RootedLimits.ChunkSize, size)];
@@ -27,14 +27,7 @@ internal sealed class FanOutStream
             _chunks.Add((_currentStart, _current));
         }
         header.CopyTo(_current.AsSpan(_currentFill));
-        int o = _currentFill + header.Length;
-        for (int i = 0; i < count; i++)
-        {
-            int n = (int)payload[i].len;
-            if (n == 0) continue;
-            payload[i].AsSpan().CopyTo(_current.AsSpan(o));
-            o += n;
-        }
+        DataFrame.CopyPayload(payload, _current.AsSpan(_currentFill + header.Length, payload.TotalLength));
         _currentFill += size;
         End += size;
     }

@@ -42,6 +42,27 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
     public override IPEndPoint? PeerEndPoint => Conn?.Remote;
     public override IPEndPoint? LocalEndPoint => Conn?.Local;
     public override int BytesAvailable() => Root.Inbox.FirstMessageBytes(this);
+    /// <summary>True once the join completed (whatever happened to the leaf since).</summary>
+    public bool Admitted { get; private set; }
+
+    // JoinFlags are the leaf's role (its flowspecs are the leaf's too); this socket's role is the mirror of it.
+    private bool LeafSendsOnly => (JoinFlags & Ws2Spi.JL_SENDER_ONLY) != 0;
+    private bool LeafReceivesOnly => (JoinFlags & Ws2Spi.JL_RECEIVER_ONLY) != 0;
+    /// <summary>This socket may not receive: its leaf only receives.</summary>
+    public override bool SenderOnly => LeafReceivesOnly;
+    /// <summary>This socket may not send: its leaf only sends.</summary>
+    public override bool ReceiverOnly => LeafSendsOnly;
+
+    /// <summary>The per-leaf socket sends in the leaf's receiving direction.</summary>
+    protected override FLOWSPEC? SendingOf(QOS? granted) => granted?.ReceivingFlowspec;
+
+    /// <summary>The root's connection to the leaf writes at the leaf's receiving grant and carries its service type's mark.</summary>
+    protected override void GrantApplied(QOS? granted)
+    {
+        if (Conn is not { } c) return;
+        c.Pace(granted?.ReceivingFlowspec);
+        if (granted is not null) c.SetDscp(Flowspecs.Dscp(granted.ReceivingFlowspec.ServiceType));
+    }
     protected override ulong AdmissionAvailable() => Root.AdmissionLeft;
 
     /// <summary>The leaf is in: start it at the end of the shared stream, mark its packets, hold its admission.</summary>
@@ -49,16 +70,15 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
     {
         Conn = c;
         c.Owner = this;
-        c.ReceivesStream = !SenderOnly;
+        c.ReceivesStream = !LeafSendsOnly;
         c.StartAtStreamEnd();
         c.Established = true;
         c.JoinDeadline = 0;
         c.HeartbeatMs = Options.HeartbeatMs;
         Reserved = reserved;
         State = Phase.Joined;
-        Qos = granted;
-        // Root → leaf traffic carries the leaf's receiving service type.
-        if (granted is not null) c.SetDscp(Flowspecs.Dscp(granted.ReceivingFlowspec.ServiceType));
+        Admitted = true;
+        QosChanged(granted, signal: false);
         if (Events.Active) Events.Signal(Ws2Spi.FD_WRITE, 0);
     }
 
@@ -97,10 +117,11 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
                     return;
                 case FrameType.QosUpdate when payload.Length == QosWire.Size:
                     // The leaf asks for new flowspecs: admission decides, and the answer (new or unchanged) goes back.
+                    // Granted as asked, or refused with the grant in force kept; the answer is the grant in force.
                     var asked = QosWire.Read(payload);
                     if (Flowspecs.IsValid(asked, JoinFlags) && Root.TryRegrant(this, asked)) QosChanged(asked);
                     var answer = new byte[QosWire.Size];
-                    QosWire.Write(Qos ?? asked, answer);
+                    QosWire.Write(Qos ?? QosWire.None, answer);
                     c.Enqueue(Frame.Make(FrameType.QosUpdate, answer));
                     return;
             }
@@ -117,6 +138,8 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
 
     public void OnWritten(Connection c)
     {
+        if (c.Backlog(Root.Stream.End) <= Options.LeafQueueLimit / 2) RoomAvailable();
+        else PumpSends();
         Root.LeafWrote();
         if (Root.RelaysLeafData) Root.ResumeRelaySources();
     }
@@ -140,7 +163,10 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
     /// <summary>A side chat: the message goes to this one leaf, in order with the root's multipoint data.</summary>
     public override int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
         LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
-        SendOnConnection(() => Conn, Root.Stream.End, buffers, count, out sent, flags, ov, routine, threadId, out errno);
+        SendMessage(buffers, count, out sent, flags, ov, routine, threadId, out errno);
+
+    protected override bool RoomFor(int length) => Conn is { } c && Fits(c.Backlog(Root.Stream.End), length);
+    protected override void AppendMessage(IoRequest r) => Conn!.Enqueue(DataFrame.Make(r));
 
     public override int Shutdown(int how)
     {
@@ -162,6 +188,7 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
         lock (Gate)
         {
             if (Closed) return;
+            AbortSends(); // pending overlapped sends: WSA_OPERATION_ABORTED
             Root.DropLeaf(this);
             Closed = true;
             Root.Inbox.FailWaiting(Ws2Spi.WSA_OPERATION_ABORTED, f => f == this);
@@ -175,13 +202,13 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
         QosChanged(q);
         var b = new byte[QosWire.Size];
         QosWire.Write(q, b);
-        Conn?.Enqueue(Frame.Make(FrameType.QosUpdate, b));
-        if (Conn is not null) Conn.SetDscp(Flowspecs.Dscp(q.ReceivingFlowspec.ServiceType));
+        Conn?.Enqueue(Frame.Make(FrameType.QosUpdate, b)); // the leaf applies it and records FD_QOS
         return 0;
     }
 
     public override void RefreshEvents()
     {
+        WakeReadyWaiters(); // select and the blocked threads re-check
         if (!Events.Active || Closed) return;
         bool queued = Root.Inbox.HasMessage(this);
         if (queued) Events.Signal(Ws2Spi.FD_READ, 0);

@@ -133,7 +133,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         int wait = WaitFor(() => { lock (Gate) return State != Phase.Joining || Closed; }, -1);
         lock (Gate)
         {
-            if (wait == 0 && State == Phase.Joined) return Handle;
+            if (State is Phase.Joined or Phase.Ended) return Handle; // joined, whatever the root did since (FD_CLOSE follows)
             errno = wait != 0 ? wait : Closed ? Ws2Spi.WSAEINTR : _joinError;
             if (State == Phase.Joining) JoinFailed(errno);
             return SOCKET.Invalid;
@@ -144,6 +144,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     {
         State = Phase.Idle; // WSAECONNREFUSED, WSAENETUNREACH, WSAETIMEDOUT: the same socket may try again
         _joinError = error;
+        if (NonBlocking) SocketError = error; // SO_ERROR reports it until read
         Conn?.Abort();
         Conn = null;
         Events.Signal(Ws2Spi.FD_CONNECT, error);
@@ -219,9 +220,11 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
                     RefreshEvents();
                     return;
                 case FrameType.QosUpdate when payload.Length == QosWire.Size:
-                    var granted = QosWire.Read(payload);
-                    c.SetDscp(Flowspecs.Dscp(granted.SendingFlowspec.ServiceType));
+                    // The root's grant: its answer to this socket's SIO_SET_QOS, or a change the root made.
+                    var granted = QosWire.Granted(QosWire.Read(payload));
+                    if (granted is not null) c.SetDscp(Flowspecs.Dscp(granted.SendingFlowspec.ServiceType));
                     QosChanged(granted);
+                    QosAnswered();
                     return;
             }
         }
@@ -248,6 +251,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             State = Phase.Ended;
             EndError = error;
             Inbox.FailWaiting(error == 0 ? Ws2Spi.WSAEDISCON : error, _ => true);
+            PumpSends(); // queued sends fail with the session's error
             RefreshEvents();
             WakeReadyWaiters();
         }
@@ -255,7 +259,9 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     public void OnWritten(Connection c)
     {
-        if (c == Conn && c.Backlog(0) <= Options.LeafQueueLimit / 2) RoomAvailable();
+        if (c != Conn) return;
+        if (c.Backlog(0) <= Options.LeafQueueLimit / 2) RoomAvailable();
+        else PumpSends();
     }
 
     // ---- accepting a root's invitation ----
@@ -308,15 +314,19 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     public override int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
         LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
-        SendOnConnection(() => Conn, 0, buffers, count, out sent, flags, ov, routine, threadId, out errno);
+        SendMessage(buffers, count, out sent, flags, ov, routine, threadId, out errno);
+
+    protected override bool RoomFor(int length) => Conn is { } c && Fits(c.Backlog(0), length);
+    protected override void AppendMessage(IoRequest r) => Conn!.Enqueue(DataFrame.Make(r));
 
     protected override int ChangeQos(QOS q)
     {
-        // Ask the root; its answer arrives as QOS_UPDATE and is reported with FD_QOS if the flowspecs changed.
+        // The root's admission decides: ask, and wait for its answer (QOS_UPDATE with the grant in force).
+        if (Conn is not { } c) return Ws2Spi.WSAENOTCONN;
         var b = new byte[QosWire.Size];
         QosWire.Write(q, b);
-        Conn?.Enqueue(Frame.Make(FrameType.QosUpdate, b));
-        return 0;
+        c.Enqueue(Frame.Make(FrameType.QosUpdate, b));
+        return AwaitGrant(q);
     }
 
     public override int Shutdown(int how)
@@ -329,6 +339,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             if (how != Ws2Spi.SD_RECEIVE && !SendShut)
             {
                 SendShut = true;
+                PumpSends(); // queued sends fail with WSAESHUTDOWN
                 Conn?.CloseGracefully(); // leaving the session: the root sees FD_CLOSE with 0
             }
             return 0;
@@ -340,6 +351,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         lock (Gate)
         {
             if (Closed) return;
+            AbortSends(); // pending overlapped sends: WSA_OPERATION_ABORTED
             Closed = true;
             if (State == Phase.Joining) Conn?.Abort(); // cancels the pending join: the acceptor sees it withdrawn
             else Conn?.CloseGracefully();
@@ -352,6 +364,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     public override void RefreshEvents()
     {
+        WakeReadyWaiters(); // select and the blocked threads re-check
         if (!Events.Active || Closed) return;
         if (_listening)
         {

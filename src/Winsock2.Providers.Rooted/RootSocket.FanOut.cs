@@ -1,3 +1,4 @@
+using Winsock2.Providers.Core;
 using Winsock2.Providers.Rooted.Wire;
 
 namespace Winsock2.Providers.Rooted;
@@ -6,33 +7,30 @@ namespace Winsock2.Providers.Rooted;
 internal sealed partial class RootSocket
 {
     public override int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
-        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
+        SendMessage(buffers, count, out sent, flags, ov, routine, threadId, out errno);
+
+    protected override bool RoomFor(int length) => HasRoom(length);
+
+    /// <summary>
+    /// SIO_SET_QOS on the c_root: its sending flowspec shapes what the root sends to every leaf (the leaves' own
+    /// grants are made on their per-leaf sockets, under admission). In force at once; FD_QOS when it changed.
+    /// </summary>
+    protected override int ChangeQos(QOS q)
     {
-        sent = 0;
-        bool overlapped = ov is not null || routine is not null;
-        int length;
-        var type = (flags & Ws2Spi.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
-        lock (Gate)
-        {
-            errno = StartSend(flags, overlapped, buffers, count, out length);
-            if (errno != 0) return Ws2Spi.SOCKET_ERROR;
-            // The common case: no shaper, room in every queue, not overlapped: append and go.
-            if (!overlapped && !Shaped && HasRoom(length))
-            {
-                Append(type, buffers, count, length);
-                sent = (uint)length;
-                return 0;
-            }
-        }
-        return SendWhenRoom(HasRoom, len => Append(type, buffers, count, len), length, overlapped, ov, routine, threadId, out sent, out errno);
+        QosChanged(q);
+        return 0;
     }
 
+    protected override bool HasRoomNow(int length) =>
+        Options.SlowLeafPolicy == Ws2Spi.MP_POLICY_EVICT || Fits(Stream.End - _minPosition, length + Frame.HeaderSize);
+
     /// <summary>Frames the message once into the shared stream; every leaf writes these same bytes.</summary>
-    private void Append(FrameType type, WSABUF[] buffers, uint count, int length)
+    protected override void AppendMessage(IoRequest r)
     {
         Span<byte> header = stackalloc byte[Frame.HeaderSize];
-        Frame.WriteHeader(header, type, length);
-        Stream.Append(header, buffers, count, length);
+        Frame.WriteHeader(header, DataFrame.TypeOf(r), r.TotalLength);
+        Stream.Append(header, r);
         if (_leaves.Count == 0) _minPosition = Stream.End;
         Writer.Schedule(this);
     }
@@ -46,7 +44,7 @@ internal sealed partial class RootSocket
     private bool HasRoom(int length)
     {
         long need = length + Frame.HeaderSize;
-        if (Stream.End - _minPosition + need <= Options.LeafQueueLimit) return true;
+        if (Fits(Stream.End - _minPosition, need)) return true;
         if (Options.SlowLeafPolicy != Ws2Spi.MP_POLICY_EVICT) return false;
         foreach (var leaf in _leaves.ToArray())
         {
@@ -89,12 +87,13 @@ internal sealed partial class RootSocket
         {
             RecomputeMinimum();
             if (Stream.End - _minPosition <= Options.LeafQueueLimit / 2) RoomAvailable();
+            else PumpSends();
         }
     }
 
     /// <summary>A leaf's connection wrote on its own turn (after EPOLLOUT): the root's slowest position may have moved.</summary>
     public void LeafWrote()
     {
-        if (WriteBlocked || Stream.End - _minPosition > Options.LeafQueueLimit / 2) Writer.Schedule(this);
+        if (SendsWaiting || Stream.End - _minPosition > Options.LeafQueueLimit / 2) Writer.Schedule(this);
     }
 }

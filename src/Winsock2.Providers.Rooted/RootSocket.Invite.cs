@@ -14,11 +14,13 @@ internal sealed partial class RootSocket
         lock (Gate)
         {
             errno = Closed ? Ws2Spi.WSAENOTSOCK : SendShut ? Ws2Spi.WSAESHUTDOWN : Inviting is not null ? Ws2Spi.WSAEALREADY : CheckRemote(ep);
-            if (errno == 0) errno = CheckJoinArguments(callerData, calleeData, sqos ?? Qos, flags);
-            var qos = sqos ?? Qos;
-            if (errno == 0 && Flowspecs.Reserved(qos, flags) > AdmissionLeft) errno = Ws2Spi.WSAEOPNOTSUPP;
+            // dwFlags are the root's role toward the leaf; the leaf's role (what the invitation carries) is its mirror.
+            flags = LeafRole(flags);
+            var qos = sqos; // the leaf's flowspecs; the root's own SIO_SET_QOS shapes its own sends only
+            if (errno == 0) errno = CheckJoinArguments(callerData, calleeData, qos, flags);
+            ulong reserve = Flowspecs.Reserved(qos, flags);
+            if (errno == 0 && reserve > AdmissionLeft) errno = Ws2Spi.WSAEOPNOTSUPP;
             if (errno != 0) return SOCKET.Invalid;
-            if (flags == 0) flags = Ws2Spi.JL_BOTH;
             var os = NewTcp(null, out errno);
             if (errno != 0) return SOCKET.Invalid;
             leaf = new LeafHandle(this, flags)
@@ -43,6 +45,9 @@ internal sealed partial class RootSocket
             };
             leaf.Conn = c;
             Inviting = leaf;
+            // The asked flowspecs are held while the leaf decides: its grant (never above them) always fits.
+            leaf.Reserved = reserve;
+            _reserved += reserve;
             Events.Reenable(Ws2Spi.FD_CONNECT);
             if (rc == 0) leaf.OnConnected(c, 0);
             if (NonBlocking) return handle; // FD_CONNECT on this socket tells the outcome; never WSAEWOULDBLOCK
@@ -50,13 +55,32 @@ internal sealed partial class RootSocket
         int wait = WaitFor(() => { lock (Gate) return leaf.State != LeafHandle.Phase.Inviting || leaf.Closed; }, -1);
         lock (Gate)
         {
-            if (wait == 0 && leaf.State == LeafHandle.Phase.Joined) return handle;
-            errno = wait != 0 ? wait : leaf.EndError;
-            if (leaf.State == LeafHandle.Phase.Inviting) { leaf.Conn?.Abort(); Inviting = null; }
+            // Admitted: the join completed, whatever the leaf did since (a leaf that left at once gives FD_CLOSE).
+            if (leaf.Admitted) return handle;
+            errno = wait != 0 ? wait : leaf.EndError != 0 ? leaf.EndError : Ws2Spi.WSAECONNREFUSED;
+            if (leaf.State == LeafHandle.Phase.Inviting)
+            {
+                leaf.Conn?.Abort();
+                Inviting = null;
+                ReleaseInvitation(leaf);
+                leaf.State = LeafHandle.Phase.Ended;
+            }
         }
         Provider.Unregister(leaf);
         return SOCKET.Invalid;
     }
+
+    /// <summary>
+    /// The invited leaf's role for the root's dwFlags: JL_SENDER_ONLY (the root only sends) makes a receiving-only
+    /// leaf and the other way round; JL_BOTH or 0 a leaf that does both. Other bits are kept for the argument check.
+    /// </summary>
+    private static uint LeafRole(uint flags) => flags switch
+    {
+        0 or Ws2Spi.JL_BOTH => Ws2Spi.JL_BOTH,
+        Ws2Spi.JL_SENDER_ONLY => Ws2Spi.JL_RECEIVER_ONLY,
+        Ws2Spi.JL_RECEIVER_ONLY => Ws2Spi.JL_SENDER_ONLY,
+        _ => flags,
+    };
 
     /// <summary>The invited leaf accepted: deliver the callee data, admit it, and tell the root (FD_CONNECT).</summary>
     public void InviteAccepted(LeafHandle leaf, JoinAccept accept)
@@ -73,12 +97,15 @@ internal sealed partial class RootSocket
             accept.CalleeData.CopyTo(outBuf.buf!, outBuf.offset);
             outBuf.len = (uint)accept.CalleeData.Length;
         }
-        ulong reserve = Flowspecs.Reserved(accept.Granted, leaf.JoinFlags);
-        leaf.Admit(leaf.Conn!, accept.Granted, reserve);
-        _reserved += reserve;
+        // The grant is what the root asked, lowered by what the leaf answered; never more, and none if none was asked.
+        var asked = leaf.Request?.Qos;
+        var granted = asked is null ? null : Flowspecs.Lower(asked, accept.Granted ?? asked);
+        ulong reserve = Math.Min(Flowspecs.Reserved(granted, leaf.JoinFlags), leaf.Reserved);
+        _reserved = _reserved - leaf.Reserved + reserve;
+        leaf.Admit(leaf.Conn!, granted, reserve);
         _leaves.Add(leaf);
         Events.Signal(Ws2Spi.FD_CONNECT, 0);
-        if (accept.Granted is not null) Events.Signal(Ws2Spi.FD_QOS, 0);
+        if (granted is not null) Events.Signal(Ws2Spi.FD_QOS, 0);
         WakeReadyWaiters();
     }
 
@@ -91,10 +118,19 @@ internal sealed partial class RootSocket
 
     private void Fail(LeafHandle leaf, int error)
     {
+        ReleaseInvitation(leaf);
         leaf.State = LeafHandle.Phase.Ended;
         leaf.EndError = error;
+        if (NonBlocking) SocketError = leaf.SocketError = error; // SO_ERROR reports it until read
         Events.Signal(Ws2Spi.FD_CONNECT, error);
         WakeReadyWaiters();
         leaf.WakeReadyWaiters();
+    }
+
+    /// <summary>An invitation that did not become a member gives back the capacity it held.</summary>
+    private void ReleaseInvitation(LeafHandle leaf)
+    {
+        _reserved -= Math.Min(_reserved, leaf.Reserved);
+        leaf.Reserved = 0;
     }
 }

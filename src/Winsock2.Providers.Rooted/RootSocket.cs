@@ -214,6 +214,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         leaf.State = LeafHandle.Phase.Ended;
         leaf.EndError = error;
         Inbox.FailWaiting(error == 0 ? Ws2Spi.WSAEDISCON : error, f => f == leaf);
+        leaf.PumpSends(); // queued side-chat sends fail with the session's error
         leaf.RefreshEvents();
         leaf.WakeReadyWaiters();
         Writer.Schedule(this); // the slowest position may have moved
@@ -226,11 +227,13 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         {
             Inviting = null;
             leaf.Conn?.Abort(); // the pending join is withdrawn; the leaf sees the request disappear
+            ReleaseInvitation(leaf);
             leaf.State = LeafHandle.Phase.Ended;
             return;
         }
         if (!_leaves.Remove(leaf)) return;
         _reserved -= Math.Min(_reserved, leaf.Reserved);
+        leaf.PumpSends(); // shut down: its queued sends fail with WSAESHUTDOWN
         Drain(leaf.Conn);
         Inbox.DropFrom(leaf);
         Writer.Schedule(this);
@@ -276,6 +279,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
             Drain(leaf.Conn);
             leaf.State = LeafHandle.Phase.Ended;
             leaf.EndError = 0;
+            leaf.PumpSends();
             leaf.RefreshEvents();
             leaf.WakeReadyWaiters();
         }
@@ -284,6 +288,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         if (Inviting is { } inv) { inv.Conn?.Abort(); Fail(inv, Ws2Spi.WSAECONNABORTED); Inviting = null; }
         foreach (var c in _pending) { c.Enqueue(JoinReject.Encode(Ws2Spi.WSAECONNREFUSED)); c.CloseGracefully(); }
         _pending.Clear();
+        PumpSends(); // the root's queued sends fail: the session is over
         Writer.Schedule(this);
     }
 
@@ -292,6 +297,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         lock (Gate)
         {
             if (Closed) return;
+            AbortSends(); // pending overlapped sends: WSA_OPERATION_ABORTED
             if (!SendShut) { SendShut = true; EndSession(); }
             Closed = true;
             StopListening(_os, _listenerId, _handshaking); // pending joins were refused by EndSession
@@ -302,6 +308,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
 
     public override void RefreshEvents()
     {
+        WakeReadyWaiters(); // select and the blocked threads re-check
         if (!Events.Active || Closed) return;
         if (_listening && _pending.Count > 0) Events.Signal(Ws2Spi.FD_ACCEPT, 0);
         if (Inbox.HasMessage(null)) Events.Signal(Ws2Spi.FD_READ, 0);

@@ -143,6 +143,7 @@ internal sealed partial class RootedProvider : ProviderBase<RootedSocket>, WSPPR
         return rc;
     }
 
-    // select (ProviderBase.WSPSelect): readable = a message, a pending join, or the session ended. Join completion is
-    // never visible to select (the seeds' rule), so rooted sockets are never reported writable; use FD_CONNECT and FD_WRITE.
+    // select (ProviderBase.WSPSelect): readable = a message, a pending join, or the session ended; writable = a send would
+    // be taken now; exceptional = a failed nonblocking join's error not yet read through SO_ERROR. A join's completion is
+    // told by FD_CONNECT (select cannot tell it apart from later room).
 }

@@ -14,6 +14,12 @@ internal abstract partial class RootedSocket
     public void AddReadyWaiter(ThreadContext ctx) => _readyWaiters.Add(ctx);
     public void RemoveReadyWaiter(ThreadContext ctx) => _readyWaiters.Remove(ctx);
 
+    /// <summary>How many threads wait for this socket's readiness now (a test seam: a select is known to be waiting).</summary>
+    internal int ReadyWaiterCount
+    {
+        get { lock (Gate) return _readyWaiters.Snapshot().Length; }
+    }
+
     /// <summary>Wakes threads waiting for any change (select, blocking send, accept, join). Under the lock.</summary>
     public void WakeReadyWaiters() => _readyWaiters.WakeAll();
 

@@ -54,7 +54,7 @@ internal abstract partial class RootedSocket
                 {
                     Ws2Spi.SO_TYPE => Info.iSocketType,
                     Ws2Spi.SO_ACCEPTCONN => Listening ? 1 : 0,
-                    Ws2Spi.SO_ERROR => 0,
+                    Ws2Spi.SO_ERROR => TakeSocketError(),
                     Ws2Spi.SO_REUSEADDR => ReuseAddress ? 1 : 0,
                     Ws2Spi.SO_RCVTIMEO => RecvTimeoutMs,
                     Ws2Spi.SO_SNDTIMEO => SendTimeoutMs,
@@ -80,6 +80,14 @@ internal abstract partial class RootedSocket
             optlen = 4;
             return 0;
         }
+    }
+
+    /// <summary>SO_ERROR's value; reading it clears it.</summary>
+    private int TakeSocketError()
+    {
+        int e = SocketError;
+        SocketError = 0;
+        return e;
     }
 
     /// <summary>Admission capacity not yet reserved (the root's; others report their own capacity).</summary>

@@ -7,10 +7,14 @@ internal abstract partial class RootedSocket
 {
     private readonly QosShaper _shaper = new();
 
-    /// <summary>Room came back (or tokens did): wake blocked senders and record FD_WRITE if a send failed with WSAEWOULDBLOCK.</summary>
+    /// <summary>
+    /// Room came back (or tokens did), under the lock: queued sends go first, then a sender that got WSAEWOULDBLOCK
+    /// gets FD_WRITE once nothing is queued and tokens are there, and blocked threads re-check.
+    /// </summary>
     protected void RoomAvailable()
     {
-        if (WriteBlocked && _shaper.DelayMs() == 0)
+        PumpSends();
+        if (WriteBlocked && _sends is not { IsEmpty: false } && _shaper.DelayMs() == 0)
         {
             WriteBlocked = false;
             Events.Signal(Ws2Spi.FD_WRITE, 0);
@@ -18,24 +22,66 @@ internal abstract partial class RootedSocket
         WakeReadyWaiters();
     }
 
-    /// <summary>Tokens are back in <paramref name="ms"/> milliseconds: a sender that got WSAEWOULDBLOCK then gets FD_WRITE.</summary>
-    private void ArmWriteTimer(int ms) => _shaper.Arm(ms, () =>
+    /// <summary>
+    /// Sends wait (queued, or one got WSAEWOULDBLOCK) and the shaper holds them: its timer makes room available
+    /// when the tokens are back.
+    /// </summary>
+    private void ArmForTokens()
     {
-        lock (Gate) if (!Closed) RoomAvailable();
-    });
+        if (!SendsWaiting) return;
+        int ms = _shaper.DelayMs();
+        if (ms > 0) _shaper.Arm(ms, () =>
+        {
+            lock (Gate) if (!Closed) RoomAvailable();
+        });
+    }
 
-    /// <summary>True when a token bucket shapes this socket's sends.</summary>
-    protected bool Shaped => _shaper.Active;
+    private int _qosAnswers;
 
-    /// <summary>Applies the granted sending flowspec's token bucket (the kinds set the DSCP mark on their connections).</summary>
-    protected void ApplySendingQos(FLOWSPEC sending) => _shaper.Apply(sending);
+    /// <summary>An answer to SIO_SET_QOS arrived from the root (under the lock): the asking thread re-checks.</summary>
+    protected void QosAnswered()
+    {
+        _qosAnswers++;
+        WakeReadyWaiters();
+    }
 
-    /// <summary>The granted flowspecs changed: FD_QOS (edge-triggered, once per change).</summary>
-    protected void QosChanged(QOS? granted)
+    /// <summary>
+    /// SIO_SET_QOS on a member whose grant the root decides (called under the lock, held once by WSPIoctl): waits for the
+    /// root's answer with the lock released, bounded by the join timeout. 0 when the grant in force is what was asked;
+    /// WSAEOPNOTSUPP when the root refused (the old grant stays, and SIO_GET_QOS says so); else why no answer came.
+    /// </summary>
+    protected int AwaitGrant(QOS asked)
+    {
+        int seen = _qosAnswers;
+        int rc;
+        Monitor.Exit(Gate);
+        try { rc = WaitFor(() => { lock (Gate) return _qosAnswers != seen || !Joined || Closed; }, Options.JoinTimeoutMs); }
+        finally { Monitor.Enter(Gate); }
+        if (Closed) return Ws2Spi.WSAENOTSOCK;
+        if (_qosAnswers == seen) return !Joined ? Ws2Spi.WSAENOTCONN : rc != 0 ? rc : Ws2Spi.WSAETIMEDOUT;
+        return Flowspecs.Differs(Qos, asked) ? Ws2Spi.WSAEOPNOTSUPP : 0;
+    }
+
+    /// <summary>
+    /// The flowspec of the granted ones that shapes what this socket sends: its sending flowspec (a per-leaf socket,
+    /// whose flowspecs are its leaf's, overrides this with the leaf's receiving one).
+    /// </summary>
+    protected virtual FLOWSPEC? SendingOf(QOS? granted) => granted?.SendingFlowspec;
+
+    /// <summary>The grant is in force (under the lock): what else the kind shapes or marks with it.</summary>
+    protected virtual void GrantApplied(QOS? granted) { }
+
+    /// <summary>
+    /// The granted flowspecs (under the lock): recorded for SIO_GET_QOS, the sending shaper set from them, and FD_QOS
+    /// (edge-triggered, once per change) unless <paramref name="signal"/> is false (the grant a socket is made with).
+    /// </summary>
+    protected void QosChanged(QOS? granted, bool signal = true)
     {
         bool changed = Flowspecs.Differs(Qos, granted);
         Qos = granted;
-        if (granted is not null) ApplySendingQos(granted.SendingFlowspec);
-        if (changed) Events.Signal(Ws2Spi.FD_QOS, 0);
+        _shaper.Apply(SendingOf(granted));
+        GrantApplied(granted);
+        if (changed && signal) Events.Signal(Ws2Spi.FD_QOS, 0);
+        if (changed) RoomAvailable(); // a new rate: queued sends are re-tried and the timer re-armed
     }
 }

@@ -1,25 +1,83 @@
-using Winsock2.Providers.Rooted.Wire;
 using Winsock2.Providers.Core;
 
 namespace Winsock2.Providers.Rooted;
 
-/// <summary>The send plumbing every rooted socket kind shares: the checks, and appending once there is room (and tokens).</summary>
+/// <summary>
+/// The send plumbing every rooted socket kind shares: the checks, and the socket's send queue. A message leaves
+/// (is appended to what its connection or connections write) once there is room and the shaper has tokens; until
+/// then an overlapped send pends (WSA_IO_PENDING), a nonblocking one gets WSAEWOULDBLOCK (FD_WRITE later) and a
+/// blocking one waits. Queued sends complete in posting order; a send is tried at once only when none is queued
+/// ahead of it, so blocking and nonblocking sends never overtake pending overlapped ones.
+/// </summary>
 internal abstract partial class RootedSocket
 {
-    /// <summary>A message to the one peer of <paramref name="conn"/> (a leaf's sends; a root's side chat with one leaf).</summary>
-    protected int SendOnConnection(Func<Connection?> conn, long streamEnd, WSABUF[] buffers, uint count, out uint sent, uint flags,
-        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
+    private OperationQueue? _sends;
+    private bool _pumping;
+
+    /// <summary>The sends waiting for room or tokens, in posting order (under the lock).</summary>
+    private OperationQueue Sends => _sends ??= new OperationQueue(Gate, Completion);
+
+    /// <summary>True while sends wait or a send failed with WSAEWOULDBLOCK: the writer's progress must reach <see cref="RoomAvailable"/>.</summary>
+    protected bool SendsWaiting => WriteBlocked || _sends is { IsEmpty: false };
+
+    /// <summary>Room for a message of <paramref name="length"/> bytes in what this socket's sends go to (under the lock).</summary>
+    protected abstract bool RoomFor(int length);
+
+    /// <summary>
+    /// A message of <paramref name="length"/> bytes fits a queue holding <paramref name="backlog"/>: within
+    /// MP_LEAF_QUEUE_LIMIT, or alone in an empty queue (a message larger than the limit is not refused forever).
+    /// </summary>
+    protected bool Fits(long backlog, long length) => backlog == 0 || backlog + length <= Options.LeafQueueLimit;
+
+    /// <summary>Appends the message of the send request (under the lock, once <see cref="RoomFor"/> said yes).</summary>
+    protected abstract void AppendMessage(IoRequest r);
+
+    /// <summary>WSPSend on every rooted kind: the checks, then at once, pending, WSAEWOULDBLOCK or a blocking wait.</summary>
+    protected int SendMessage(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
     {
         sent = 0;
         bool overlapped = ov is not null || routine is not null;
-        int length;
-        lock (Gate) errno = StartSend(flags, overlapped, buffers, count, out length);
-        if (errno != 0) return Ws2Spi.SOCKET_ERROR;
-        var type = (flags & Ws2Spi.MSG_PARTIAL) != 0 ? FrameType.DataMore : FrameType.Data;
-        return SendWhenRoom(
-            len => conn() is { } c && c.Backlog(streamEnd) + len <= Options.LeafQueueLimit,
-            len => conn()!.Enqueue(DataFrame.Make(type, buffers, count, len)),
-            length, overlapped, ov, routine, threadId, out sent, out errno);
+        IoRequest r;
+        lock (Gate)
+        {
+            errno = StartSend(flags, overlapped, buffers, count, out _);
+            if (errno != 0) return Ws2Spi.SOCKET_ERROR;
+            r = IoRequest.Rent(buffers, count, (int)flags, ov, routine, threadId);
+            if (Sends.TryFirst(this, r, static (s, r) => s.TrySend(r)))
+            {
+                errno = r.Error;
+                if (errno != 0)
+                {
+                    r.Recycle();
+                    return Ws2Spi.SOCKET_ERROR;
+                }
+                sent = (uint)r.Bytes;
+                if (overlapped) Completion.CompleteAtOnce(r, r.Bytes, 0);
+                if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
+                return 0;
+            }
+            if (overlapped)
+            {
+                int rc = Sends.Pend(r, out errno); // at most OperationQueue.MaxOutstanding: then WSAEWOULDBLOCK
+                ArmForTokens();
+                return rc;
+            }
+            if (NonBlocking)
+            {
+                r.Recycle();
+                WriteBlocked = true;
+                ArmForTokens();
+                errno = Ws2Spi.WSAEWOULDBLOCK;
+                return Ws2Spi.SOCKET_ERROR;
+            }
+            Sends.Enqueue(r);
+            ArmForTokens();
+        }
+        errno = Sends.Wait(r, SendTimeoutMs);
+        if (errno == 0) sent = (uint)r.Bytes;
+        r.Recycle();
+        return errno == 0 ? 0 : Ws2Spi.SOCKET_ERROR;
     }
 
     /// <summary>
@@ -43,55 +101,54 @@ internal abstract partial class RootedSocket
         return 0;
     }
 
-    /// <summary>
-    /// Appends the message (under the lock) once <paramref name="roomFor"/> says there is room. A blocking socket waits
-    /// alertably for room or tokens; a nonblocking one gets WSAEWOULDBLOCK and FD_WRITE once room returns.
-    /// Overlapped sends behave as blocking ones on the calling thread, then complete at once.
-    /// </summary>
-    protected int SendWhenRoom(Func<int, bool> roomFor, Action<int> append, int length, bool overlapped, WSAOVERLAPPED? ov,
-        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out uint sent, out int errno)
+    /// <summary>One attempt (under the lock): true when the request finished, appended (Bytes) or failed (Error).</summary>
+    private bool TrySend(IoRequest r)
     {
-        sent = 0;
-        long deadline = SendTimeoutMs > 0 ? Environment.TickCount64 + SendTimeoutMs : long.MaxValue;
-        while (true)
+        int error = Closed ? Ws2Spi.WSAENOTSOCK
+            : SendShut ? Ws2Spi.WSAESHUTDOWN
+            : Joined ? 0
+            : EndedError != 0 ? EndedError : Ws2Spi.WSAENOTCONN;
+        if (error != 0)
         {
-            int wait;
-            lock (Gate)
-            {
-                errno = Closed ? Ws2Spi.WSAENOTSOCK : SendShut ? Ws2Spi.WSAESHUTDOWN : !Joined ? Ws2Spi.WSAENOTCONN : 0;
-                if (errno != 0) return Ws2Spi.SOCKET_ERROR;
-                int shapeDelay = _shaper.DelayMs();
-                if (shapeDelay == 0 && roomFor(length))
-                {
-                    append(length);
-                    _shaper.Consume(length);
-                    sent = (uint)length;
-                    if (overlapped)
-                    {
-                        var r = new IoRequest([], 0, 0, ov, routine, threadId);
-                        Completion.CompleteAtOnce(r, length, 0);
-                    }
-                    return 0;
-                }
-                if (NonBlocking && !overlapped)
-                {
-                    WriteBlocked = true;
-                    if (shapeDelay > 0) ArmWriteTimer(shapeDelay);
-                    errno = Ws2Spi.WSAEWOULDBLOCK;
-                    return Ws2Spi.SOCKET_ERROR;
-                }
-                wait = shapeDelay > 0 ? shapeDelay : 50;
-            }
-            long left = deadline - Environment.TickCount64;
-            if (left <= 0) { errno = Ws2Spi.WSAETIMEDOUT; return Ws2Spi.SOCKET_ERROR; }
-            // Wait until room (or tokens) is back or the socket ends; a wake-up re-checks at once.
-            int rc = WaitFor(() =>
-            {
-                lock (Gate)
-                    return Closed || SendShut || !Joined
-                           || (_shaper.DelayMs() == 0 && roomFor(length));
-            }, (int)Math.Min(wait, left));
-            if (rc != 0 && rc != Ws2Spi.WSAETIMEDOUT) { errno = rc; return Ws2Spi.SOCKET_ERROR; }
+            r.Error = error;
+            return true;
         }
+        if (_shaper.DelayMs() > 0 || !RoomFor(r.TotalLength)) return false;
+        AppendMessage(r);
+        _shaper.Consume(r.TotalLength);
+        r.Bytes = r.TotalLength;
+        return true;
     }
+
+    /// <summary>
+    /// Room, tokens or the socket's state changed (under the lock): the queued sends complete in posting order while
+    /// each can (a session that ended or a shutdown fails them with its error), the first that cannot stays first.
+    /// </summary>
+    public void PumpSends()
+    {
+        if (_pumping || _sends is not { IsEmpty: false } q) return;
+        _pumping = true;
+        try { q.Pump(this, static (s, r) => s.TrySend(r)); }
+        finally { _pumping = false; }
+        ArmForTokens();
+    }
+
+    /// <summary>
+    /// Writable for select (under the lock): a send now would be taken at once. When only tokens are missing, the
+    /// shaper's timer wakes the waiting threads once they are back.
+    /// </summary>
+    private bool WritableNow()
+    {
+        if (!Joined || ReceiverOnly || SendShut || _sends is { IsEmpty: false } || !HasRoomNow(1)) return false;
+        int ms = _shaper.DelayMs();
+        if (ms == 0) return true;
+        _shaper.ArmOnce(ms, () =>
+        {
+            lock (Gate) if (!Closed) RoomAvailable();
+        });
+        return false;
+    }
+
+    /// <summary>closesocket: the queued sends complete, overlapped ones with WSA_OPERATION_ABORTED, blocked ones with WSAEINTR.</summary>
+    protected void AbortSends() => _sends?.AbortAll();
 }

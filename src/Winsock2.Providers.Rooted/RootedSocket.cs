@@ -42,11 +42,15 @@ internal abstract partial class RootedSocket : IProviderSocket, IListeningSocket
     /// <summary>SIO_SET_QOS's value before a join; the granted flowspecs after.</summary>
     public QOS? Qos;
     protected bool WriteBlocked;
+    /// <summary>SO_ERROR: a failed nonblocking join's error, until getsockopt reads it (then 0).</summary>
+    public int SocketError;
 
     public int Family => Info.iAddressFamily;
     public bool OverlappedCapable => (Flags & Ws2Spi.WSA_FLAG_OVERLAPPED) != 0;
-    public bool SenderOnly => (JoinFlags & Ws2Spi.JL_SENDER_ONLY) != 0;
-    public bool ReceiverOnly => (JoinFlags & Ws2Spi.JL_RECEIVER_ONLY) != 0;
+    /// <summary>This socket only sends (JL_SENDER_ONLY): its receives fail with WSAEOPNOTSUPP.</summary>
+    public virtual bool SenderOnly => (JoinFlags & Ws2Spi.JL_SENDER_ONLY) != 0;
+    /// <summary>This socket only receives (JL_RECEIVER_ONLY): its sends fail with WSAEOPNOTSUPP.</summary>
+    public virtual bool ReceiverOnly => (JoinFlags & Ws2Spi.JL_RECEIVER_ONLY) != 0;
 
     public void Attach(SOCKET handle)
     {
@@ -58,15 +62,31 @@ internal abstract partial class RootedSocket : IProviderSocket, IListeningSocket
 
     /// <summary>Re-derives the level-triggered events (under the lock).</summary>
     public abstract void RefreshEvents();
-    /// <summary>Readable for select (under the lock). Join completion is never visible to select.</summary>
+    /// <summary>Readable for select (under the lock): a message, a pending join request, or the session ended.</summary>
     public abstract bool Readable();
 
-    /// <summary>select: readable as <see cref="Readable"/> says; never writable or exceptional (join completion is invisible to select).</summary>
+    /// <summary>
+    /// select (under the lock): readable as <see cref="Readable"/> says; writable when a send would be taken now
+    /// (joined, allowed to send, nothing queued, tokens and room); exceptional while SO_ERROR holds a failed
+    /// nonblocking join's error. Every change of these wakes the waiting threads (<see cref="WakeReadyWaiters"/>).
+    /// </summary>
     public bool IsReady(int set)
     {
-        if (set != 0) return false;
-        lock (Gate) return !Closed && Readable();
+        lock (Gate)
+        {
+            if (Closed) return false;
+            return set switch
+            {
+                0 => Readable(),
+                1 => WritableNow(),
+                _ => SocketError != 0,
+            };
+        }
     }
+
+    /// <summary>Room for a message now, without acting on it (a root under the eviction policy always has room: its sends evict).</summary>
+    protected virtual bool HasRoomNow(int length) => RoomFor(length);
+
     public abstract int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,
         WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno);
     public abstract int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, WSAOVERLAPPED? ov,

@@ -7,6 +7,13 @@ internal static class QosWire
 {
     public const int Size = 64;
 
+    /// <summary>"No flowspecs granted" on the wire: both directions not specified.</summary>
+    public static QOS None => new() { SendingFlowspec = FLOWSPEC.NotSpecified(), ReceivingFlowspec = FLOWSPEC.NotSpecified() };
+
+    /// <summary>The granted flowspecs a QOS_UPDATE carries: null when it says <see cref="None"/>.</summary>
+    public static QOS? Granted(QOS q) =>
+        q.SendingFlowspec.Equals(FLOWSPEC.NotSpecified()) && q.ReceivingFlowspec.Equals(FLOWSPEC.NotSpecified()) ? null : q;
+
     public static void Write(QOS q, Span<byte> b)
     {
         WriteSpec(q.SendingFlowspec, b);

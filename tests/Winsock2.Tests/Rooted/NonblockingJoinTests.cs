@@ -164,13 +164,15 @@ public class NonblockingJoinTests : RootedTest
     }
 
     [Fact]
-    public void select_CannotSeeJoinCompletion()
+    public void select_JoinedLeaf_WritableThenReadableByState()
     {
         var (root, addr) = ListeningRoot();
         var (leaf, _) = JoinAccepted(root, addr);
         var writes = fd_set.Of(leaf);
         var reads = fd_set.Of(leaf);
-        Assert.Equal(0, select(0, reads, writes, null, new timeval { tv_usec = 1000 }));
+        Assert.Equal(1, select(0, reads, writes, null, new timeval { tv_usec = 1000 }));
+        Assert.True(FD_ISSET(leaf, writes)); // room to send
+        Assert.False(FD_ISSET(leaf, reads)); // nothing to read yet
         SendText(root, "now readable");
         reads = fd_set.Of(leaf);
         Assert.Equal(1, select(0, reads, null, null, new timeval { tv_sec = 5 }));

@@ -5,45 +5,6 @@ namespace Winsock2.Tests.Rooted;
 /// <summary>QoS on the rooted provider: SIO_SET_QOS / SIO_GET_QOS, lpSQOS at join, lowering, admission, shaping, DSCP, FD_QOS.</summary>
 public class QosTests : RootedTest
 {
-    private static FLOWSPEC Spec(uint rate, uint service, uint bucket = QOS_NOT_SPECIFIED, uint peak = QOS_NOT_SPECIFIED) =>
-        FLOWSPEC.NotSpecified(service) with { TokenRate = rate, TokenBucketSize = bucket, PeakBandwidth = peak };
-
-    private static QOS Qos(FLOWSPEC sending, FLOWSPEC? receiving = null) => new()
-    {
-        SendingFlowspec = sending,
-        ReceivingFlowspec = receiving ?? FLOWSPEC.NotSpecified(SERVICETYPE_BESTEFFORT),
-    };
-
-    private static int SetQos(SOCKET s, QOS q)
-    {
-        var b = QosBuffer.ToBytes(q);
-        return WSAIoctl(s, SIO_SET_QOS, b, (uint)b.Length, null, 0, out _, null, null);
-    }
-
-    private static QOS GetQos(SOCKET s)
-    {
-        var b = new byte[256];
-        Ok(WSAIoctl(s, SIO_GET_QOS, null, 0, b, (uint)b.Length, out uint n, null, null), "SIO_GET_QOS");
-        return QosBuffer.FromBytes(b, (int)n)!;
-    }
-
-    /// <summary>Joins with the given flowspecs through an acceptor whose condition function may change them.</summary>
-    private (SOCKET Leaf, SOCKET Handle, QOS? Seen) JoinWithQos(SOCKET root, byte[] addr, QOS? sqos, Action<QOS>? lower = null, SOCKET? leafIn = null)
-    {
-        var leaf = leafIn ?? NewLeaf();
-        QOS? seen = null;
-        SOCKET handle = SOCKET.Invalid;
-        var acceptor = Run(() => handle = WSAAccept(root, Cond((_, _, q, _) =>
-        {
-            seen = q?.Clone();
-            if (q is not null) lower?.Invoke(q);
-            return CF_ACCEPT;
-        }), 0));
-        Assert.Equal(leaf, WSAJoinLeaf(leaf, addr, addr.Length, null, null, sqos, null, JL_BOTH));
-        Assert.True(acceptor.Join(10_000));
-        return (leaf, Track(handle), seen);
-    }
-
     [Fact]
     public void SIO_SET_QOS_BeforeJoin_ReachesConditionFunction()
     {

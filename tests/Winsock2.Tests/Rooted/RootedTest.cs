@@ -84,6 +84,50 @@ public abstract class RootedTest : WinsockTest
         return Text(b, n);
     }
 
+    /// <summary>A flowspec with a rate (bytes/s), a service type, and optionally its bucket and peak.</summary>
+    protected static FLOWSPEC Spec(uint rate, uint service, uint bucket = QOS_NOT_SPECIFIED, uint peak = QOS_NOT_SPECIFIED) =>
+        FLOWSPEC.NotSpecified(service) with { TokenRate = rate, TokenBucketSize = bucket, PeakBandwidth = peak };
+
+    /// <summary>Flowspecs for both directions (receiving: best effort when not given).</summary>
+    protected static QOS Qos(FLOWSPEC sending, FLOWSPEC? receiving = null) => new()
+    {
+        SendingFlowspec = sending,
+        ReceivingFlowspec = receiving ?? FLOWSPEC.NotSpecified(SERVICETYPE_BESTEFFORT),
+    };
+
+    /// <summary>SIO_SET_QOS: its result.</summary>
+    protected static int SetQos(SOCKET s, QOS q)
+    {
+        var b = QosBuffer.ToBytes(q);
+        return WSAIoctl(s, SIO_SET_QOS, b, (uint)b.Length, null, 0, out _, null, null);
+    }
+
+    /// <summary>SIO_GET_QOS, which must succeed.</summary>
+    protected static QOS GetQos(SOCKET s)
+    {
+        var b = new byte[256];
+        Ok(WSAIoctl(s, SIO_GET_QOS, null, 0, b, (uint)b.Length, out uint n, null, null), "SIO_GET_QOS");
+        return QosBuffer.FromBytes(b, (int)n)!;
+    }
+
+    /// <summary>Joins with the given flowspecs through an acceptor whose condition function may change them.</summary>
+    protected (SOCKET Leaf, SOCKET Handle, QOS? Seen) JoinWithQos(SOCKET root, byte[] addr, QOS? sqos, Action<QOS>? lower = null, SOCKET? leafIn = null)
+    {
+        var leaf = leafIn ?? NewLeaf();
+        QOS? seen = null;
+        SOCKET handle = SOCKET.Invalid;
+        var acceptor = Run(() => handle = WSAAccept(root, Cond((_, _, q, _) =>
+        {
+            seen = q?.Clone();
+            if (q is not null) lower?.Invoke(q);
+            return CF_ACCEPT;
+        }), 0));
+        var joined = WSAJoinLeaf(leaf, addr, addr.Length, null, null, sqos, null, JL_BOTH);
+        Assert.True(joined == leaf, $"join failed with {WSAGetLastError()}");
+        Assert.True(acceptor.Join(10_000));
+        return (leaf, Track(handle), seen);
+    }
+
     /// <summary>Waits (bounded) for the event and returns the record.</summary>
     protected static WSANETWORKEVENTS WaitEvents(SOCKET s, WSAEVENT ev, int expected, int ms = 10_000)
     {
