@@ -25,6 +25,7 @@ internal sealed partial class InetSocket
                             optlen = WSAPROTOCOL_INFOW.Size;
                             return 0;
                         case Ws2Spi.SO_LINGER:
+                            if (IsDatagram) return Ws2Spi.WSAENOPROTOOPT; // as Windows (Wine's test_extendedSocketOptions)
                             if (optlen < 4) return Ws2Spi.WSAEFAULT;
                             var lo = _os.LingerState ?? new LingerOption(false, 0);
                             BinaryPrimitives.WriteUInt16LittleEndian(optval, (ushort)(lo.Enabled ? 1 : 0));
@@ -64,8 +65,8 @@ internal sealed partial class InetSocket
                 case Ws2Spi.SO_BROADCAST when IsDatagram: return _os.EnableBroadcast ? 1 : 0;
                 case Ws2Spi.SO_OOBINLINE when IsStream: return OobInline ? 1 : 0;
                 case Ws2Spi.SO_DONTLINGER: return _os.LingerState is { Enabled: true } ? 0 : 1;
-                case Ws2Spi.SO_RCVBUF: return RecvBufferSet != 0 ? RecvBufferSet : _os.ReceiveBufferSize;
-                case Ws2Spi.SO_SNDBUF: return SendBufferSet != 0 ? SendBufferSet : _os.SendBufferSize;
+                case Ws2Spi.SO_RCVBUF: return RecvBufferSet >= 0 ? RecvBufferSet : _os.ReceiveBufferSize;
+                case Ws2Spi.SO_SNDBUF: return SendBufferSet >= 0 ? SendBufferSet : _os.SendBufferSize;
                 case Ws2Spi.SO_RCVTIMEO: return RecvTimeoutMs;
                 case Ws2Spi.SO_SNDTIMEO: return SendTimeoutMs;
                 case Ws2Spi.SO_MAX_MSG_SIZE: return (int)Info.dwMessageSize;
@@ -75,6 +76,7 @@ internal sealed partial class InetSocket
             return null;
         }
         if (level == Ws2Spi.IPPROTO_TCP && IsStream && optname == Ws2Spi.TCP_NODELAY) return _os.NoDelay ? 1 : 0;
+        if (level == Ws2Spi.IPPROTO_IP && optname == Ws2Spi.IP_TTL && Family == Ws2Spi.AF_INET) return _os.Ttl;
         error = level is Ws2Spi.IPPROTO_TCP or Ws2Spi.IPPROTO_UDP or Ws2Spi.IPPROTO_IP or Ws2Spi.IPPROTO_IPV6
             ? Ws2Spi.WSAENOPROTOOPT : Ws2Spi.WSAEINVAL;
         return null;
@@ -112,25 +114,40 @@ internal sealed partial class InetSocket
                             return 0;
                         case Ws2Spi.SO_DONTLINGER: _os.LingerState = new LingerOption(v == 0, _os.LingerState?.LingerTime ?? 0); return 0;
                         case Ws2Spi.SO_RCVBUF:
+                            if (optlen < 4) return Ws2Spi.WSAEFAULT; // a DWORD, shorter refused (Wine's test_set_getsockopt)
                             if (v < 0) return Ws2Spi.WSAEINVAL;
                             _os.ReceiveBufferSize = Math.Max(v, 256);
                             RecvBufferSet = v;
                             return 0;
                         case Ws2Spi.SO_SNDBUF:
+                            if (optlen < 4) return Ws2Spi.WSAEFAULT;
                             if (v < 0) return Ws2Spi.WSAEINVAL;
                             _os.SendBufferSize = Math.Max(v, 256);
                             SendBufferSet = v;
                             return 0;
+                        case Ws2Spi.SO_RCVTIMEO when optlen < 4:
+                        case Ws2Spi.SO_SNDTIMEO when optlen < 4:
+                            return Ws2Spi.WSAEFAULT;
                         case Ws2Spi.SO_RCVTIMEO: RecvTimeoutMs = Math.Max(0, v); return 0;
                         case Ws2Spi.SO_SNDTIMEO: SendTimeoutMs = Math.Max(0, v); return 0;
+                        case Ws2Spi.SO_ERROR:
+                            // Windows accepts it (Wine's test_set_getsockopt): the value is what the next read reports.
+                            _pendingSoError = v;
+                            return 0;
                         case Ws2Spi.SO_CONDITIONAL_ACCEPT when IsStream:
                             if (_listening) return Ws2Spi.WSAEINVAL; // must be set before listen
                             ConditionalAccept = v != 0;
                             return 0;
-                        case Ws2Spi.SO_TYPE or Ws2Spi.SO_ERROR or Ws2Spi.SO_ACCEPTCONN or Ws2Spi.SO_MAX_MSG_SIZE or Ws2Spi.SO_PROTOCOL_INFOW:
+                        case Ws2Spi.SO_TYPE or Ws2Spi.SO_ACCEPTCONN or Ws2Spi.SO_MAX_MSG_SIZE or Ws2Spi.SO_PROTOCOL_INFOW:
                             return Ws2Spi.WSAENOPROTOOPT; // read-only
                     }
                     return Ws2Spi.WSAENOPROTOOPT;
+                }
+                if (level == Ws2Spi.IPPROTO_IP && optname == Ws2Spi.IP_TTL && Family == Ws2Spi.AF_INET)
+                {
+                    if (v is < 0 or > 255) return Ws2Spi.WSAEINVAL; // as Windows (Wine's test_set_getsockopt)
+                    _os.Ttl = (short)v;
+                    return 0;
                 }
                 if (level == Ws2Spi.IPPROTO_TCP && IsStream && optname == Ws2Spi.TCP_NODELAY)
                 {

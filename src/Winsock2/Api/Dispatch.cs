@@ -47,9 +47,10 @@ internal static class Dispatch
 
     /// <summary>
     /// The epilog for the calls whose success Windows records as clearing the last error (send, sendto, WSASend,
-    /// WSASendTo, recv, recvfrom, WSARecv, WSARecvFrom, WSAIoctl and ioctlsocket): as <see cref="Finish(int, int)"/>,
-    /// and a success leaves the last error 0 (Wine's sock.c test_WSARecv, test_WSASendTo, test_WSASendMsg,
-    /// test_fionbio and test_keepalive_vals set a sentinel first and read 0 after the call succeeds).
+    /// WSASendTo, recv, recvfrom, WSARecv, WSARecvFrom, WSAIoctl and ioctlsocket, getsockopt, setsockopt,
+    /// getsockname): as <see cref="Finish(int, int)"/>, and a success leaves the last error 0 (Wine's sock.c
+    /// test_WSARecv, test_WSASendTo, test_WSASendMsg, test_fionbio, test_keepalive_vals, test_set_getsockopt and
+    /// test_getsockname set a sentinel first and read 0 after the call succeeds).
     /// Other calls leave the last error as it was on success.
     /// </summary>
     public static int FinishClearingOnSuccess(int rc, int errno)

@@ -62,7 +62,7 @@ public static partial class Ws2_32
         try
         {
             if (!Dispatch.Enter(s, out var p)) return SOCKET_ERROR;
-            return Dispatch.Finish(p.WSPGetSockName(s, name, ref namelen, out int errno), errno);
+            return Dispatch.FinishClearingOnSuccess(p.WSPGetSockName(s, name, ref namelen, out int errno), errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }
     }
@@ -84,7 +84,7 @@ public static partial class Ws2_32
         try
         {
             if (!Dispatch.Enter(s, out var p)) return SOCKET_ERROR;
-            return Dispatch.Finish(p.WSPGetSockOpt(s, level, optname, optval, ref optlen, out int errno), errno);
+            return Dispatch.FinishClearingOnSuccess(p.WSPGetSockOpt(s, level, optname, optval, ref optlen, out int errno), errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }
     }
@@ -125,7 +125,7 @@ public static partial class Ws2_32
         try
         {
             if (!Dispatch.Enter(s, out var p)) return SOCKET_ERROR;
-            return Dispatch.Finish(p.WSPSetSockOpt(s, level, optname, optval, optlen, out int errno), errno);
+            return Dispatch.FinishClearingOnSuccess(p.WSPSetSockOpt(s, level, optname, optval, optlen, out int errno), errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }
     }
