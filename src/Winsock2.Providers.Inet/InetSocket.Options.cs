@@ -59,6 +59,9 @@ internal sealed partial class InetSocket
                     int e = _pendingSoError;
                     _pendingSoError = 0;
                     if (e == 0) e = Errno.ToWinsock(SocketCalls.SocketError(_handle), IsDatagram);
+                    // A failed connect keeps answering its error until the next attempt (Windows, as Wine's
+                    // test_WSAPoll failed-connection block records: read twice, WSAECONNREFUSED twice).
+                    if (e == 0 && _conn == ConnState.None && _connectError != 0) e = _connectError;
                     return e;
                 case Ws2Spi.SO_REUSEADDR: return (int)_os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress)! != 0 ? 1 : 0;
                 case Ws2Spi.SO_KEEPALIVE: return (int)_os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0 ? 1 : 0;
