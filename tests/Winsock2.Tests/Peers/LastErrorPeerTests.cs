@@ -133,4 +133,77 @@ public sealed class LastErrorPeerTests : WinsockTest
         }
         finally { closesocket(c); closesocket(s); }
     }
+    // Mirrors ReactOS send.c (test_send): no socket WSAENOTSOCK; unconnected TCP WSAENOTCONN (empty or not);
+    // connect's success, then send's (0 bytes, then 32), leave the last error 0.
+    [Fact]
+    public void send_ReactOsSequence_ErrorsThenConnectAndSendClearLastError()
+    {
+        var (l, addr) = Listen();
+        var s = Check(socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
+        try
+        {
+            var buffer = new byte[32];
+            Fails(WSAENOTSOCK, send(SOCKET.Invalid, [], 0, 0));
+            Fails(WSAENOTSOCK, send(SOCKET.Invalid, buffer, 32, 0));
+            Fails(WSAENOTCONN, send(s, [], 0, 0));
+            Fails(WSAENOTCONN, send(s, buffer, 32, 0));
+            Ok(connect(s, addr, addr.Length));
+            Assert.Equal(0, WSAGetLastError());
+            WSASetLastError(Sentinel);
+            Assert.Equal(0, send(s, [], 0, 0));
+            Assert.Equal(0, WSAGetLastError());
+            Assert.Equal(32, send(s, buffer, 32, 0));
+            Assert.Equal(0, WSAGetLastError());
+        }
+        finally { closesocket(s); closesocket(l); }
+    }
+
+    // Mirrors ReactOS send.c (test_sendto): after a WSAENOTSOCK, an unbound UDP socket's sendto of 0 bytes and of
+    // 32 bytes succeed and leave the last error 0.
+    [Fact]
+    public void sendto_ReactOsSequence_EmptyAndFullDatagramClearLastError()
+    {
+        var (rx, rxAddr, _, _) = UdpPair();
+        var u = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        try
+        {
+            var buffer = new byte[32];
+            Fails(WSAENOTSOCK, sendto(SOCKET.Invalid, buffer, 32, 0, rxAddr, rxAddr.Length));
+            Assert.Equal(0, sendto(u, [], 0, 0, rxAddr, rxAddr.Length));
+            Assert.Equal(0, WSAGetLastError());
+            WSASetLastError(Sentinel);
+            Assert.Equal(32, sendto(u, buffer, 32, 0, rxAddr, rxAddr.Length));
+            Assert.Equal(0, WSAGetLastError());
+        }
+        finally { closesocket(rx); closesocket(u); }
+    }
+
+    // Mirrors ReactOS recv.c (Test_recv): no socket and an unconnected socket fail with the buffer untouched;
+    // MSG_PEEK returns the bytes a plain recv then returns again; the next recv returns the bytes after them.
+    [Fact]
+    public void recv_MsgPeekThenRecv_SameBytesThenNext()
+    {
+        var buf = new byte[] { 0xFF, 0x00, 0xFF, 0x00 };
+        Fails(WSAENOTSOCK, recv(SOCKET.Invalid, buf, 4, 0));
+        Assert.Equal(new byte[] { 0xFF, 0x00, 0xFF, 0x00 }, buf);
+        var lone = Check(socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
+        Assert.Equal(SOCKET_ERROR, recv(lone, buf, 4, 0)); // the peer records no code (the seed's WSAEINVAL here: unbound)
+        Assert.Equal(new byte[] { 0xFF, 0x00, 0xFF, 0x00 }, buf);
+        closesocket(lone);
+        var (c, s) = TcpPair();
+        try
+        {
+            Assert.Equal(8, send(c, Bytes("HTTP/1.0"), 8, 0));
+            Eventually(() => { uint n = 0; ioctlsocket(s, FIONREAD, ref n); return n == 8; }, "8 bytes queued");
+            var peek = new byte[4];
+            var first = new byte[4];
+            var second = new byte[4];
+            Assert.Equal(4, recv(s, peek, 4, MSG_PEEK));
+            Assert.Equal(4, recv(s, first, 4, 0));
+            Assert.Equal(peek, first);
+            Assert.Equal(4, recv(s, second, 4, 0));
+            Assert.NotEqual(first, second);
+        }
+        finally { closesocket(c); closesocket(s); }
+    }
 }
