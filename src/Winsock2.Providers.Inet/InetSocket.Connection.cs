@@ -206,6 +206,7 @@ internal sealed partial class InetSocket
             // Windows' accepted sockets show them (Wine's test_accept_inheritance).
             RecvBufferSet = listener.RecvBufferSet;
             SendBufferSet = listener.SendBufferSet;
+            ReuseAddressSet = listener.ReuseAddressSet;
             if (listener.Events.Active)
             {
                 Events.CopyFrom(listener.Events);

@@ -63,7 +63,8 @@ internal sealed partial class InetSocket
                     // test_WSAPoll failed-connection block records: read twice, WSAECONNREFUSED twice).
                     if (e == 0 && _conn == ConnState.None && _connectError != 0) e = _connectError;
                     return e;
-                case Ws2Spi.SO_REUSEADDR: return (int)_os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress)! != 0 ? 1 : 0;
+                // What the application set: the runtime turns Linux's SO_REUSEADDR on for every TCP bind.
+                case Ws2Spi.SO_REUSEADDR: return ReuseAddressSet ? 1 : 0;
                 case Ws2Spi.SO_KEEPALIVE: return (int)_os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0 ? 1 : 0;
                 case Ws2Spi.SO_BROADCAST when IsDatagram: return _os.EnableBroadcast ? 1 : 0;
                 case Ws2Spi.SO_OOBINLINE when IsStream: return OobInline ? 1 : 0;
@@ -108,7 +109,10 @@ internal sealed partial class InetSocket
                 {
                     switch (optname)
                     {
-                        case Ws2Spi.SO_REUSEADDR: _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, v != 0); return 0;
+                        case Ws2Spi.SO_REUSEADDR:
+                            _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, v != 0);
+                            ReuseAddressSet = v != 0;
+                            return 0;
                         case Ws2Spi.SO_KEEPALIVE: _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, v != 0); return 0;
                         case Ws2Spi.SO_BROADCAST when IsDatagram: _os.EnableBroadcast = v != 0; return 0;
                         case Ws2Spi.SO_OOBINLINE when IsStream:

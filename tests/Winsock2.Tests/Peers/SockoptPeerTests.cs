@@ -273,4 +273,43 @@ public sealed class SockoptPeerTests : WinsockTest
             finally { closesocket(s); }
         }
     }
+    // Mirrors Wine test_reuseaddr (the parts Linux shares): SO_REUSEADDR reads 0 on a fresh socket; two sockets
+    // both with SO_REUSEADDR bind one loopback address, and a connection goes to the one listening. Two wildcard
+    // binds without it: Windows refuses the second (WSAEADDRINUSE); here it is refused only once the first listens
+    // (the runtime sets Linux's SO_REUSEADDR on every TCP socket, see docs/conformance.md).
+    [Fact]
+    public void bind_SoReuseaddrBothSockets_SecondBindsFirstListenerAccepts()
+    {
+        var s1 = Check(socket(AF_INET, SOCK_STREAM, 0));
+        var s2 = Check(socket(AF_INET, SOCK_STREAM, 0));
+        var s3 = Check(socket(AF_INET, SOCK_STREAM, 0));
+        try
+        {
+            Assert.Equal(0, GetInt(s2, SOL_SOCKET, SO_REUSEADDR));
+            Ok(setsockopt(s1, SOL_SOCKET, SO_REUSEADDR, 1));
+            Ok(bind(s1, Loopback(), 16));
+            var addr = Loopback(PortOf(s1));
+            Ok(setsockopt(s2, SOL_SOCKET, SO_REUSEADDR, 1));
+            Ok(bind(s2, addr, addr.Length));
+            Ok(listen(s1, 1));
+            Ok(connect(s3, addr, addr.Length));
+            var a = Check(accept(s1));
+            closesocket(a);
+        }
+        finally { closesocket(s1); closesocket(s2); closesocket(s3); }
+        var w1 = Check(socket(AF_INET, SOCK_STREAM, 0));
+        var w2 = Check(socket(AF_INET, SOCK_STREAM, 0));
+        try
+        {
+            Ok(bind(w1, SockAddr.From(new System.Net.IPEndPoint(System.Net.IPAddress.Any, 0)), 16));
+            Assert.Equal(0, GetInt(w1, SOL_SOCKET, SO_REUSEADDR)); // bound without it: still 0
+            var any = SockAddr.From(new System.Net.IPEndPoint(System.Net.IPAddress.Any, PortOf(w1)));
+            Ok(bind(w2, any, any.Length)); // differs from Windows: nothing listens yet
+            Ok(closesocket(w2));
+            Ok(listen(w1, 1));
+            w2 = Check(socket(AF_INET, SOCK_STREAM, 0));
+            Fails(WSAEADDRINUSE, bind(w2, any, any.Length));
+        }
+        finally { closesocket(w1); closesocket(w2); }
+    }
 }
