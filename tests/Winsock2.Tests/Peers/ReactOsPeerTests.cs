@@ -5,7 +5,7 @@ namespace Winsock2.Tests.Peers;
 
 /// <summary>
 /// ReactOS's modules/rostests/apitests/ws2_32 behaviours not covered elsewhere: nostartup.c, gethostname.c,
-/// WSAAsync.c and nonblocking.c.
+/// WSAAsync.c, nonblocking.c, bind.c and listen.c.
 /// </summary>
 public sealed class ReactOsPeerTests : EventTest
 {
@@ -93,5 +93,89 @@ public sealed class ReactOsPeerTests : EventTest
         Eventually(() => { w = fd_set.Of(a, c); return select(0, null, w, null, new timeval()) == 2; }, "both ends writable");
         Fails(WSAEWOULDBLOCK, recv(c, new byte[16], 16, 0));
         Assert.Equal(9, send(c, Bytes("127.0.0.1"), 9, 0));
+    }
+    // Mirrors ReactOS bind.c (parameter tests): no socket WSAENOTSOCK; no address, or a length of 0 or one short of
+    // sockaddr_in, WSAEFAULT.
+    [Fact]
+    public void bind_BadArguments_WSAENOTSOCKThenWSAEFAULT()
+    {
+        var addr = Loopback();
+        Fails(WSAENOTSOCK, bind(SOCKET.Invalid, addr, 0));
+        var s = NewTcp();
+        Fails(WSAEFAULT, bind(s, null!, 0));
+        Fails(WSAEFAULT, bind(s, null!, 16));
+        Fails(WSAEFAULT, bind(s, addr, 0));
+        Fails(WSAEFAULT, bind(s, addr, 15));
+    }
+
+    // Mirrors ReactOS bind.c (TestBind): TCP and UDP bind loopback and the wildcard, with a port or with 0 (a port
+    // is chosen), and getsockname names what was bound; 255.255.255.255 is WSAEADDRNOTAVAIL; a second bind is
+    // WSAEINVAL; a UDP socket with SO_BROADCAST binds an address.
+    [Fact]
+    public void bind_ReactOsTable_NamesWhatWasBoundBroadcastAddressWSAEADDRNOTAVAIL()
+    {
+        foreach (int type in new[] { SOCK_STREAM, SOCK_DGRAM })
+        {
+            foreach (var ip in new[] { System.Net.IPAddress.Loopback, System.Net.IPAddress.Any })
+            {
+                var s = Own(Check(socket(AF_INET, type, 0)));
+                Ok(bind(s, SockAddr.From(new System.Net.IPEndPoint(ip, 0)), 16));
+                var name = new byte[16];
+                int len = 16;
+                Ok(getsockname(s, name, ref len));
+                Assert.Equal(16, len);
+                var ep = SockAddr.ToEndPoint(name);
+                Assert.Equal(ip, ep.Address);
+                Assert.NotEqual(0, ep.Port);
+                // Again on the port now known (the table's fixed port), with a fresh socket.
+                int port = ep.Port;
+                Ok(closesocket(s));
+                var again = Own(Check(socket(AF_INET, type, 0)));
+                Ok(bind(again, SockAddr.From(new System.Net.IPEndPoint(ip, port)), 16));
+                Assert.Equal(port, PortOf(again));
+            }
+            var b = Own(Check(socket(AF_INET, type, 0)));
+            Fails(WSAEADDRNOTAVAIL, bind(b, SockAddr.From(new System.Net.IPEndPoint(System.Net.IPAddress.Broadcast, 0)), 16));
+        }
+        var twice = NewTcp();
+        Ok(bind(twice, Loopback(), 16));
+        Fails(WSAEINVAL, bind(twice, Loopback(), 16));
+        var u = Own(Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP)));
+        Ok(setsockopt(u, SOL_SOCKET, SO_BROADCAST, 1));
+        Ok(bind(u, Loopback(), 16));
+    }
+
+    // Mirrors ReactOS listen.c (Test_ListenThreadExit): a listen stays in effect after the thread that called it
+    // exits, with or without a connection made before; two later connections are accepted and carry a byte.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void listen_CallingThreadExits_ListenStaysInEffect(bool connectBefore)
+    {
+        var l = NewTcp();
+        Ok(bind(l, Loopback(), 16));
+        var addr = Loopback(PortOf(l));
+        SOCKET early = SOCKET.Invalid;
+        var t = Run(() =>
+        {
+            Ok(listen(l, SOMAXCONN));
+            if (connectBefore) early = Check(socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
+            if (connectBefore) Ok(connect(early, addr, addr.Length));
+        });
+        Assert.True(t.Join(10_000), "the listening thread did not exit");
+        if (connectBefore) Exchange(Own(early), Own(Check(accept(l))));
+        for (int i = 0; i < 2; i++)
+        {
+            var c = ConnectTo(addr);
+            Exchange(c, Own(Check(accept(l))));
+        }
+    }
+
+    private static void Exchange(SOCKET client, SOCKET server)
+    {
+        Assert.Equal(1, send(client, Bytes("x"), 1, 0));
+        var b = new byte[1];
+        Assert.Equal(1, recv(server, b, 1, 0));
+        Assert.Equal((byte)'x', b[0]);
     }
 }
