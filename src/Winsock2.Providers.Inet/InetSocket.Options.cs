@@ -158,7 +158,7 @@ internal sealed partial class InetSocket
                 }
                 if (level == Ws2Spi.IPPROTO_TCP && IsStream && optname == Ws2Spi.TCP_NODELAY)
                 {
-                    _os.NoDelay = v != 0;
+                    _os.NoDelay = optval[0] != 0; // a BOOLEAN: Windows reads one byte (0x100 turns it off, Wine's test_set_getsockopt)
                     return 0;
                 }
                 return level is Ws2Spi.IPPROTO_TCP or Ws2Spi.IPPROTO_UDP or Ws2Spi.IPPROTO_IP or Ws2Spi.IPPROTO_IPV6

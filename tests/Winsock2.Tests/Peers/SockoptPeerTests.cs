@@ -83,7 +83,7 @@ public sealed class SockoptPeerTests : WinsockTest
     }
 
     // Mirrors Wine test_set_getsockopt (TCP_NODELAY): any positive length is accepted; length 0 is WSAEFAULT and
-    // changes nothing.
+    // changes nothing; 0x100 in 4 bytes turns it off (one byte is read).
     [Fact]
     public void setsockopt_TcpNodelay_AnyPositiveLengthZeroWSAEFAULT()
     {
@@ -99,6 +99,8 @@ public sealed class SockoptPeerTests : WinsockTest
                 Ok(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, 0));
             }
             Fails(WSAEFAULT, setsockopt(s, IPPROTO_TCP, TCP_NODELAY, [1, 0, 0, 0], 0));
+            Assert.Equal(0, GetInt(s, IPPROTO_TCP, TCP_NODELAY));
+            Ok(setsockopt(s, IPPROTO_TCP, TCP_NODELAY, 0x100)); // Windows reads one byte: off
             Assert.Equal(0, GetInt(s, IPPROTO_TCP, TCP_NODELAY));
         }
         finally { closesocket(s); }
