@@ -12,6 +12,8 @@ internal sealed partial class InetSocket
         int rc = SockAddr.TryParse(name, namelen, out var ep);
         if (rc != 0) return rc;
         if (SockAddr.Family(name) != Family) return Ws2Spi.WSAEFAULT;
+        // Windows binds no socket to the limited broadcast address (ReactOS's bind.c); Linux would take it for UDP.
+        if (ep!.Address.Equals(IPAddress.Broadcast)) return Ws2Spi.WSAEADDRNOTAVAIL;
         lock (Gate)
         {
             if (_closed) return Ws2Spi.WSAENOTSOCK;
@@ -206,6 +208,7 @@ internal sealed partial class InetSocket
             // Windows' accepted sockets show them (Wine's test_accept_inheritance).
             RecvBufferSet = listener.RecvBufferSet;
             SendBufferSet = listener.SendBufferSet;
+            ReuseAddressSet = listener.ReuseAddressSet;
             if (listener.Events.Active)
             {
                 Events.CopyFrom(listener.Events);

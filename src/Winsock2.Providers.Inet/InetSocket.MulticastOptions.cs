@@ -183,11 +183,16 @@ internal sealed partial class InetSocket
 
     // ---- ioctls (called under Gate from Ioctl) ----
 
-    /// <summary>SIO_MULTIPOINT_LOOPBACK, SIO_MULTICAST_SCOPE, SIO_JOINLEAF_SOURCE; anything else is WSAEINVAL.</summary>
+    /// <summary>
+    /// SIO_MULTIPOINT_LOOPBACK, SIO_MULTICAST_SCOPE, SIO_JOINLEAF_SOURCE. The change notifications
+    /// (SIO_ROUTING_INTERFACE_CHANGE, SIO_ADDRESS_LIST_CHANGE) are not implemented: WSAEINVAL. A code no driver knows
+    /// is WSAEOPNOTSUPP, as Windows answers it (Wine's test_unsupported_ioctls).
+    /// </summary>
     private int MulticastIoctl(uint code, byte[]? input, uint inLen, byte[]? output, uint outLen, out uint returned)
     {
         returned = 0;
-        if (code is not (Ws2Spi.SIO_MULTIPOINT_LOOPBACK or Ws2Spi.SIO_MULTICAST_SCOPE or Ws2Spi.SIO_JOINLEAF_SOURCE)) return Ws2Spi.WSAEINVAL;
+        if (code is Ws2Spi.SIO_ROUTING_INTERFACE_CHANGE or Ws2Spi.SIO_ADDRESS_LIST_CHANGE) return Ws2Spi.WSAEINVAL;
+        if (code is not (Ws2Spi.SIO_MULTIPOINT_LOOPBACK or Ws2Spi.SIO_MULTICAST_SCOPE or Ws2Spi.SIO_JOINLEAF_SOURCE)) return Ws2Spi.WSAEOPNOTSUPP;
         if (IsStream) return Ws2Spi.WSAEOPNOTSUPP; // multicast is UDP's
         bool v6 = Family == Ws2Spi.AF_INET6;
         bool hasIn = input is not null && inLen > 0;

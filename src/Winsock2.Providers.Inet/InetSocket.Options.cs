@@ -25,6 +25,7 @@ internal sealed partial class InetSocket
                             optlen = WSAPROTOCOL_INFOW.Size;
                             return 0;
                         case Ws2Spi.SO_LINGER:
+                            if (IsDatagram) return Ws2Spi.WSAENOPROTOOPT; // as Windows (Wine's test_extendedSocketOptions)
                             if (optlen < 4) return Ws2Spi.WSAEFAULT;
                             var lo = _os.LingerState ?? new LingerOption(false, 0);
                             BinaryPrimitives.WriteUInt16LittleEndian(optval, (ushort)(lo.Enabled ? 1 : 0));
@@ -58,14 +59,18 @@ internal sealed partial class InetSocket
                     int e = _pendingSoError;
                     _pendingSoError = 0;
                     if (e == 0) e = Errno.ToWinsock(SocketCalls.SocketError(_handle), IsDatagram);
+                    // A failed connect keeps answering its error until the next attempt (Windows, as Wine's
+                    // test_WSAPoll failed-connection block records: read twice, WSAECONNREFUSED twice).
+                    if (e == 0 && _conn == ConnState.None && _connectError != 0) e = _connectError;
                     return e;
-                case Ws2Spi.SO_REUSEADDR: return (int)_os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress)! != 0 ? 1 : 0;
+                // What the application set: the runtime turns Linux's SO_REUSEADDR on for every TCP bind.
+                case Ws2Spi.SO_REUSEADDR: return ReuseAddressSet ? 1 : 0;
                 case Ws2Spi.SO_KEEPALIVE: return (int)_os.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)! != 0 ? 1 : 0;
                 case Ws2Spi.SO_BROADCAST when IsDatagram: return _os.EnableBroadcast ? 1 : 0;
                 case Ws2Spi.SO_OOBINLINE when IsStream: return OobInline ? 1 : 0;
                 case Ws2Spi.SO_DONTLINGER: return _os.LingerState is { Enabled: true } ? 0 : 1;
-                case Ws2Spi.SO_RCVBUF: return RecvBufferSet != 0 ? RecvBufferSet : _os.ReceiveBufferSize;
-                case Ws2Spi.SO_SNDBUF: return SendBufferSet != 0 ? SendBufferSet : _os.SendBufferSize;
+                case Ws2Spi.SO_RCVBUF: return RecvBufferSet >= 0 ? RecvBufferSet : _os.ReceiveBufferSize;
+                case Ws2Spi.SO_SNDBUF: return SendBufferSet >= 0 ? SendBufferSet : _os.SendBufferSize;
                 case Ws2Spi.SO_RCVTIMEO: return RecvTimeoutMs;
                 case Ws2Spi.SO_SNDTIMEO: return SendTimeoutMs;
                 case Ws2Spi.SO_MAX_MSG_SIZE: return (int)Info.dwMessageSize;
@@ -75,6 +80,7 @@ internal sealed partial class InetSocket
             return null;
         }
         if (level == Ws2Spi.IPPROTO_TCP && IsStream && optname == Ws2Spi.TCP_NODELAY) return _os.NoDelay ? 1 : 0;
+        if (level == Ws2Spi.IPPROTO_IP && optname == Ws2Spi.IP_TTL && Family == Ws2Spi.AF_INET) return _os.Ttl;
         error = level is Ws2Spi.IPPROTO_TCP or Ws2Spi.IPPROTO_UDP or Ws2Spi.IPPROTO_IP or Ws2Spi.IPPROTO_IPV6
             ? Ws2Spi.WSAENOPROTOOPT : Ws2Spi.WSAEINVAL;
         return null;
@@ -104,7 +110,10 @@ internal sealed partial class InetSocket
                 {
                     switch (optname)
                     {
-                        case Ws2Spi.SO_REUSEADDR: _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, v != 0); return 0;
+                        case Ws2Spi.SO_REUSEADDR:
+                            _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, v != 0);
+                            ReuseAddressSet = v != 0;
+                            return 0;
                         case Ws2Spi.SO_KEEPALIVE: _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, v != 0); return 0;
                         case Ws2Spi.SO_BROADCAST when IsDatagram: _os.EnableBroadcast = v != 0; return 0;
                         case Ws2Spi.SO_OOBINLINE when IsStream:
@@ -113,29 +122,44 @@ internal sealed partial class InetSocket
                             return 0;
                         case Ws2Spi.SO_DONTLINGER: _os.LingerState = new LingerOption(v == 0, _os.LingerState?.LingerTime ?? 0); return 0;
                         case Ws2Spi.SO_RCVBUF:
+                            if (optlen < 4) return Ws2Spi.WSAEFAULT; // a DWORD, shorter refused (Wine's test_set_getsockopt)
                             if (v < 0) return Ws2Spi.WSAEINVAL;
                             _os.ReceiveBufferSize = Math.Max(v, 256);
                             RecvBufferSet = v;
                             return 0;
                         case Ws2Spi.SO_SNDBUF:
+                            if (optlen < 4) return Ws2Spi.WSAEFAULT;
                             if (v < 0) return Ws2Spi.WSAEINVAL;
                             _os.SendBufferSize = Math.Max(v, 256);
                             SendBufferSet = v;
                             return 0;
+                        case Ws2Spi.SO_RCVTIMEO when optlen < 4:
+                        case Ws2Spi.SO_SNDTIMEO when optlen < 4:
+                            return Ws2Spi.WSAEFAULT;
                         case Ws2Spi.SO_RCVTIMEO: RecvTimeoutMs = Math.Max(0, v); return 0;
                         case Ws2Spi.SO_SNDTIMEO: SendTimeoutMs = Math.Max(0, v); return 0;
+                        case Ws2Spi.SO_ERROR:
+                            // Windows accepts it (Wine's test_set_getsockopt): the value is what the next read reports.
+                            _pendingSoError = v;
+                            return 0;
                         case Ws2Spi.SO_CONDITIONAL_ACCEPT when IsStream:
                             if (_listening) return Ws2Spi.WSAEINVAL; // must be set before listen
                             ConditionalAccept = v != 0;
                             return 0;
-                        case Ws2Spi.SO_TYPE or Ws2Spi.SO_ERROR or Ws2Spi.SO_ACCEPTCONN or Ws2Spi.SO_MAX_MSG_SIZE or Ws2Spi.SO_PROTOCOL_INFOW:
+                        case Ws2Spi.SO_TYPE or Ws2Spi.SO_ACCEPTCONN or Ws2Spi.SO_MAX_MSG_SIZE or Ws2Spi.SO_PROTOCOL_INFOW:
                             return Ws2Spi.WSAENOPROTOOPT; // read-only
                     }
                     return Ws2Spi.WSAENOPROTOOPT;
                 }
+                if (level == Ws2Spi.IPPROTO_IP && optname == Ws2Spi.IP_TTL && Family == Ws2Spi.AF_INET)
+                {
+                    if (v is < 0 or > 255) return Ws2Spi.WSAEINVAL; // as Windows (Wine's test_set_getsockopt)
+                    _os.Ttl = (short)v;
+                    return 0;
+                }
                 if (level == Ws2Spi.IPPROTO_TCP && IsStream && optname == Ws2Spi.TCP_NODELAY)
                 {
-                    _os.NoDelay = v != 0;
+                    _os.NoDelay = optval[0] != 0; // a BOOLEAN: Windows reads one byte (0x100 turns it off, Wine's test_set_getsockopt)
                     return 0;
                 }
                 return level is Ws2Spi.IPPROTO_TCP or Ws2Spi.IPPROTO_UDP or Ws2Spi.IPPROTO_IP or Ws2Spi.IPPROTO_IPV6

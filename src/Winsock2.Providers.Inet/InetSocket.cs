@@ -71,8 +71,8 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
 
     // Options the provider applies itself.
     public int RecvTimeoutMs, SendTimeoutMs;
-    public bool ConditionalAccept, OobInline;
-    public int RecvBufferSet, SendBufferSet;
+    public bool ConditionalAccept, OobInline, ReuseAddressSet;
+    public int RecvBufferSet = -1, SendBufferSet = -1; // -1: never set, the kernel's size answers
 
     /// <summary>The address family in Windows numbering.</summary>
     public int Family => Info.iAddressFamily;

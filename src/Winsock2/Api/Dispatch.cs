@@ -45,6 +45,22 @@ internal static class Dispatch
         return rc;
     }
 
+    /// <summary>
+    /// The epilog for the calls whose success Windows records as clearing the last error (send, sendto, WSASend,
+    /// WSASendTo, recv, recvfrom, WSARecv, WSARecvFrom, WSAIoctl and ioctlsocket, getsockopt, setsockopt,
+    /// getsockname, connect and WSAConnect): as <see cref="Finish(int, int)"/>, and a success leaves the last error 0
+    /// (Wine's sock.c test_WSARecv, test_WSASendTo, test_WSASendMsg, test_fionbio, test_keepalive_vals,
+    /// test_set_getsockopt and test_getsockname set a sentinel first and read 0 after the call succeeds; ReactOS's
+    /// send.c reads 0 after connect, send and sendto).
+    /// Other calls leave the last error as it was on success.
+    /// </summary>
+    public static int FinishClearingOnSuccess(int rc, int errno)
+    {
+        if (rc == Ws2_32.SOCKET_ERROR) return Finish(rc, errno);
+        ThreadContext.Current.LastError = 0;
+        return rc;
+    }
+
     /// <summary>The epilog for SOCKET-returning calls.</summary>
     public static SOCKET Finish(SOCKET s, int errno)
     {

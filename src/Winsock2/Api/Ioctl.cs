@@ -27,7 +27,7 @@ public static partial class Ws2_32
             if ((lpvInBuffer is not null && cbInBuffer > lpvInBuffer.Length) || (lpvOutBuffer is not null && cbOutBuffer > lpvOutBuffer.Length))
                 return Dispatch.Finish(SOCKET_ERROR, WSAEFAULT);
             var tid = lpOverlapped is null && lpCompletionRoutine is null ? null : Dispatch.ThreadId();
-            return Dispatch.Finish(p.WSPIoctl(s, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer,
+            return Dispatch.FinishClearingOnSuccess(p.WSPIoctl(s, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer,
                 out lpcbBytesReturned, lpOverlapped, lpCompletionRoutine, tid, out int errno), errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }

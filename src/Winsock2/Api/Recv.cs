@@ -32,7 +32,7 @@ public static partial class Ws2_32
         {
             if (!Dispatch.Enter(s, out var p)) return SOCKET_ERROR;
             var tid = lpOverlapped is null && lpCompletionRoutine is null ? null : Dispatch.ThreadId();
-            return Dispatch.Finish(p.WSPRecv(s, lpBuffers, dwBufferCount, out lpNumberOfBytesRecvd, ref lpFlags,
+            return Dispatch.FinishClearingOnSuccess(p.WSPRecv(s, lpBuffers, dwBufferCount, out lpNumberOfBytesRecvd, ref lpFlags,
                 lpOverlapped, lpCompletionRoutine, tid, out int errno), errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }
@@ -47,7 +47,7 @@ public static partial class Ws2_32
         {
             if (!Dispatch.Enter(s, out var p)) return SOCKET_ERROR;
             var tid = lpOverlapped is null && lpCompletionRoutine is null ? null : Dispatch.ThreadId();
-            return Dispatch.Finish(p.WSPRecvFrom(s, lpBuffers, dwBufferCount, out lpNumberOfBytesRecvd, ref lpFlags, lpFrom, ref lpFromlen,
+            return Dispatch.FinishClearingOnSuccess(p.WSPRecvFrom(s, lpBuffers, dwBufferCount, out lpNumberOfBytesRecvd, ref lpFlags, lpFrom, ref lpFromlen,
                 lpOverlapped, lpCompletionRoutine, tid, out int errno), errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }

@@ -26,7 +26,7 @@ public static partial class Ws2_32
             int rc = lpTo is null
                 ? p.WSPSend(s, lpBuffers, dwBufferCount, out lpNumberOfBytesSent, dwFlags, lpOverlapped, lpCompletionRoutine, tid, out int errno)
                 : p.WSPSendTo(s, lpBuffers, dwBufferCount, out lpNumberOfBytesSent, dwFlags, lpTo, iTolen, lpOverlapped, lpCompletionRoutine, tid, out errno);
-            return Dispatch.Finish(rc, errno);
+            return Dispatch.FinishClearingOnSuccess(rc, errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }
     }

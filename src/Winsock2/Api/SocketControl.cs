@@ -40,7 +40,7 @@ public static partial class Ws2_32
             if (!Dispatch.Enter(s, out var p)) return SOCKET_ERROR;
             if ((lpCallerData is not null && !lpCallerData.IsValid) || (lpCalleeData is not null && !lpCalleeData.IsValid))
                 return Dispatch.Finish(SOCKET_ERROR, WSAEFAULT);
-            return Dispatch.Finish(p.WSPConnect(s, name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, out int errno), errno);
+            return Dispatch.FinishClearingOnSuccess(p.WSPConnect(s, name, namelen, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, out int errno), errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }
     }
@@ -62,7 +62,7 @@ public static partial class Ws2_32
         try
         {
             if (!Dispatch.Enter(s, out var p)) return SOCKET_ERROR;
-            return Dispatch.Finish(p.WSPGetSockName(s, name, ref namelen, out int errno), errno);
+            return Dispatch.FinishClearingOnSuccess(p.WSPGetSockName(s, name, ref namelen, out int errno), errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }
     }
@@ -84,7 +84,7 @@ public static partial class Ws2_32
         try
         {
             if (!Dispatch.Enter(s, out var p)) return SOCKET_ERROR;
-            return Dispatch.Finish(p.WSPGetSockOpt(s, level, optname, optval, ref optlen, out int errno), errno);
+            return Dispatch.FinishClearingOnSuccess(p.WSPGetSockOpt(s, level, optname, optval, ref optlen, out int errno), errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }
     }
@@ -125,7 +125,7 @@ public static partial class Ws2_32
         try
         {
             if (!Dispatch.Enter(s, out var p)) return SOCKET_ERROR;
-            return Dispatch.Finish(p.WSPSetSockOpt(s, level, optname, optval, optlen, out int errno), errno);
+            return Dispatch.FinishClearingOnSuccess(p.WSPSetSockOpt(s, level, optname, optval, optlen, out int errno), errno);
         }
         catch (Exception e) { return Dispatch.Fail(e); }
     }
