@@ -7,7 +7,8 @@ namespace Winsock2.Providers.Core;
 /// WSAOVERLAPPED and queue the provider's APC trampoline to the initiating thread (which calls the client's routine);
 /// without one, WPUCompleteOverlappedRequest on the socket's handle (the API layer fills the structure, sets hEvent and
 /// queues the packet to the completion port the socket is associated with); a blocked thread is simply woken. Without
-/// an owner socket (or once its handle is gone) the structure is filled and hEvent set here.
+/// an owner socket (or once its handle is gone) the structure is filled and hEvent set here. A request naming another
+/// completion (<see cref="IoRequest.CompletesThrough"/>) is delivered by that one, whichever queue finishes it.
 /// </summary>
 internal sealed class Completion(WSPUPCALLTABLE upcalls, IProviderSocket? owner = null)
 {
@@ -30,6 +31,11 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls, IProviderSocket? owner 
 
     private void Complete(IoRequest r, int error, int bytes, int flags, bool synchronous)
     {
+        if (r.CompletesThrough is { } through && through != this)
+        {
+            through.Complete(r, error, bytes, flags, synchronous);
+            return;
+        }
         r.Error = error;
         r.Bytes = bytes;
         r.OutFlags = flags;
