@@ -26,6 +26,19 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls, IProviderSocket? owner 
 
     private LPWSAUSERAPC? _trampoline;
 
+    /// <summary>The owner's file object (its port association), kept by <see cref="KeepFile"/>, or null.</summary>
+    private IoFile? _file;
+
+    /// <summary>
+    /// Keeps the owner's file object while its handle lives, for requests that may finish after closesocket released
+    /// the handle (one served by a thread of its own, which closesocket only wakes): their packet still goes to the port
+    /// the handle was associated with, as Windows keeps the file object until its I/O is done.
+    /// </summary>
+    public void KeepFile()
+    {
+        if (owner?.Handle is { IsValid: true } h && IoFiles.Find((nint)h.Value) is { } file) _file = file;
+    }
+
     /// <summary>Records the result and notifies whoever waits for it.</summary>
     public void Complete(IoRequest r, int error, int bytes, int flags) => Complete(r, error, bytes, flags, synchronous: false);
 
@@ -70,7 +83,7 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls, IProviderSocket? owner 
     /// <summary>
     /// An overlapped request without a routine: through WPUCompleteOverlappedRequest on the owner's handle (flags go in
     /// Offset, which the upcall keeps), marked synchronous when it completes inside its own call; without a live handle,
-    /// filled and signalled here.
+    /// filled and signalled here (and queued to the port of the file object <see cref="KeepFile"/> kept).
     /// </summary>
     private void Deliver(WSAOVERLAPPED overlapped, int error, int bytes, int flags, bool synchronous)
     {
@@ -85,9 +98,11 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls, IProviderSocket? owner 
             if (rc == 0) return;
         }
         var hEvent = overlapped.hEvent;
+        var binding = IoFiles.SkipsPort(hEvent) ? null : _file?.Binding;
         overlapped.Complete(error, bytes, flags);
         var ev = IoFiles.EventOf(hEvent);
         if (ev.IsValid) upcalls.WPUSetEvent(ev, out _);
+        binding?.Port.Post(binding.Key, overlapped, (uint)bytes, IoFiles.Win32Status(error));
     }
 
     /// <summary>
