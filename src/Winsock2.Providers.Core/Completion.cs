@@ -7,7 +7,8 @@ namespace Winsock2.Providers.Core;
 /// WSAOVERLAPPED and queue the provider's APC trampoline to the initiating thread (which calls the client's routine);
 /// without one, WPUCompleteOverlappedRequest on the socket's handle (the API layer fills the structure, sets hEvent and
 /// queues the packet to the completion port the socket is associated with); a blocked thread is simply woken. Without
-/// an owner socket (or once its handle is gone) the structure is filled and hEvent set here.
+/// an owner socket (or once its handle is gone) the structure is filled and hEvent set here. A request naming another
+/// completion (<see cref="IoRequest.CompletesThrough"/>) is delivered by that one, whichever queue finishes it.
 /// </summary>
 internal sealed class Completion(WSPUPCALLTABLE upcalls, IProviderSocket? owner = null)
 {
@@ -25,11 +26,29 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls, IProviderSocket? owner 
 
     private LPWSAUSERAPC? _trampoline;
 
+    /// <summary>The owner's file object (its port association), kept by <see cref="KeepFile"/>, or null.</summary>
+    private IoFile? _file;
+
+    /// <summary>
+    /// Keeps the owner's file object while its handle lives, for requests that may finish after closesocket released
+    /// the handle (one served by a thread of its own, which closesocket only wakes): their packet still goes to the port
+    /// the handle was associated with, as Windows keeps the file object until its I/O is done.
+    /// </summary>
+    public void KeepFile()
+    {
+        if (owner?.Handle is { IsValid: true } h && IoFiles.Find((nint)h.Value) is { } file) _file = file;
+    }
+
     /// <summary>Records the result and notifies whoever waits for it.</summary>
     public void Complete(IoRequest r, int error, int bytes, int flags) => Complete(r, error, bytes, flags, synchronous: false);
 
     private void Complete(IoRequest r, int error, int bytes, int flags, bool synchronous)
     {
+        if (r.CompletesThrough is { } through && through != this)
+        {
+            through.Complete(r, error, bytes, flags, synchronous);
+            return;
+        }
         r.Error = error;
         r.Bytes = bytes;
         r.OutFlags = flags;
@@ -64,7 +83,7 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls, IProviderSocket? owner 
     /// <summary>
     /// An overlapped request without a routine: through WPUCompleteOverlappedRequest on the owner's handle (flags go in
     /// Offset, which the upcall keeps), marked synchronous when it completes inside its own call; without a live handle,
-    /// filled and signalled here.
+    /// filled and signalled here (and queued to the port of the file object <see cref="KeepFile"/> kept).
     /// </summary>
     private void Deliver(WSAOVERLAPPED overlapped, int error, int bytes, int flags, bool synchronous)
     {
@@ -79,9 +98,11 @@ internal sealed class Completion(WSPUPCALLTABLE upcalls, IProviderSocket? owner 
             if (rc == 0) return;
         }
         var hEvent = overlapped.hEvent;
+        var binding = IoFiles.SkipsPort(hEvent) ? null : _file?.Binding;
         overlapped.Complete(error, bytes, flags);
         var ev = IoFiles.EventOf(hEvent);
         if (ev.IsValid) upcalls.WPUSetEvent(ev, out _);
+        binding?.Port.Post(binding.Key, overlapped, (uint)bytes, IoFiles.Win32Status(error));
     }
 
     /// <summary>

@@ -56,6 +56,7 @@ internal sealed class IoRequest
         Message = null;
         Progress = Error = Bytes = OutFlags = 0;
         Rundown = null;
+        CompletesThrough = null;
         Done = false;
         Capture(buffers, count, flags, overlapped, routine, threadId);
     }
@@ -71,6 +72,7 @@ internal sealed class IoRequest
         Filter = null;
         Message = null;
         Rundown = null;
+        CompletesThrough = null;
     }
 
     private void Capture(WSABUF[] buffers, uint count, int flags, WSAOVERLAPPED? overlapped,
@@ -138,6 +140,11 @@ internal sealed class IoRequest
     public object? Filter;
     /// <summary>Unregisters the thread-exit rundown once completed.</summary>
     public IDisposable? Rundown;
+    /// <summary>
+    /// The completion that delivers this request instead of the one of the queue or socket finishing it, or null: an
+    /// AcceptEx's first-data receive, queued on the accept socket, completes through the listener's.
+    /// </summary>
+    public Completion? CompletesThrough;
 
     /// <summary>The <see cref="OperationQueue"/> holding the request while it is queued (else null), and its neighbours there; only that queue changes them.</summary>
     public OperationQueue? Queue;

@@ -28,12 +28,12 @@ internal static class OverlappedResult
         return errno == 0;
     }
 
-    /// <summary>An overlapped call that finished at once: fill the structure and signal or queue the routine.</summary>
-    public static void CompleteImmediately(WSPUPCALLTABLE upcalls, WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine,
-        WSATHREADID? threadId, int bytes)
-    {
-        var r = new IoRequest([], 0, 0, ov, routine, threadId);
-        ov?.Start();
-        new Completion(upcalls).Complete(r, 0, bytes, 0);
-    }
+    /// <summary>
+    /// An overlapped call on <paramref name="owner"/> that finished at once: fill the structure and signal or queue the
+    /// routine, and queue the packet to the completion port the socket is associated with (as any operation that
+    /// completes inside its call: FILE_SKIP_COMPLETION_PORT_ON_SUCCESS leaves it out).
+    /// </summary>
+    public static void CompleteImmediately(WSPUPCALLTABLE upcalls, IProviderSocket owner, WSAOVERLAPPED? ov,
+        LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, int bytes) =>
+        new Completion(upcalls, owner).CompleteAtOnce(new IoRequest([], 0, 0, ov, routine, threadId), bytes, 0);
 }

@@ -236,7 +236,7 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
                 ? ExtensionFunctions.Answer(lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, ExtensionFunction, out returned)
                 : ImmediateIoctl.Run(x, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, out returned);
             if (err == 0 && (lpOverlapped is not null || lpCompletionRoutine is not null))
-                OverlappedResult.CompleteImmediately(Upcalls, lpOverlapped, lpCompletionRoutine, lpThreadId, (int)returned);
+                OverlappedResult.CompleteImmediately(Upcalls, x, lpOverlapped, lpCompletionRoutine, lpThreadId, (int)returned);
             return err;
         });
         lpcbBytesReturned = returned;

@@ -9,9 +9,12 @@ namespace Winsock2.Providers.Inet;
 /// (and each new request) hands the oldest pending connection to the oldest request: the connection's descriptor takes
 /// the place of the accept socket's (dup3, so the application's handle stays), both addresses go into the output
 /// buffer, and the request completes — at once when no first data is asked for, else through an overlapped receive of
-/// dwReceiveDataLength bytes on the accept socket that completes the same WSAOVERLAPPED (0 bytes when the peer closes
-/// first). Until SO_UPDATE_ACCEPT_CONTEXT names the listener, getsockname and getpeername on the accept socket fail
-/// with WSAENOTCONN and it has none of the listener's properties, as on Windows.
+/// dwReceiveDataLength bytes on the accept socket (0 bytes when the peer closes first). Every AcceptEx completion, with
+/// or without first data, success or failure, goes through the LISTENER's completion, as Windows delivers it for the
+/// listening socket: its hEvent, and the packet to the port the listener is associated with, under its key. Closing
+/// the listener aborts the requests still waiting for a connection or for their first data. Until
+/// SO_UPDATE_ACCEPT_CONTEXT names the listener, getsockname and getpeername on the accept socket fail with WSAENOTCONN
+/// and it has none of the listener's properties, as on Windows.
 /// </summary>
 internal sealed partial class InetSocket
 {
@@ -19,6 +22,11 @@ internal sealed partial class InetSocket
 
     /// <summary>A listener's AcceptEx requests, oldest first (under the listener's lock).</summary>
     private LinkedList<AcceptExRequest>? _acceptEx;
+    /// <summary>
+    /// A listener's accepted AcceptEx requests waiting for their first data on their accept sockets (under the
+    /// listener's lock; finished ones are dropped as new ones come, so it holds about as many as are waiting).
+    /// </summary>
+    private List<(InetSocket Acceptor, IoRequest Receive)>? _acceptExReceiving;
     /// <summary>An accept socket: the listener of its AcceptEx (pending, or accepted until the context is updated).</summary>
     private InetSocket? _acceptExListener;
     /// <summary>Accepted by AcceptEx, SO_UPDATE_ACCEPT_CONTEXT not yet set.</summary>
@@ -91,7 +99,8 @@ internal sealed partial class InetSocket
     /// <summary>
     /// The accept socket takes <paramref name="conn"/> (under the listener's lock); false when it was closed. The AcceptEx
     /// completes through the listener's completion, as Windows delivers it for the listening socket; one that waits for
-    /// its first data completes through the accept socket's receive.
+    /// its first data does so through a receive queued on the accept socket that completes through the listener's
+    /// completion too (<see cref="IoRequest.CompletesThrough"/>).
     /// </summary>
     private bool TakeConnection(InetSocket listener, Socket conn, AcceptExRequest request)
     {
@@ -116,9 +125,18 @@ internal sealed partial class InetSocket
                 return true;
             }
             // The first data: a receive into the buffer's first part that completes the AcceptEx's WSAOVERLAPPED.
-            var r = new IoRequest([new WSABUF(request.Buffer, request.ReceiveLength)], 1, 0, request.Io.Overlapped, null, null);
-            if (_recvQ.TryFirst(this, r, static (s, r) => s.TryReceive(r))) _completion.Complete(r, r.Error, r.Bytes, 0);
-            else if (_recvQ.Pend(r, out int pendError) != 0 && pendError != Ws2Spi.WSA_IO_PENDING) _completion.Complete(r, pendError, 0, 0);
+            var r = new IoRequest([new WSABUF(request.Buffer, request.ReceiveLength)], 1, 0, request.Io.Overlapped, null, null)
+            {
+                CompletesThrough = listener._completion,
+            };
+            if (_recvQ.TryFirst(this, r, static (s, r) => s.TryReceive(r))) listener._completion.Complete(r, r.Error, r.Bytes, 0);
+            else if (_recvQ.Pend(r, out int pendError) != 0 && pendError != Ws2Spi.WSA_IO_PENDING) listener._completion.Complete(r, pendError, 0, 0);
+            else
+            {
+                var receiving = listener._acceptExReceiving ??= new();
+                receiving.RemoveAll(static e => e.Receive.Done);
+                receiving.Add((this, r));
+            }
             return true;
         }
     }
@@ -141,7 +159,10 @@ internal sealed partial class InetSocket
         lock (Gate) _acceptExListener = null;
     }
 
-    /// <summary>closesocket of a listener (under its lock): its AcceptEx requests complete with WSA_OPERATION_ABORTED.</summary>
+    /// <summary>
+    /// closesocket of a listener (under its lock): its AcceptEx requests complete with WSA_OPERATION_ABORTED, those
+    /// waiting for a connection and those waiting for their first data (the accept socket keeps its connection).
+    /// </summary>
     private void AbortAcceptEx()
     {
         while (_acceptEx?.First is { } node)
@@ -150,6 +171,10 @@ internal sealed partial class InetSocket
             node.Value.Acceptor.LeaveAcceptEx();
             _completion.Complete(node.Value.Io, Ws2Spi.WSA_OPERATION_ABORTED, 0, 0);
         }
+        if (_acceptExReceiving is not { } receiving) return;
+        _acceptExReceiving = null;
+        foreach (var (acceptor, receive) in receiving)
+            lock (acceptor.Gate) acceptor._recvQ.FailWhere(receive, static (mine, r) => r == mine, Ws2Spi.WSA_OPERATION_ABORTED);
     }
 
     /// <summary>closesocket of an accept socket whose AcceptEx waits (after its own lock): the request completes aborted.</summary>

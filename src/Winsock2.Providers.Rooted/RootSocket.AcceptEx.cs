@@ -11,7 +11,9 @@ namespace Winsock2.Providers.Rooted;
 /// the join completes with it, so the AcceptEx never waits for a first message. Both addresses go into the output
 /// buffer as for TCP; SO_UPDATE_ACCEPT_CONTEXT is accepted and changes nothing (the socket already is the leaf's).
 /// Each waiting AcceptEx is served by a thread of its own (at most <see cref="MaxAcceptEx"/> per root; one more is
-/// WSAENOBUFS); closing the root completes them with WSA_OPERATION_ABORTED.
+/// WSAENOBUFS); closing the root completes them with WSA_OPERATION_ABORTED. Every AcceptEx completes through the root's
+/// completion (its hEvent, and the packet to the port the root is associated with, under its key), also when closing
+/// the root ended it after the handle was released.
 /// </summary>
 internal sealed partial class RootSocket
 {
@@ -51,6 +53,7 @@ internal sealed partial class RootSocket
         }
         var io = new IoRequest([], 0, 0, ov, null, threadId);
         Completion.Pend(io);
+        Completion.KeepFile(); // closing the root only wakes the thread: its abort may come after the handle is gone
         new Thread(() => ServeAcceptEx(acceptor, buffer, receiveLength, localLength, io)) { IsBackground = true, Name = "rooted AcceptEx" }.Start();
         return Ws2Spi.WSA_IO_PENDING;
     }
