@@ -37,7 +37,7 @@ public static class Program
         Console.Error.WriteLine($"Winsock2.Bench: {options.Suite}{(options.Quick ? " --quick" : "")}, {options.Rounds} rounds");
         foreach (var suite in suites.Where(s => options.Runs(s.Name)))
         {
-            var cases = suite.Cases(options).Select(c => Alternator.Run(c, options, Console.Error)).ToList();
+            var cases = suite.Cases(options).Where(c => options.RunsCase(c.Name)).Select(c => Alternator.Run(c, options, Console.Error)).ToList();
             results.Add(new SuiteResult(suite, cases, suite.Notes(options).ToList()));
         }
         foreach (var r in results) Console.Out.Write(MarkdownTable.Suite(r));

@@ -46,7 +46,8 @@ internal static class Heartbeats
             foreach (var c in Live.Keys)
             {
                 if (c.IsTerminated) { Live.TryRemove(c, out _); continue; }
-                if (stall > 0) c.LastReceived += stall;
+                // Atomically: the reader may store a newer time meanwhile, and a plain += would put it back into the past.
+                if (stall > 0) Interlocked.Add(ref c.LastReceived, stall);
                 c.Tick(now);
             }
             lock (Gate)

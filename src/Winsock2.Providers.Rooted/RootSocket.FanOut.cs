@@ -46,11 +46,15 @@ internal sealed partial class RootSocket
         long need = length + Frame.HeaderSize;
         if (Fits(Stream.End - _minPosition, need)) return true;
         if (Options.SlowLeafPolicy != Ws2Spi.MP_POLICY_EVICT) return false;
-        foreach (var leaf in _leaves.ToArray())
+        // One pass, no allocation unless a leaf goes: the minimum may be stale (it only ever lags), so the leaves are judged afresh.
+        List<Connection>? evict = null;
+        foreach (var leaf in _leaves)
         {
             if (leaf.Conn is { ReceivesStream: true, IsTerminated: false } c && c.Untaken(Stream.End) + need > Options.LeafQueueLimit)
-                c.End(Ws2Spi.WSAECONNABORTED, abort: true);
+                (evict ??= new()).Add(c);
         }
+        if (evict is not null)
+            foreach (var c in evict) c.End(Ws2Spi.WSAECONNABORTED, abort: true);
         RecomputeMinimum();
         return true;
     }
@@ -74,6 +78,9 @@ internal sealed partial class RootSocket
         Stream.Release(min);
     }
 
+    /// <summary>True while <see cref="Flush"/> has every leaf write (only the writer thread reads or sets it).</summary>
+    private bool _flushing;
+
     public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
     public void Unschedule() => Volatile.Write(ref _scheduled, 0);
 
@@ -82,7 +89,9 @@ internal sealed partial class RootSocket
     {
         Connection[] conns;
         lock (Gate) conns = _leaves.Select(l => l.Conn).OfType<Connection>().Concat(_draining).ToArray();
-        foreach (var c in conns) c.Flush();
+        _flushing = true;
+        try { foreach (var c in conns) c.Flush(); }
+        finally { _flushing = false; }
         lock (Gate)
         {
             RecomputeMinimum();
@@ -91,9 +100,18 @@ internal sealed partial class RootSocket
         }
     }
 
-    /// <summary>A leaf's connection wrote on its own turn (after EPOLLOUT): the root's slowest position may have moved.</summary>
+    /// <summary>
+    /// A leaf's connection wrote (on its own turn after EPOLLOUT, or within <see cref="Flush"/>; under the lock): while
+    /// sends wait or the slowest leaf lags past half the limit, the minimum is recomputed here, so the chunks behind it
+    /// are freed and waiting sends learn of room. Only that: scheduling a whole flush of every leaf for each leaf's write
+    /// would keep the writer spinning on every connection as long as one leaf lags (a slow link under MP_POLICY_EVICT).
+    /// </summary>
     public void LeafWrote()
     {
-        if (SendsWaiting || Stream.End - _minPosition > Options.LeafQueueLimit / 2) Writer.Schedule(this);
+        if (_flushing) return; // the root's own flush recomputes once, after every leaf wrote
+        if (!SendsWaiting && Stream.End - _minPosition <= Options.LeafQueueLimit / 2) return;
+        RecomputeMinimum();
+        if (Stream.End - _minPosition <= Options.LeafQueueLimit / 2) RoomAvailable();
+        else PumpSends();
     }
 }

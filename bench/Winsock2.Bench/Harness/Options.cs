@@ -1,16 +1,17 @@
 namespace Winsock2.Bench.Harness;
 
 /// <summary>The command line: which suite, how big, and whether to rewrite docs/benchmarks.md.</summary>
-public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Rounds, string CommandLine)
+public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Rounds, string CommandLine, string? CaseFilter = null)
 {
     public static readonly string[] SuiteNames = ["fanout", "join", "recv", "latency", "memory", "multicast", "iocp", "rooted-soak"];
 
-    /// <summary>Parses `[suite] [--quick] [--write-docs] [--rounds N]`; null (with a message) when the line is wrong.</summary>
+    /// <summary>Parses `[suite] [--quick] [--write-docs] [--rounds N] [--case TEXT]`; null (with a message) when the line is wrong.</summary>
     public static Options? Parse(string[] args, TextWriter error)
     {
         string suite = "all";
         bool quick = false, writeDocs = false;
         int rounds = 0;
+        string? caseFilter = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -18,16 +19,22 @@ public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Round
                 case "--quick": quick = true; break;
                 case "--write-docs": writeDocs = true; break;
                 case "--rounds" when i + 1 < args.Length && int.TryParse(args[i + 1], out rounds) && rounds is > 0 and <= 50: i++; break;
+                case "--case" when i + 1 < args.Length: caseFilter = args[++i]; break;
                 case var s when !s.StartsWith('-') && Normalize(s) is { } name: suite = name; break;
                 default:
                     error.WriteLine($"unknown argument '{args[i]}'");
-                    error.WriteLine("usage: Winsock2.Bench [all|fanout|join|recv|latency|memory|multicast|iocp|rooted-soak|1-8] [--quick] [--write-docs] [--rounds N]");
+                    error.WriteLine("usage: Winsock2.Bench [all|fanout|join|recv|latency|memory|multicast|iocp|rooted-soak|1-8] [--quick] [--write-docs] [--rounds N] [--case TEXT]");
                     return null;
             }
         }
         if (rounds == 0) rounds = quick ? 2 : 5;
         var line = "dotnet run -c Release --project bench/Winsock2.Bench -- " + string.Join(' ', args);
-        return new Options(suite, quick, writeDocs, rounds, line.TrimEnd());
+        if (caseFilter is not null && writeDocs)
+        {
+            error.WriteLine("--case runs part of a suite: it cannot rewrite docs/benchmarks.md (--write-docs)");
+            return null;
+        }
+        return new Options(suite, quick, writeDocs, rounds, line.TrimEnd(), caseFilter);
     }
 
     /// <summary>Accepts a suite by name or by its number in issue 6 (1 fan-out … 6 multicast, 7 IOCP echo).</summary>
@@ -46,4 +53,7 @@ public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Round
     };
 
     public bool Runs(string suite) => Suite == "all" || Suite == suite;
+
+    /// <summary>True for the cases to run: all, or (--case) those whose name contains the text, ignoring case.</summary>
+    public bool RunsCase(string name) => CaseFilter is null || name.Contains(CaseFilter, StringComparison.OrdinalIgnoreCase);
 }

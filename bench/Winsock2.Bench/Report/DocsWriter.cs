@@ -40,6 +40,9 @@ public static class DocsWriter
         sb.AppendLine("What bounds the fan-out cells below 0.8×, what was tried and what was measured: " +
                       "[benchmarks-fanout-notes.md](benchmarks-fanout-notes.md) (written by hand).");
         sb.AppendLine();
+        sb.AppendLine("Rooted sessions under load (liveness for 60 s, the 10⁷-message soak to 16 leaves, the slow link under " +
+                      "MP_POLICY_EVICT), measured case by case: [benchmarks-rooted-load.md](benchmarks-rooted-load.md).");
+        sb.AppendLine();
         sb.AppendLine("## Results").AppendLine();
         foreach (var r in results)
         {
