@@ -129,7 +129,7 @@ public class WSASendMsgControlTests : MswsockTest
     }
 
     [Fact]
-    public void WSASendMsg_Ipv6PktInfo_NonLocalSourceRefusedByTheStack()
+    public void WSASendMsg_Ipv6PktInfoNonLocalSource_WSAEINVAL()
     {
         // The packet information reaches the kernel: a source address no interface holds is refused, nothing is sent.
         var (spare, _, receiver, to) = UdpPair(AF_INET6);
@@ -138,6 +138,21 @@ public class WSASendMsgControlTests : MswsockTest
         var control = Record(IPPROTO_IPV6, IPV6_PKTINFO, In6PktInfo(IPAddress.Parse("2001:db8::5"), 0));
         Assert.Equal(SOCKET_ERROR, sendMsg(sender, Message(to, "no", control), 0, out _, null, null));
         Assert.Equal(WSAEINVAL, WSAGetLastError());
+        Assert.Equal(0, sendMsg(sender, Message(to, "yes", null), 0, out _, null, null));
+        Assert.Equal("yes", Receive(receiver).Text);
+        closesocket(sender); closesocket(receiver); closesocket(spare);
+    }
+
+    [Fact]
+    public void WSASendMsg_IpPktInfoNonLocalSource_WSAENETUNREACH()
+    {
+        // The IPv4 stack finds no route from a source address no interface holds; nothing is sent.
+        var (spare, _, receiver, to) = UdpPair();
+        var sender = WildcardSender(AF_INET);
+        var sendMsg = Load<LPFN_WSASENDMSG>(sender, WSAID_WSASENDMSG);
+        var control = Record(IPPROTO_IP, IP_PKTINFO, InPktInfo(IPAddress.Parse("192.0.2.5"), 0));
+        Assert.Equal(SOCKET_ERROR, sendMsg(sender, Message(to, "no", control), 0, out _, null, null));
+        Assert.Equal(WSAENETUNREACH, WSAGetLastError());
         Assert.Equal(0, sendMsg(sender, Message(to, "yes", null), 0, out _, null, null));
         Assert.Equal("yes", Receive(receiver).Text);
         closesocket(sender); closesocket(receiver); closesocket(spare);
