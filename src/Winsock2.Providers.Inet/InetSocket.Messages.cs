@@ -170,7 +170,7 @@ internal sealed partial class InetSocket
     {
         int written = 0;
         uint flags = (linuxFlags & Libc.MSG_TRUNC) != 0 ? (uint)Ws2Spi.MSG_TRUNC : 0;
-        var control = msg.Control.buf.AsSpan(0, (int)msg.Control.len);
+        var control = msg.Control.AsSpan(); // from the buffer's offset
         for (int at = 0; at + CmsgHeader <= linux.Length;)
         {
             int len = (int)BinaryPrimitives.ReadUInt64LittleEndian(linux[at..]);

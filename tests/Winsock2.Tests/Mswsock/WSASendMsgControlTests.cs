@@ -159,6 +159,34 @@ public class WSASendMsgControlTests : MswsockTest
     }
 
     [Fact]
+    public void WSASendMsg_ControlBuffersWithOffset_ReadAndWrittenAtTheirOffsets()
+    {
+        var (spare, _, receiver, to) = UdpPair();
+        Ok(setsockopt(receiver, IPPROTO_IP, IP_PKTINFO, 1), "IP_PKTINFO");
+        var sender = WildcardSender(AF_INET);
+        var sendMsg = Load<LPFN_WSASENDMSG>(sender, WSAID_WSASENDMSG);
+        var recvMsg = Load<LPFN_WSARECVMSG>(receiver, WSAID_WSARECVMSG);
+        var source = IPAddress.Parse("127.0.0.5");
+        var outer = new byte[8 + 24];
+        Array.Fill(outer, (byte)0xEE, 0, 8); // bytes before the offset that would be a malformed record
+        Record(IPPROTO_IP, IP_PKTINFO, InPktInfo(source, 0)).CopyTo(outer, 8);
+        var msg = Message(to, "off", null);
+        msg.Control = new WSABUF(outer, 8, 24);
+        Assert.Equal(0, sendMsg(sender, msg, 0, out _, null, null));
+        var data = new byte[8];
+        var inner = new byte[16 + 64];
+        var rmsg = new WSAMSG { name = new byte[16], namelen = 16, lpBuffers = [new WSABUF(data)], dwBufferCount = 1, Control = new WSABUF(inner, 16, 64) };
+        Assert.Equal(0, recvMsg(receiver, rmsg, out uint n, null, null));
+        Assert.Equal("off", Text(data, (int)n));
+        Assert.Equal(source, SockAddr.ToEndPoint(rmsg.name!).Address);
+        Assert.Equal(24u, rmsg.Control.len);
+        Assert.All(inner.AsSpan(0, 16).ToArray(), b => Assert.Equal(0, b)); // nothing before the offset
+        Assert.Equal(24UL, BinaryPrimitives.ReadUInt64LittleEndian(inner.AsSpan(16)));
+        Assert.Equal(IPAddress.Loopback, new IPAddress(inner.AsSpan(32, 4)));
+        closesocket(sender); closesocket(receiver); closesocket(spare);
+    }
+
+    [Fact]
     public void WSASendMsg_MalformedControl_WSAEINVAL()
     {
         var (spare, _, receiver, to) = UdpPair();
