@@ -130,7 +130,7 @@ internal sealed class IoRequest
 
     /// <summary>Where a receive-from writes the source address (Windows sockaddr), if anywhere.</summary>
     public byte[]? From;
-    /// <summary>The message a WSARecvMsg fills (control data, flags, address length), or null.</summary>
+    /// <summary>The message a WSARecvMsg fills (control data, flags, address length), or whose control data a WSASendMsg sends; or null.</summary>
     public WSAMSG? Message;
     /// <summary>Where a send-to sends.</summary>
     public byte[]? To;

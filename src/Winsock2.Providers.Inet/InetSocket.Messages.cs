@@ -51,15 +51,102 @@ internal sealed partial class InetSocket
         return rc == 0 ? 0 : errno;
     }
 
-    /// <summary>WSASendMsg: WSAEFAULT for a null message or invalid buffers; control data to send is not supported (WSAEOPNOTSUPP). Then as WSASendTo.</summary>
+    /// <summary>
+    /// WSASendMsg: WSAEFAULT for a null message, invalid buffers or control buffer; WSAEINVAL on a stream socket (the
+    /// function is for datagrams) and for control data that is not a well-formed run of IP_PKTINFO / IPV6_PKTINFO
+    /// records. Then as WSASendTo, the packet information choosing the datagram's source address and interface.
+    /// </summary>
     public int SendMessage(WSAMSG msg, uint flags, out uint sent, WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId)
     {
         sent = 0;
-        if (msg is null || !ProviderBase<InetSocket>.BuffersValid(msg.lpBuffers, msg.dwBufferCount) || (msg.Control is { } c && !c.IsValid))
+        if (msg is null || !ProviderBase<InetSocket>.BuffersValid(msg.lpBuffers, msg.dwBufferCount) || (msg.Control is { } c && !c.IsValid)
+            || (msg.name is null && msg.namelen != 0))
             return Ws2Spi.WSAEFAULT;
-        if (msg.Control is { len: > 0 }) return Ws2Spi.WSAEOPNOTSUPP;
-        int rc = Send(msg.lpBuffers!, msg.dwBufferCount, out sent, flags, msg.name, msg.name is null ? 0 : msg.namelen, ov, routine, threadId, out int errno);
+        if (IsStream) return Ws2Spi.WSAEINVAL;
+        if (msg.Control is { len: > 0 } control && TranslateControl(control.AsSpan(), [], out _) != 0) return Ws2Spi.WSAEINVAL;
+        t_message = msg.Control is { len: > 0 } ? msg : null;
+        int rc;
+        int errno;
+        try { rc = Send(msg.lpBuffers!, msg.dwBufferCount, out sent, flags, msg.name, msg.name is null ? 0 : msg.namelen, ov, routine, threadId, out errno); }
+        finally { t_message = null; }
         return rc == 0 ? 0 : errno;
+    }
+
+    /// <summary>
+    /// The sendmsg of a send: with the request's WSAMSG (a WSASendMsg with control data), its packet information
+    /// records go along, translated into Linux control messages.
+    /// </summary>
+    private unsafe nint SendCall(IoRequest r, Libc.iovec* iov, int iovCount, byte* to, int linuxFlags, out int err)
+    {
+        uint toLength = (uint)(r.To?.Length ?? 0);
+        if (r.Message is not { Control.len: > 0 } msg)
+            return SocketCalls.SendMsg(_handle, iov, iovCount, to, toLength, linuxFlags, out err);
+        var windows = msg.Control.AsSpan();
+        // Each Windows record is at least 24 bytes and becomes at most 40: twice the Windows size always holds the Linux records.
+        int capacity = 2 * windows.Length;
+        Span<byte> linux = capacity <= 512 ? stackalloc byte[capacity] : new byte[capacity];
+        if (TranslateControl(windows, linux, out int length) != 0)
+        {
+            err = 22; // EINVAL: the application changed the control data after the call was checked
+            return -1;
+        }
+        fixed (byte* control = linux)
+            return SocketCalls.SendMsgControl(_handle, iov, iovCount, to, toLength, control, (uint)length, linuxFlags, out err);
+    }
+
+    /// <summary>
+    /// Translates WSASendMsg control data (WSACMSGHDR records: cmsg_len SIZE_T, cmsg_level, cmsg_type, data from byte
+    /// 16, each record starting 8-aligned) into Linux cmsghdr records in <paramref name="linux"/> (only measured when it
+    /// is empty): IP_PKTINFO's IN_PKTINFO { ipi_addr, ipi_ifindex } becomes struct in_pktinfo with the source in
+    /// ipi_spec_dst (the field Linux takes the source address from); IPV6_PKTINFO's IN6_PKTINFO has in6_pktinfo's layout.
+    /// WSAEINVAL for a record whose cmsg_len is shorter than its header or its structure or runs past the buffer, for
+    /// any other level or type, and for IPV6_PKTINFO on an IPv4 socket. Bytes after the last record that cannot hold a
+    /// header are its alignment padding.
+    /// </summary>
+    private int TranslateControl(ReadOnlySpan<byte> windows, Span<byte> linux, out int written)
+    {
+        written = 0;
+        bool measure = linux.IsEmpty;
+        int at = 0;
+        do
+        {
+            if (windows.Length - at < CmsgHeader) return Ws2Spi.WSAEINVAL; // not even one header
+            ulong len = BinaryPrimitives.ReadUInt64LittleEndian(windows[at..]);
+            int level = BinaryPrimitives.ReadInt32LittleEndian(windows[(at + 8)..]);
+            int type = BinaryPrimitives.ReadInt32LittleEndian(windows[(at + 12)..]);
+            if (len < CmsgHeader || len > (ulong)(windows.Length - at)) return Ws2Spi.WSAEINVAL;
+            var data = windows.Slice(at + CmsgHeader, (int)len - CmsgHeader);
+            int linuxLevel, linuxType, size;
+            if (level == Ws2Spi.IPPROTO_IP && type == Ws2Spi.IP_PKTINFO && data.Length >= 8)
+            {
+                (linuxLevel, linuxType, size) = (0, LinuxIpPktInfo, 12);
+            }
+            else if (level == Ws2Spi.IPPROTO_IPV6 && type == Ws2Spi.IPV6_PKTINFO && data.Length >= 20 && Family == Ws2Spi.AF_INET6)
+            {
+                (linuxLevel, linuxType, size) = (LinuxIpprotoIpv6, LinuxIpv6PktInfo, 20);
+            }
+            else return Ws2Spi.WSAEINVAL;
+            if (!measure)
+            {
+                var rec = linux.Slice(written, CmsgHeader + ((size + 7) & ~7));
+                rec.Clear();
+                BinaryPrimitives.WriteUInt64LittleEndian(rec, (ulong)(CmsgHeader + size));
+                BinaryPrimitives.WriteInt32LittleEndian(rec[8..], linuxLevel);
+                BinaryPrimitives.WriteInt32LittleEndian(rec[12..], linuxType);
+                var info = rec[CmsgHeader..];
+                if (linuxType == LinuxIpPktInfo)
+                {
+                    // struct in_pktinfo { int ipi_ifindex; in_addr ipi_spec_dst; in_addr ipi_addr; }
+                    data.Slice(4, 4).CopyTo(info);
+                    data[..4].CopyTo(info[4..]);
+                }
+                else data[..20].CopyTo(info);
+            }
+            written += CmsgHeader + ((size + 7) & ~7);
+            at += (int)((len + 7) & ~7UL);
+        }
+        while (at < windows.Length && windows.Length - at >= CmsgHeader);
+        return 0;
     }
 
     /// <summary>
@@ -83,7 +170,7 @@ internal sealed partial class InetSocket
     {
         int written = 0;
         uint flags = (linuxFlags & Libc.MSG_TRUNC) != 0 ? (uint)Ws2Spi.MSG_TRUNC : 0;
-        var control = msg.Control.buf.AsSpan(0, (int)msg.Control.len);
+        var control = msg.Control.AsSpan(); // from the buffer's offset
         for (int at = 0; at + CmsgHeader <= linux.Length;)
         {
             int len = (int)BinaryPrimitives.ReadUInt64LittleEndian(linux[at..]);

@@ -23,7 +23,7 @@ internal sealed partial class InetSocket
             Events.Reenable(Ws2Spi.FD_WRITE);
             errno = CheckSend((int)flags, overlapped, buffers, count, to, tolen, out var target);
             if (errno != 0) return Ws2Spi.SOCKET_ERROR;
-            r = new IoRequest(buffers, count, (int)flags, ov, routine, threadId) { To = target is null ? null : LinuxSockAddr.ToLinux(target) };
+            r = new IoRequest(buffers, count, (int)flags, ov, routine, threadId) { To = target is null ? null : LinuxSockAddr.ToLinux(target), Message = TakeMessage() };
             if (_sendQ.TryFirst(this, r, static (s, r) => s.TrySend(r)))
             {
                 if (r.Error != 0)
@@ -134,7 +134,7 @@ internal sealed partial class InetSocket
             int linuxFlags = Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL | ((r.Flags & Ws2Spi.MSG_OOB) != 0 ? Libc.MSG_OOB : 0);
             while (true)
             {
-                nint n = SocketCalls.SendMsg(_handle, iov, iovCount, to, (uint)(r.To?.Length ?? 0), linuxFlags, out int err);
+                nint n = SendCall(r, iov, iovCount, to, linuxFlags, out int err); // with a WSASendMsg's control data (InetSocket.Messages.cs)
                 if (n >= 0)
                 {
                     r.Progress += (int)n;

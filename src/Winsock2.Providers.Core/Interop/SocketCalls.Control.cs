@@ -27,4 +27,24 @@ internal static unsafe partial class SocketCalls
         controlLength = n < 0 ? 0 : (int)msg.msg_controllen;
         return n;
     }
+
+    /// <summary>
+    /// <see cref="SendMsg"/> with control messages: <paramref name="controlLength"/> bytes of cmsghdr records (Linux
+    /// layout) at <paramref name="control"/> go with the data.
+    /// </summary>
+    public static nint SendMsgControl(SafeSocketHandle s, Libc.iovec* iov, int iovCount, byte* to, uint toLength,
+        byte* control, uint controlLength, int flags, out int errno)
+    {
+        var msg = new Libc.msghdr
+        {
+            msg_name = to,
+            msg_namelen = to is null ? 0 : toLength,
+            msg_iov = iov,
+            msg_iovlen = (nuint)iovCount,
+            msg_control = controlLength == 0 ? null : control,
+            msg_controllen = controlLength,
+        };
+        using var held = new Held(s);
+        return Checked(Libc.sendmsg(held.Fd, &msg, flags), out errno);
+    }
 }
