@@ -17,7 +17,7 @@ public sealed class RootedSoakSuite : ISuite
     private const int Size = 52; // 64-byte frames
 
     public string Name => "rooted-soak";
-    public string Title => "7. Rooted soak";
+    public string Title => "8. Rooted soak";
 
     public IEnumerable<BenchCase> Cases(Options options)
     {
