@@ -1,0 +1,173 @@
+using System.Net;
+using static Winsock2.Ws2_32;
+
+namespace Winsock2.Tests.Peers;
+
+/// <summary>
+/// ReactOS's modules/rostests/apitests/ws2_32/getaddrinfo.c and gethostname.c: the node and service tables of
+/// getaddrinfo and the last error a successful call leaves. Only loopback, numeric and local names are looked up.
+/// </summary>
+public sealed class AddressInfoPeerTests : WinsockTest
+{
+    private static addrinfo V4 => new() { ai_family = AF_INET };
+
+    private static IPEndPoint EndPoint(addrinfo a) => SockAddr.ToEndPoint(a.ai_addr!);
+
+    // Mirrors ReactOS getaddrinfo.c TestNodeName (numeric and local rows): numeric hosts, four parts each decimal,
+    // octal or hex, come back alone with AI_NUMERICHOST in ai_flags, socket type and protocol 0, no canonical name;
+    // "localhost" gives 127.0.0.1 with flags 0; the last error is 0 after each.
+    [Theory]
+    [InlineData("localhost", "127.0.0.1", 0)]
+    [InlineData("7.8.9.10", "7.8.9.10", AI_NUMERICHOST)]
+    [InlineData("0.0.0.0", "0.0.0.0", AI_NUMERICHOST)]
+    [InlineData("255.255.255.255", "255.255.255.255", AI_NUMERICHOST)]
+    [InlineData("0.0.0.0 ", "0.0.0.0", 0)]
+    [InlineData("1.2.3.0x4", "1.2.3.4", AI_NUMERICHOST)]
+    [InlineData("1.2.3.010", "1.2.3.8", AI_NUMERICHOST)]
+    public void getaddrinfo_NodeTableRow_OneAddressWithRecordedFlags(string node, string expected, int flags)
+    {
+        WSASetLastError(unchecked((int)0xdeadbeef));
+        Assert.Equal(0, getaddrinfo(node, null, V4, out var result));
+        Assert.Equal(0, WSAGetLastError());
+        Assert.NotNull(result);
+        Assert.Equal(flags, result.ai_flags);
+        Assert.Equal(AF_INET, result.ai_family);
+        Assert.Equal(0, result.ai_socktype);
+        Assert.Equal(0, result.ai_protocol);
+        Assert.Equal((nuint)16, result.ai_addrlen);
+        Assert.Null(result.ai_canonname);
+        Assert.Equal(new IPEndPoint(IPAddress.Parse(expected), 0), EndPoint(result));
+        Assert.Null(result.ai_next);
+    }
+
+    // Mirrors ReactOS getaddrinfo.c TestNodeName (failing rows): white space, a port after the name, five parts,
+    // a part over 255 and three parts are WSAHOST_NOT_FOUND (EAI_NONAME) in the result and the last error, no list.
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("localhost:80")]
+    [InlineData("0.0.0.0:80")]
+    [InlineData("0.0.0.0.0")]
+    [InlineData("1.1.1.256")]
+    [InlineData("1.2.3")]
+    public void getaddrinfo_NodeTableBadRow_WSAHOST_NOT_FOUND(string node)
+    {
+        Assert.Equal(WSAHOST_NOT_FOUND, getaddrinfo(node, null, V4, out var result));
+        Assert.Equal(WSAHOST_NOT_FOUND, WSAGetLastError());
+        Assert.Null(result);
+    }
+
+    // Mirrors ReactOS getaddrinfo.c TestNodeName (first row): "" is the local host, the address gethostbyname gives
+    // for the name gethostname gives.
+    [SkippableFact]
+    public void getaddrinfo_EmptyNode_TheLocalHostsAddress()
+    {
+        var buf = new char[256];
+        Assert.Equal(0, gethostname(buf, buf.Length));
+        var host = gethostbyname(new string(buf, 0, Array.IndexOf(buf, '\0')));
+        Skip.If(host is null, "the local host name does not resolve on this machine");
+        Assert.Equal(0, getaddrinfo("", null, V4, out var result));
+        Assert.NotNull(result);
+        Assert.Equal(new IPAddress(host.h_addr_list[0]), EndPoint(result).Address);
+        Assert.Equal(0, result.ai_flags);
+    }
+
+    // Mirrors ReactOS getaddrinfo.c TestServiceName: with no node, a numeric service is read as strtoul reads it and
+    // its low 16 bits are the port (127.0.0.1, flags 0, socket type 0); a name gets the services database's port and
+    // the socket type of the one protocol that has it (0 when both do); anything else is WSATYPE_NOT_FOUND.
+    [SkippableTheory]
+    [InlineData("", 0, 0)]
+    [InlineData("0", 0, 0)]
+    [InlineData("1", 1, 0)]
+    [InlineData("a", -1, 0)]
+    [InlineData("010", 10, 0)]
+    [InlineData("0x1a", -1, 0)]
+    [InlineData("http", 80, SOCK_STREAM)]
+    [InlineData("smtp", 25, SOCK_STREAM)]
+    [InlineData("mail", 25, SOCK_STREAM)]
+    [InlineData("router", 520, SOCK_DGRAM)]
+    [InlineData("domain", 53, 0)]
+    [InlineData(":0", -1, 0)]
+    [InlineData("123", 123, 0)]
+    [InlineData(" 123", 123, 0)]
+    [InlineData("    123", 123, 0)]
+    [InlineData("32767", 32767, 0)]
+    [InlineData("32768", 32768, 0)]
+    [InlineData("65535", 65535, 0)]
+    [InlineData("65536", 0, 0)]
+    [InlineData("65537", 1, 0)]
+    [InlineData("65540", 4, 0)]
+    [InlineData("4294967295", 65535, 0)]
+    [InlineData("4294967296", 65535, 0)]
+    [InlineData("9999999999", 65535, 0)]
+    [InlineData("999999999999999999999999999999999999", 65535, 0)]
+    [InlineData("+5", 5, 0)]
+    [InlineData("-1", 65535, 0)]
+    [InlineData("-4", 65532, 0)]
+    [InlineData("-65534", 2, 0)]
+    [InlineData("-65535", 1, 0)]
+    [InlineData("-65536", 0, 0)]
+    [InlineData("-65537", 65535, 0)]
+    [InlineData("28a", -1, 0)]
+    [InlineData("28 ", -1, 0)]
+    [InlineData("a28", -1, 0)]
+    public void getaddrinfo_ServiceTableRow_RecordedPortOrWSATYPE_NOT_FOUND(string service, int port, int socktype)
+    {
+        if (port > 0 && !service.Any(char.IsAsciiDigit))
+            Skip.If(getservbyname(service, null) is null, $"the services database here has no {service}");
+        WSASetLastError(unchecked((int)0xdeadbeef));
+        int rc = getaddrinfo(null, service, V4, out var result);
+        if (port < 0)
+        {
+            Assert.Equal(WSATYPE_NOT_FOUND, rc);
+            Assert.Equal(WSATYPE_NOT_FOUND, WSAGetLastError());
+            Assert.Null(result);
+            return;
+        }
+        Assert.Equal(0, rc);
+        Assert.Equal(0, WSAGetLastError());
+        Assert.NotNull(result);
+        Assert.Equal(0, result.ai_flags);
+        Assert.Equal(socktype, result.ai_socktype);
+        Assert.Equal(0, result.ai_protocol);
+        Assert.Null(result.ai_canonname);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, port), EndPoint(result));
+        Assert.Null(result.ai_next);
+    }
+
+    // Mirrors ReactOS getaddrinfo.c (parameters): no node, no service, no hints is WSAHOST_NOT_FOUND in the result and
+    // the last error, the list pointer set to null; GetAddrInfoW the same.
+    [Fact]
+    public void getaddrinfo_NoNodeNoService_WSAHOST_NOT_FOUNDInResultAndLastError()
+    {
+        Assert.Equal(WSAHOST_NOT_FOUND, getaddrinfo(null, null, null, out var result));
+        Assert.Equal(WSAHOST_NOT_FOUND, WSAGetLastError());
+        Assert.Null(result);
+        Assert.Equal(WSAHOST_NOT_FOUND, GetAddrInfoW(null, null, null, out _));
+        Assert.Equal(WSAHOST_NOT_FOUND, WSAGetLastError());
+    }
+
+    // Mirrors ReactOS getaddrinfo.c (setup) and bind.c: a successful gethostname leaves the last error 0.
+    [Fact]
+    public void gethostname_Success_LastErrorZero()
+    {
+        var buf = new char[256];
+        WSASetLastError(WSAEINVAL);
+        Assert.Equal(0, gethostname(buf, buf.Length));
+        Assert.Equal(0, WSAGetLastError());
+    }
+
+    // Mirrors Wine sock.c test_gethostbyname / ReactOS getaddrinfo.c (setup): gethostbyname of the local host name
+    // lists IPv4 addresses only, each 4 bytes.
+    [Fact]
+    public void gethostbyname_LocalHostName_IPv4AddressesOnly()
+    {
+        var buf = new char[256];
+        Assert.Equal(0, gethostname(buf, buf.Length));
+        var host = gethostbyname(new string(buf, 0, Array.IndexOf(buf, '\0')));
+        Assert.NotNull(host);
+        Assert.Equal(AF_INET, host.h_addrtype);
+        Assert.Equal(4, host.h_length);
+        Assert.NotEmpty(host.h_addr_list);
+        Assert.All(host.h_addr_list, a => Assert.Equal(4, a.Length));
+    }
+}
