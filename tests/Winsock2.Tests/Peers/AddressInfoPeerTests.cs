@@ -170,4 +170,80 @@ public sealed class AddressInfoPeerTests : WinsockTest
         Assert.NotEmpty(host.h_addr_list);
         Assert.All(host.h_addr_list, a => Assert.Equal(4, a.Length));
     }
+
+    private static string[] Entries(addrinfo? head)
+    {
+        var list = new List<string>();
+        for (var p = head; p is not null; p = p.ai_next) list.Add($"{p.ai_family}/{p.ai_socktype}/{p.ai_protocol}/{EndPoint(p)}");
+        return list.ToArray();
+    }
+
+    // Mirrors Wine sock.c test_getaddrinfo (the rows that need no DNS): "" succeeds with the last error 0 and gives
+    // what the machine's own name gives; an empty service is service "0"; localhost with or without a service or
+    // hints succeeds; localhost with AI_NUMERICHOST is WSAHOST_NOT_FOUND with no list; a dotted address is taken as
+    // it is (AF_INET, port 0); "a.b.c.d:port" with AI_NUMERICHOST is WSAHOST_NOT_FOUND; an unknown service with no
+    // node is WSATYPE_NOT_FOUND.
+    [Fact]
+    public void getaddrinfo_WineRowsWithoutDns_RecordedResults()
+    {
+        WSASetLastError(unchecked((int)0xdeadbeef));
+        Assert.Equal(0, getaddrinfo("", null, null, out var empty));
+        Assert.Equal(0, WSAGetLastError());
+        Assert.NotNull(empty);
+        Assert.Equal(0, getaddrinfo(System.Net.Dns.GetHostName(), null, null, out var own));
+        Assert.Equal(Entries(own), Entries(empty));
+
+        Assert.Equal(0, getaddrinfo(null, "0", null, out var zero));
+        Assert.Equal(0, getaddrinfo(null, "", null, out var none));
+        Assert.Equal(Entries(zero), Entries(none));
+        Assert.Equal(0, getaddrinfo("", "0", null, out zero));
+        Assert.Equal(0, getaddrinfo("", "", null, out none));
+        Assert.Equal(Entries(zero), Entries(none));
+
+        foreach (var service in new[] { null, "", "0", "80" })
+        {
+            Assert.Equal(0, getaddrinfo("localhost", service, null, out _));
+            WSASetLastError(unchecked((int)0xdeadbeef));
+            Assert.Equal(0, getaddrinfo("localhost", service, new addrinfo(), out _));
+            Assert.Equal(0, WSAGetLastError());
+        }
+        Assert.Equal(WSAHOST_NOT_FOUND, getaddrinfo("localhost", "80", new addrinfo { ai_flags = AI_NUMERICHOST }, out var numeric));
+        Assert.Equal(WSAHOST_NOT_FOUND, WSAGetLastError());
+        Assert.Null(numeric);
+
+        Assert.Equal(0, getaddrinfo("192.168.1.253", null, null, out var dotted));
+        Assert.Equal($"{AF_INET}/0/0/192.168.1.253:0", Assert.Single(Entries(dotted)));
+        Assert.Equal(WSAHOST_NOT_FOUND, getaddrinfo("192.168.1.253:1024", null, new addrinfo { ai_flags = AI_NUMERICHOST }, out var withPort));
+        Assert.Null(withPort);
+
+        Assert.Equal(WSATYPE_NOT_FOUND, getaddrinfo(null, "nonexistentservice", new addrinfo(), out _));
+    }
+
+    // Mirrors Wine sock.c test_getaddrinfo (IPv6 conversion): IPv6 text, also in brackets, with AI_NUMERICHOST and
+    // AF_INET6, and in brackets followed by a port, is that address; in brackets with AF_INET, or with a bracket
+    // missing, WSAHOST_NOT_FOUND.
+    [Theory]
+    [InlineData("2a00:2039:dead:beef:cafe::6666", AF_UNSPEC, 0, "2a00:2039:dead:beef:cafe::6666")]
+    [InlineData("[beef::cafe]", AF_UNSPEC, 0, "beef::cafe")]
+    [InlineData("[beef::cafe]", AF_INET6, AI_NUMERICHOST, "beef::cafe")]
+    [InlineData("[beef::cafe]", AF_INET, AI_NUMERICHOST, null)]
+    [InlineData("[beef::cafe]:10239", AF_UNSPEC, 0, "beef::cafe")]
+    [InlineData("[beef::cafe", AF_INET, AI_NUMERICHOST, null)]
+    [InlineData("beef::cafe]", AF_INET, AI_NUMERICHOST, null)]
+    [InlineData("[beef::cafe", AF_UNSPEC, AI_NUMERICHOST, null)]
+    [InlineData("beef::cafe]", AF_UNSPEC, AI_NUMERICHOST, null)]
+    public void getaddrinfo_IPv6Text_ConvertedOrWSAHOST_NOT_FOUND(string node, int family, int flags, string? expected)
+    {
+        int rc = getaddrinfo(node, null, new addrinfo { ai_family = family, ai_flags = flags }, out var result);
+        if (expected is null)
+        {
+            Assert.Equal(WSAHOST_NOT_FOUND, rc);
+            Assert.Null(result);
+        }
+        else
+        {
+            Assert.Equal(0, rc);
+            Assert.Equal($"{AF_INET6}/0/0/{new IPEndPoint(IPAddress.Parse(expected), 0)}", Assert.Single(Entries(result)));
+        }
+    }
 }
