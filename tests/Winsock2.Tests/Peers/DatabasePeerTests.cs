@@ -97,4 +97,31 @@ public sealed class DatabasePeerTests : WinsockTest
         Assert.Equal(("syslog", "udp"), (syslog.s_name, syslog.s_proto));
         Assert.NotEqual("syslog", getservbyport(htons(514), "tcp")?.s_name);
     }
+
+    // Mirrors Wine protocol.c test_gethostname / test_GetHostNameW: a null buffer is WSAEFAULT; a length equal to the
+    // name's (no room for the NUL) is WSAEFAULT with the buffer untouched; one more succeeds and the name resolves.
+    [Fact]
+    public void gethostname_NullOrExactLength_WSAEFAULTBufferUntouched()
+    {
+        foreach (Func<char[]?, int, int> call in new Func<char[]?, int, int>[] { gethostname, GetHostNameW })
+        {
+            WSASetLastError(unchecked((int)0xdeadbeef));
+            Assert.Equal(SOCKET_ERROR, call(null, 256));
+            Assert.Equal(WSAEFAULT, WSAGetLastError());
+
+            var name = new char[256];
+            Assert.Equal(0, call(name, name.Length));
+            int len = Array.IndexOf(name, '\0');
+            var sentinel = "deadbeef\0".ToCharArray();
+            var buf = new char[256];
+            sentinel.CopyTo(buf, 0);
+            WSASetLastError(unchecked((int)0xdeadbeef));
+            Assert.Equal(SOCKET_ERROR, call(buf, len));
+            Assert.Equal(WSAEFAULT, WSAGetLastError());
+            Assert.Equal("deadbeef", new string(buf, 0, Array.IndexOf(buf, '\0')));
+
+            Assert.Equal(0, call(buf, len + 1));
+            Assert.NotNull(gethostbyname(new string(buf, 0, len)));
+        }
+    }
 }
