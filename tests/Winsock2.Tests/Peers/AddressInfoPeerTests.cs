@@ -246,4 +246,59 @@ public sealed class AddressInfoPeerTests : WinsockTest
             Assert.Equal($"{AF_INET6}/0/0/{new IPEndPoint(IPAddress.Parse(expected), 0)}", Assert.Single(Entries(result)));
         }
     }
+
+    // Mirrors Wine protocol.c test_getaddrinfo / test_GetAddrInfoW (hinttests): localhost with every family, socket
+    // type and protocol hint succeeds, each entry carrying the hints' type and protocol (mismatched pairs and unknown
+    // protocols included) and the hinted family; an unknown socket type is WSAESOCKTNOSUPPORT (EAI_SOCKTYPE).
+    [Theory]
+    [InlineData(AF_UNSPEC, SOCK_STREAM, IPPROTO_TCP, 0)]
+    [InlineData(AF_UNSPEC, SOCK_STREAM, IPPROTO_UDP, 0)]
+    [InlineData(AF_UNSPEC, SOCK_STREAM, IPPROTO_IPV6, 0)]
+    [InlineData(AF_UNSPEC, SOCK_DGRAM, IPPROTO_TCP, 0)]
+    [InlineData(AF_UNSPEC, SOCK_DGRAM, IPPROTO_UDP, 0)]
+    [InlineData(AF_UNSPEC, SOCK_DGRAM, IPPROTO_IPV6, 0)]
+    [InlineData(AF_INET, SOCK_STREAM, IPPROTO_TCP, 0)]
+    [InlineData(AF_INET, SOCK_STREAM, IPPROTO_UDP, 0)]
+    [InlineData(AF_INET, SOCK_STREAM, IPPROTO_IPV6, 0)]
+    [InlineData(AF_INET, SOCK_DGRAM, IPPROTO_TCP, 0)]
+    [InlineData(AF_INET, SOCK_DGRAM, IPPROTO_UDP, 0)]
+    [InlineData(AF_INET, SOCK_DGRAM, IPPROTO_IPV6, 0)]
+    [InlineData(AF_UNSPEC, 0, IPPROTO_TCP, 0)]
+    [InlineData(AF_UNSPEC, 0, IPPROTO_UDP, 0)]
+    [InlineData(AF_UNSPEC, 0, IPPROTO_IPV6, 0)]
+    [InlineData(AF_UNSPEC, SOCK_STREAM, 0, 0)]
+    [InlineData(AF_UNSPEC, SOCK_DGRAM, 0, 0)]
+    [InlineData(AF_INET, 0, IPPROTO_TCP, 0)]
+    [InlineData(AF_INET, 0, IPPROTO_UDP, 0)]
+    [InlineData(AF_INET, 0, IPPROTO_IPV6, 0)]
+    [InlineData(AF_INET, SOCK_STREAM, 0, 0)]
+    [InlineData(AF_INET, SOCK_DGRAM, 0, 0)]
+    [InlineData(AF_UNSPEC, 999, IPPROTO_TCP, WSAESOCKTNOSUPPORT)]
+    [InlineData(AF_UNSPEC, 999, IPPROTO_UDP, WSAESOCKTNOSUPPORT)]
+    [InlineData(AF_UNSPEC, 999, IPPROTO_IPV6, WSAESOCKTNOSUPPORT)]
+    [InlineData(AF_INET, 999, IPPROTO_TCP, WSAESOCKTNOSUPPORT)]
+    [InlineData(AF_INET, 999, IPPROTO_UDP, WSAESOCKTNOSUPPORT)]
+    [InlineData(AF_INET, 999, IPPROTO_IPV6, WSAESOCKTNOSUPPORT)]
+    [InlineData(AF_UNSPEC, SOCK_STREAM, 999, 0)]
+    [InlineData(AF_INET, SOCK_DGRAM, 999, 0)]
+    public void getaddrinfo_LocalhostHintsTableRow_EntriesCarryHintsOrWSAESOCKTNOSUPPORT(int family, int socktype, int protocol, int error)
+    {
+        var hints = new addrinfo { ai_family = family, ai_socktype = socktype, ai_protocol = protocol };
+        Assert.Equal(error, getaddrinfo("localhost", null, hints, out var result));
+        Assert.Equal(error, GetAddrInfoW("localhost", null, hints, out var resultW));
+        if (error != 0)
+        {
+            Assert.Equal(error, WSAGetLastError());
+            Assert.Null(result);
+            return;
+        }
+        Assert.NotNull(result);
+        for (var p = result; p is not null; p = p.ai_next)
+        {
+            Assert.True(family == AF_UNSPEC ? p.ai_family is AF_INET or AF_INET6 : p.ai_family == family);
+            Assert.Equal(socktype, p.ai_socktype);
+            Assert.Equal(protocol, p.ai_protocol);
+        }
+        Assert.Equal(Entries(result), Entries(resultW));
+    }
 }
