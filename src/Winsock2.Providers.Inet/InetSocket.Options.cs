@@ -37,6 +37,12 @@ internal sealed partial class InetSocket
                 if (TryGetMulticastOption(level, optname, optval, ref optlen, out int mcError)) return mcError;
                 int? value = ReadInt(level, optname, out int error);
                 if (value is null) return error;
+                if (optlen is > 0 and < 4 && TakesOneByte(level, optname))
+                {
+                    optval[0] = (byte)value.Value; // Windows answers a short buffer with one byte (Wine's test_set_getsockopt)
+                    optlen = 1;
+                    return 0;
+                }
                 if (optlen < 4) return Ws2Spi.WSAEFAULT;
                 BinaryPrimitives.WriteInt32LittleEndian(optval, value.Value);
                 optlen = 4;
@@ -104,6 +110,8 @@ internal sealed partial class InetSocket
                     return 0;
                 }
                 if (TrySetMulticastOption(level, optname, optval, optlen, out int mcError)) return mcError;
+                // Windows takes a BOOL socket-level option of length 0 (Wine's test_set_getsockopt); nothing is read.
+                if (optlen == 0 && level == Ws2Spi.SOL_SOCKET && IsBoolSocketOption(optname)) return 0;
                 if (optlen < 1) return Ws2Spi.WSAEFAULT;
                 int v = optlen >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(optval) : optval[0];
                 if (level == Ws2Spi.SOL_SOCKET)
@@ -114,7 +122,9 @@ internal sealed partial class InetSocket
                             _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, v != 0);
                             ReuseAddressSet = v != 0;
                             return 0;
-                        case Ws2Spi.SO_KEEPALIVE: _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, v != 0); return 0;
+                        case Ws2Spi.SO_KEEPALIVE: // a BOOLEAN: one byte read, as TCP_NODELAY
+                            _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, optval[0] != 0);
+                            return 0;
                         case Ws2Spi.SO_BROADCAST when IsDatagram: _os.EnableBroadcast = v != 0; return 0;
                         case Ws2Spi.SO_OOBINLINE when IsStream:
                             _os.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.OutOfBandInline, v != 0);
@@ -197,4 +207,22 @@ internal sealed partial class InetSocket
 
     // WSPEventSelect / WSPAsyncSelect / WSPEnumNetworkEvents: EventSelection, on the lock that guards everything here.
     object IEventSelectable.Gate => Gate;
+
+    /// <summary>The socket-level BOOL options a length of 0 may set (the ones this socket's type has).</summary>
+    private bool IsBoolSocketOption(int optname) => optname switch
+    {
+        Ws2Spi.SO_REUSEADDR or Ws2Spi.SO_DONTLINGER => true,
+        Ws2Spi.SO_BROADCAST => IsDatagram,
+        Ws2Spi.SO_OOBINLINE => IsStream,
+        _ => false,
+    };
+
+    /// <summary>The options Windows reads into a buffer shorter than 4 bytes as one byte (BOOL, BOOLEAN and TTL options).</summary>
+    private static bool TakesOneByte(int level, int optname) => level switch
+    {
+        Ws2Spi.SOL_SOCKET => optname is Ws2Spi.SO_BROADCAST or Ws2Spi.SO_DONTLINGER or Ws2Spi.SO_OOBINLINE or Ws2Spi.SO_KEEPALIVE or Ws2Spi.SO_REUSEADDR,
+        Ws2Spi.IPPROTO_TCP => optname == Ws2Spi.TCP_NODELAY,
+        Ws2Spi.IPPROTO_IP => optname == Ws2Spi.IP_TTL,
+        _ => false,
+    };
 }

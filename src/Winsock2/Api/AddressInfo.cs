@@ -15,7 +15,8 @@ public static partial class Ws2_32
     /// with the hints' socket type and protocol — or an EAI_* code (also in WSAGetLastError): EAI_NONAME (both names
     /// null, a name not found, or a non-numeric name with AI_NUMERICHOST / service with AI_NUMERICSERV), EAI_SERVICE,
     /// EAI_FAMILY, EAI_SOCKTYPE, EAI_BADFLAGS, EAI_AGAIN, EAI_FAIL (a hint field other than the four that count is
-    /// set, or AI_CANONNAME without a host name), WSANOTINITIALISED. AI_ADDRCONFIG is accepted and not applied.
+    /// set, or AI_CANONNAME without a host name), WSANOTINITIALISED. AI_ADDRCONFIG is accepted and not applied. Success
+    /// leaves the last error 0, as Windows does.
     /// </summary>
     public static int getaddrinfo(string? pNodeName, string? pServiceName, addrinfo? pHints, out addrinfo? ppResult)
     {
@@ -25,6 +26,7 @@ public static partial class Ws2_32
             if (!Dispatch.Started()) return WSANOTINITIALISED;
             int rc = ResolveAddressInfo(pNodeName, pServiceName, pHints ?? new addrinfo(), out ppResult);
             if (rc != 0) Dispatch.SetError(rc);
+            else Dispatch.FinishClearingOnSuccess(0, 0);
             return rc;
         }
         catch (Exception e)
@@ -69,9 +71,9 @@ public static partial class Ws2_32
         if (hints.ai_family is not (AF_UNSPEC or AF_INET or AF_INET6)) return EAI_FAMILY;
         if (hints.ai_socktype is not (0 or SOCK_STREAM or SOCK_DGRAM or SOCK_RAW or SOCK_RDM or SOCK_SEQPACKET)) return EAI_SOCKTYPE;
 
-        int rc = ServicePort(service, hints, out int port);
+        int rc = ServicePort(service, hints, out int port, out int socktype);
         if (rc != 0) return rc;
-        rc = HostAddresses(node, hints, out var addresses, out string canonical);
+        rc = HostAddresses(node, hints, out var addresses, out string canonical, out int resultFlags);
         if (rc != 0) return rc;
 
         addrinfo? head = null, tail = null;
@@ -80,8 +82,9 @@ public static partial class Ws2_32
             var sa = SockAddr.From(new IPEndPoint(address, port));
             var entry = new addrinfo
             {
+                ai_flags = resultFlags,
                 ai_family = address.AddressFamily == AddressFamily.InterNetworkV6 ? AF_INET6 : AF_INET,
-                ai_socktype = hints.ai_socktype,
+                ai_socktype = socktype,
                 ai_protocol = hints.ai_protocol,
                 ai_addr = sa,
                 ai_addrlen = (nuint)sa.Length,
@@ -94,24 +97,55 @@ public static partial class Ws2_32
         return head is null ? EAI_NONAME : 0;
     }
 
-    /// <summary>A numeric port, or a service name looked up for the hints' socket type.</summary>
-    private static int ServicePort(string? service, addrinfo hints, out int port)
+    /// <summary>
+    /// A numeric port read as strtoul reads it (white space, a sign, decimal digits and nothing after; too big is
+    /// 0xFFFFFFFF, a minus negates), its low 16 bits taken, as Windows does; or a service name looked up for the hints'
+    /// socket type. With socket type 0, a name only one protocol has gives that protocol's type to the result.
+    /// </summary>
+    private static int ServicePort(string? service, addrinfo hints, out int port, out int socktype)
     {
         port = 0;
+        socktype = hints.ai_socktype;
         if (string.IsNullOrEmpty(service)) return 0;
-        if (service.All(char.IsAsciiDigit)) return int.TryParse(service, out port) && port <= 65535 ? 0 : EAI_SERVICE;
+        if (TryParseServiceNumber(service, out uint number)) { port = (int)(number & 0xFFFF); return 0; }
         if ((hints.ai_flags & AI_NUMERICSERV) != 0) return EAI_NONAME;
         string? proto = hints.ai_socktype switch { SOCK_STREAM => "tcp", SOCK_DGRAM => "udp", _ => null };
         var found = NetDb.ServiceByName(service, proto);
         if (found is null) return EAI_SERVICE;
         port = found.Port;
+        if (proto is null)
+        {
+            bool tcp = NetDb.ServiceByName(service, "tcp") is not null, udp = NetDb.ServiceByName(service, "udp") is not null;
+            socktype = tcp == udp ? hints.ai_socktype : tcp ? SOCK_STREAM : SOCK_DGRAM;
+        }
         return 0;
     }
 
-    /// <summary>The addresses for a node: numeric, the wildcard or loopback for a null node, or resolved.</summary>
-    private static int HostAddresses(string? node, addrinfo hints, out IPAddress[] addresses, out string canonical)
+    private static bool TryParseServiceNumber(string text, out uint value)
+    {
+        value = 0;
+        int at = 0;
+        while (at < text.Length && text[at] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r') at++;
+        bool negative = false;
+        if (at < text.Length && text[at] is '+' or '-') negative = text[at++] == '-';
+        int digits = at;
+        ulong total = 0;
+        for (; at < text.Length && char.IsAsciiDigit(text[at]); at++) total = Math.Min(total * 10 + (ulong)(text[at] - '0'), 0x1_0000_0000UL);
+        if (at == digits || at != text.Length) return false;
+        value = total > 0xFFFFFFFF ? 0xFFFFFFFF : negative ? unchecked((uint)-(long)total) : (uint)total;
+        return true;
+    }
+
+    /// <summary>
+    /// The addresses for a node: numeric (IPv6 text, or four IPv4 parts each decimal, octal or hex as inet_addr reads
+    /// them; the result carries AI_NUMERICHOST), the wildcard or loopback for a null node, the local host's for "",
+    /// or resolved. A name holding white space or a colon is no host name and is not sent to the resolver: only four
+    /// IPv4 parts followed by white space resolve (to that address), anything else is EAI_NONAME.
+    /// </summary>
+    private static int HostAddresses(string? node, addrinfo hints, out IPAddress[] addresses, out string canonical, out int resultFlags)
     {
         canonical = node ?? "";
+        resultFlags = 0;
         int family = hints.ai_family;
         if (node is null)
         {
@@ -121,8 +155,9 @@ public static partial class Ws2_32
             addresses = family switch { AF_INET => [v4], AF_INET6 => [v6], _ => [v6, v4] };
             return 0;
         }
-        if (IPAddress.TryParse(node, out var numeric) && (numeric.AddressFamily == AddressFamily.InterNetworkV6 || TryParseStrict(AF_INET, node, out _)))
+        if (TryParseNodeNumber(node, out var numeric))
         {
+            resultFlags = AI_NUMERICHOST;
             int numericFamily = numeric.AddressFamily == AddressFamily.InterNetworkV6 ? AF_INET6 : AF_INET;
             if (family == AF_INET6 && numericFamily == AF_INET && (hints.ai_flags & AI_V4MAPPED) != 0) numeric = numeric.MapToIPv6();
             else if (family != AF_UNSPEC && family != numericFamily) { addresses = []; return EAI_NONAME; }
@@ -131,6 +166,15 @@ public static partial class Ws2_32
         }
         addresses = [];
         if ((hints.ai_flags & AI_NUMERICHOST) != 0) return EAI_NONAME;
+        if (node.Length == 0) node = Dns.GetHostName();
+        else if (node.IndexOfAny([' ', '\t', '\n', '\v', '\f', '\r', ':']) >= 0)
+        {
+            string trimmed = node.TrimEnd(' ', '\t', '\n', '\v', '\f', '\r');
+            if (trimmed.Length == node.Length || !TryParseFourParts(trimmed, out var quad)) return EAI_NONAME;
+            if (family == AF_INET6) return EAI_NONAME;
+            addresses = [quad];
+            return 0;
+        }
         var lookupFamily = family switch
         {
             AF_INET => AddressFamily.InterNetwork,
@@ -148,5 +192,27 @@ public static partial class Ws2_32
         }
         addresses = found.OrderBy(a => a.AddressFamily == AddressFamily.InterNetworkV6 ? 0 : 1).ToArray();
         return addresses.Length == 0 ? EAI_NONAME : 0;
+    }
+
+    private static bool TryParseNodeNumber(string node, out IPAddress address)
+    {
+        if (node.Contains(':')) return IPAddress.TryParse(node, out address!) && address.AddressFamily == AddressFamily.InterNetworkV6;
+        return TryParseFourParts(node, out address);
+    }
+
+    /// <summary>Exactly four IPv4 parts, each decimal, octal (leading 0) or hexadecimal (0x) and at most 255.</summary>
+    private static bool TryParseFourParts(string text, out IPAddress address)
+    {
+        address = IPAddress.None;
+        var parts = text.Split('.');
+        if (parts.Length != 4) return false;
+        var bytes = new byte[4];
+        for (int i = 0; i < 4; i++)
+        {
+            if (!TryParseAddressPart(parts[i], out ulong v) || v > 0xFF) return false;
+            bytes[i] = (byte)v;
+        }
+        address = new IPAddress(bytes);
+        return true;
     }
 }

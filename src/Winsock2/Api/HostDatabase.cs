@@ -9,13 +9,14 @@ public static partial class Ws2_32
 {
     /// <summary>
     /// The local host name into <paramref name="name"/>, NUL-terminated. 0, or SOCKET_ERROR with WSANOTINITIALISED, or
-    /// WSAEFAULT when <paramref name="namelen"/> (or the array) is too short for the name and its NUL.
+    /// WSAEFAULT when <paramref name="namelen"/> (or the array) is too short for the name and its NUL. Success leaves the
+    /// last error 0, as Windows does.
     /// </summary>
     public static int gethostname(char[]? name, int namelen)
     {
         if (!Dispatch.Started()) return SOCKET_ERROR;
         string host = Dns.GetHostName();
-        return name is not null && namelen > 0 && CopyCString(host, name, (uint)namelen) ? 0 : Dispatch.Finish(SOCKET_ERROR, WSAEFAULT);
+        return name is not null && namelen > 0 && CopyCString(host, name, (uint)namelen) ? Dispatch.FinishClearingOnSuccess(0, 0) : Dispatch.Finish(SOCKET_ERROR, WSAEFAULT);
     }
 
     /// <summary>gethostname for wide strings (the same here).</summary>

@@ -17,6 +17,7 @@ public static partial class Ws2_32
     /// NI_NUMERICHOST the host is looked up through the system (hosts file, then DNS) and, when it has no name, given
     /// numerically; NI_NOFQDN keeps the first label; the service is named from the services database (udp with
     /// NI_DGRAM) unless NI_NUMERICSERV or it has no name.
+    /// Success leaves the last error 0, as Windows does.
     /// </summary>
     public static int getnameinfo(byte[]? pSockaddr, int SockaddrLength, char[]? pNodeBuffer, uint NodeBufferSize,
         char[]? pServiceBuffer, uint ServiceBufferSize, int Flags)
@@ -26,6 +27,7 @@ public static partial class Ws2_32
             if (!Dispatch.Started()) return WSANOTINITIALISED;
             int rc = NameInfo(pSockaddr, SockaddrLength, pNodeBuffer, NodeBufferSize, pServiceBuffer, ServiceBufferSize, Flags);
             if (rc != 0) Dispatch.SetError(rc);
+            else Dispatch.FinishClearingOnSuccess(0, 0);
             return rc;
         }
         catch (Exception e)

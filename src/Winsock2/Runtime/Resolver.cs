@@ -17,7 +17,8 @@ internal static class Resolver
         try
         {
             var entry = Dns.GetHostEntry(name, family);
-            addresses = entry.AddressList;
+            // System.Net.Dns answers the machine's own name with every local address whatever the family asked.
+            addresses = family == AddressFamily.Unspecified ? entry.AddressList : Array.FindAll(entry.AddressList, a => a.AddressFamily == family);
             canonical = string.IsNullOrEmpty(entry.HostName) ? name : entry.HostName;
             return addresses.Length == 0 ? Ws2_32.WSANO_DATA : 0;
         }

@@ -123,7 +123,7 @@ public sealed class AddressInfoTests : WinsockTest
     {
         Assert.Equal(EAI_SERVICE, getaddrinfo("127.0.0.1", "no-such-service-here", null, out _));
         Assert.Equal(WSATYPE_NOT_FOUND, WSAGetLastError());
-        Assert.Equal(EAI_SERVICE, getaddrinfo("127.0.0.1", "65536", null, out _));
+        Assert.Equal(EAI_SERVICE, getaddrinfo("127.0.0.1", "65536x", null, out _));
     }
 
     [Fact]
