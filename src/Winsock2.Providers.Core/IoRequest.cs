@@ -51,12 +51,8 @@ internal sealed class IoRequest
     private void Reuse(WSABUF[] buffers, uint count, int flags, WSAOVERLAPPED? overlapped,
         LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId)
     {
-        From = To = null;
-        Filter = null;
-        Message = null;
+        // A spare: Release (in Recycle) already dropped every reference; only the result fields are left to reset.
         Progress = Error = Bytes = OutFlags = 0;
-        Rundown = null;
-        CompletesThrough = null;
         Done = false;
         Capture(buffers, count, flags, overlapped, routine, threadId);
     }

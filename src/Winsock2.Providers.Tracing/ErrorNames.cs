@@ -13,4 +13,7 @@ internal static class ErrorNames
 
     /// <summary><c>NAME(number)</c>, e.g. <c>WSAEWOULDBLOCK(10035)</c>; <c>error(number)</c> for a code without a name.</summary>
     public static string Format(int code) => $"{NameOf(code) ?? "error"}({code})";
+
+    /// <summary>A result or error field: <c>0</c> for success, else <see cref="Format"/>.</summary>
+    public static string Status(int code) => code == 0 ? "0" : Format(code);
 }

@@ -103,7 +103,7 @@ public sealed partial class TracingProvider
         var log = _log;
         return (dwError, cbTransferred, lpOverlapped, dwFlags) =>
         {
-            log.Write($"{call} completion(s={H(s)}) error={(dwError == 0 ? "0" : ErrorNames.Format((int)dwError))} "
+            log.Write($"{call} completion(s={H(s)}) error={ErrorNames.Status((int)dwError)} "
                 + $"bytes={cbTransferred} flags={Msg(dwFlags)}{(dwError == 0 ? Data(received, count, cbTransferred) : "")}");
             routine(dwError, cbTransferred, lpOverlapped, dwFlags);
         };

@@ -75,7 +75,7 @@ public sealed partial class TracingProvider : IWSPProvider, IWSPProviderSetup, W
             detail = $" ({e.GetType().Name}: {e.Message})";
         }
         _log.Call(t0, $"WSPStartup(version={wVersionRequested & 0xFF}.{wVersionRequested >> 8}, {Chain(lpProtocolInfo)}) = "
-            + $"{(rc == 0 ? "0" : ErrorNames.Format(rc))}{detail}");
+            + $"{ErrorNames.Status(rc)}{detail}");
         if (rc != 0)
         {
             _log.Dispose();

@@ -31,7 +31,7 @@ internal sealed class UpcallProxy(WSPUPCALLTABLE upcalls, LayerSockets sockets, 
     private static string Describe(HWND hWnd, uint msg, nint lParam)
     {
         int ev = (int)(lParam & 0xFFFF), error = (int)((lParam >> 16) & 0xFFFF);
-        return $"hWnd=0x{hWnd?.Value ?? 0:X}, msg=0x{msg:X}, {TraceFormat.Events(ev)}, error={(error == 0 ? "0" : ErrorNames.Format(error))}";
+        return $"hWnd=0x{hWnd?.Value ?? 0:X}, msg=0x{msg:X}, {TraceFormat.Events(ev)}, error={ErrorNames.Status(error)}";
     }
 
     private bool IsLive(SOCKET lower) => upcalls.WPUQuerySocketHandleContext(lower, out _, out _) == 0;
