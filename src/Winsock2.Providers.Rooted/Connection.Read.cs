@@ -167,7 +167,7 @@ internal sealed partial class Connection
         while (!data.IsEmpty)
         {
             frames.Clear();
-            int used = _decoder.Decode(data, (type, payload) => frames.Add((type, payload)));
+            int used = _decoder.Decode(data, frames, static (list, type, payload) => list.Add((type, payload)));
             lock (Owner.Gate)
             {
                 foreach (var (type, payload) in frames)

@@ -33,9 +33,13 @@ internal sealed partial class Connection
     public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
     public void Unschedule() => Volatile.Write(ref _scheduled, 0);
 
+    /// <summary>The gathered segments of one write, reused per thread (the writer thread does nearly all writes); read only until the write's result is recorded.</summary>
+    [ThreadStatic] private static List<ArraySegment<byte>>? t_segments;
+
     public unsafe void Flush()
     {
-        var segments = new List<ArraySegment<byte>>(MaxGather);
+        var segments = t_segments ??= new List<ArraySegment<byte>>(MaxGather);
+        segments.Clear();
         bool paced;
         lock (Owner.Gate)
         {
@@ -82,6 +86,7 @@ internal sealed partial class Connection
             LastSent = Environment.TickCount64;
             int total = 0;
             foreach (var s in segments) total += s.Count;
+            segments.Clear(); // the frames are not held past the write
             if (n < total) ParkUntilWritable(); // the socket is full: EPOLLOUT resumes
             else if (HasPending) Writer.Schedule(this);
             else if (_closeAfterFlush) FinishClose();

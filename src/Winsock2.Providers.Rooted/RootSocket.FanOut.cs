@@ -81,17 +81,29 @@ internal sealed partial class RootSocket
     /// <summary>True while <see cref="Flush"/> has every leaf write (only the writer thread reads or sets it).</summary>
     private bool _flushing;
 
+    /// <summary>The connections one <see cref="Flush"/> writes, gathered under the lock; reused (only the writer thread touches it).</summary>
+    private readonly List<Connection> _flushList = new();
+
     public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
     public void Unschedule() => Volatile.Write(ref _scheduled, 0);
 
     /// <summary>The writer's turn for this root: every leaf writes what it can, then the shared chunks behind the slowest leaf are freed.</summary>
     public void Flush()
     {
-        Connection[] conns;
-        lock (Gate) conns = _leaves.Select(l => l.Conn).OfType<Connection>().Concat(_draining).ToArray();
+        var conns = _flushList;
+        lock (Gate)
+        {
+            foreach (var leaf in _leaves)
+                if (leaf.Conn is { } c) conns.Add(c);
+            conns.AddRange(_draining);
+        }
         _flushing = true;
         try { foreach (var c in conns) c.Flush(); }
-        finally { _flushing = false; }
+        finally
+        {
+            _flushing = false;
+            conns.Clear();
+        }
         lock (Gate)
         {
             RecomputeMinimum();

@@ -41,7 +41,7 @@ internal abstract partial class RootedSocket
         IoRequest r;
         lock (Gate)
         {
-            errno = StartSend(flags, overlapped, buffers, count, out _);
+            errno = StartSend(flags, overlapped, buffers, count);
             if (errno != 0) return Ws2Spi.SOCKET_ERROR;
             r = IoRequest.Rent(buffers, count, (int)flags, ov, routine, threadId);
             if (Sends.TryFirst(this, r, static (s, r) => s.TrySend(r)))
@@ -82,12 +82,11 @@ internal abstract partial class RootedSocket
 
     /// <summary>
     /// The start of every send (under the lock): FD_WRITE is re-enabled (any send call does that, even one that fails),
-    /// then the common checks: 0 with the message length, or the error.
+    /// then the common checks: 0, or the error.
     /// </summary>
-    protected int StartSend(uint flags, bool overlapped, WSABUF[] buffers, uint count, out int length)
+    protected int StartSend(uint flags, bool overlapped, WSABUF[] buffers, uint count)
     {
         Events.Reenable(Ws2Spi.FD_WRITE);
-        length = 0;
         if (Closed) return Ws2Spi.WSAENOTSOCK;
         if (overlapped && !OverlappedCapable) return Ws2Spi.WSAEINVAL;
         if ((flags & ~(uint)Ws2Spi.MSG_PARTIAL) != 0) return Ws2Spi.WSAEOPNOTSUPP;
@@ -96,9 +95,7 @@ internal abstract partial class RootedSocket
         if (SendShut) return Ws2Spi.WSAESHUTDOWN;
         long total = 0;
         for (int i = 0; i < count; i++) total += buffers[i].len;
-        if (total > RootedLimits.MaxMessage) return Ws2Spi.WSAEMSGSIZE;
-        length = (int)total;
-        return 0;
+        return total > RootedLimits.MaxMessage ? Ws2Spi.WSAEMSGSIZE : 0;
     }
 
     /// <summary>One attempt (under the lock): true when the request finished, appended (Bytes) or failed (Error).</summary>

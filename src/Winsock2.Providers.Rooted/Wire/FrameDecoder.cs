@@ -54,7 +54,11 @@ internal sealed class FrameDecoder(int maxMessage)
     /// Decodes from <paramref name="data"/> and returns how many bytes it used, or -1 once the stream is malformed.
     /// In the join phase it stops after one complete frame; otherwise it uses everything.
     /// </summary>
-    public int Decode(ReadOnlySpan<byte> data, Action<FrameType, byte[]> onFrame)
+    public int Decode(ReadOnlySpan<byte> data, Action<FrameType, byte[]> onFrame) =>
+        Decode(data, onFrame, static (f, type, payload) => f(type, payload));
+
+    /// <summary>As <see cref="Decode(ReadOnlySpan{byte}, Action{FrameType, byte[]})"/>, with a state for the handler (no closure per call).</summary>
+    public int Decode<TState>(ReadOnlySpan<byte> data, TState state, Action<TState, FrameType, byte[]> onFrame)
     {
         if (Failed) return -1;
         int total = data.Length;
@@ -88,7 +92,7 @@ internal sealed class FrameDecoder(int maxMessage)
             var payload = _payload;
             _payload = null;
             _headerFill = 0;
-            onFrame(_type, payload);
+            onFrame(state, _type, payload);
             if (Failed) return -1;
             if (JoinPhase) break;
         }
