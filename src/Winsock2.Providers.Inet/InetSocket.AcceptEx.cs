@@ -129,9 +129,7 @@ internal sealed partial class InetSocket
             {
                 CompletesThrough = listener._completion,
             };
-            if (_recvQ.TryFirst(this, r, static (s, r) => s.TryReceive(r))) listener._completion.Complete(r, r.Error, r.Bytes, 0);
-            else if (_recvQ.Pend(r, out int pendError) != 0 && pendError != Ws2Spi.WSA_IO_PENDING) listener._completion.Complete(r, pendError, 0, 0);
-            else
+            if (StartDataStep(_recvQ, r, static (s, r) => s.TryReceive(r), listener._completion))
             {
                 var receiving = listener._acceptExReceiving ??= new();
                 receiving.RemoveAll(static e => e.Receive.Done);

@@ -86,8 +86,20 @@ internal sealed partial class InetSocket
             return;
         }
         var r = new IoRequest([new WSABUF(request.SendBuffer!, request.SendLength)], 1, 0, request.Io.Overlapped, null, null);
-        if (_sendQ.TryFirst(this, r, static (s, r) => s.TrySend(r))) _completion.Complete(r, r.Error, r.Bytes, 0);
-        else if (_sendQ.Pend(r, out int pendError) != 0 && pendError != Ws2Spi.WSA_IO_PENDING) _completion.Complete(r, pendError, 0, 0);
+        StartDataStep(_sendQ, r, static (s, r) => s.TrySend(r), _completion);
+    }
+
+    /// <summary>
+    /// The data step of an AcceptEx (first receive) or ConnectEx (first send), under the lock: tried at once, else
+    /// queued as an overlapped request; finished or refused (WSAEWOULDBLOCK past MaxOutstanding), it completes through
+    /// <paramref name="completion"/>. True while it waits in the queue.
+    /// </summary>
+    private bool StartDataStep(OperationQueue queue, IoRequest r, Func<InetSocket, IoRequest, bool> attempt, Completion completion)
+    {
+        if (queue.TryFirst(this, r, attempt)) completion.Complete(r, r.Error, r.Bytes, 0);
+        else if (queue.Pend(r, out int pendError) != 0 && pendError != Ws2Spi.WSA_IO_PENDING) completion.Complete(r, pendError, 0, 0);
+        else return true;
+        return false;
     }
 
     /// <summary>closesocket (under the lock): a ConnectEx still connecting completes with WSA_OPERATION_ABORTED.</summary>

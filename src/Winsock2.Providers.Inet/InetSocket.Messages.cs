@@ -19,17 +19,6 @@ internal sealed partial class InetSocket
     /// <summary>A WSACMSGHDR (cmsg_len SIZE_T, cmsg_level, cmsg_type) and where its data starts: 16 bytes on 64-bit Windows.</summary>
     private const int CmsgHeader = 16;
 
-    /// <summary>The WSAMSG of the WSARecvMsg this thread is making (its request takes it).</summary>
-    [ThreadStatic] private static WSAMSG? t_message;
-
-    /// <summary>Takes the message of the WSARecvMsg this thread is making, if it is one (for its request).</summary>
-    private static WSAMSG? TakeMessage()
-    {
-        var msg = t_message;
-        t_message = null;
-        return msg;
-    }
-
     /// <summary>
     /// WSARecvMsg: WSAEFAULT for a null message, invalid buffers or control buffer, or a name shorter than its namelen;
     /// WSAEINVAL on a stream socket (the function is for datagrams). Then as WSARecvFrom.
@@ -43,11 +32,7 @@ internal sealed partial class InetSocket
         if (IsStream) return Ws2Spi.WSAEINVAL;
         uint flags = msg.dwFlags;
         int fromlen = msg.name is null ? 0 : msg.namelen;
-        t_message = msg;
-        int rc;
-        int errno;
-        try { rc = Receive(msg.lpBuffers!, msg.dwBufferCount, out received, ref flags, msg.name, ref fromlen, ov, routine, threadId, out errno); }
-        finally { t_message = null; }
+        int rc = Receive(msg.lpBuffers!, msg.dwBufferCount, out received, ref flags, msg.name, ref fromlen, ov, routine, threadId, msg, out int errno);
         return rc == 0 ? 0 : errno;
     }
 
@@ -64,11 +49,8 @@ internal sealed partial class InetSocket
             return Ws2Spi.WSAEFAULT;
         if (IsStream) return Ws2Spi.WSAEINVAL;
         if (msg.Control is { len: > 0 } control && TranslateControl(control.AsSpan(), [], out _) != 0) return Ws2Spi.WSAEINVAL;
-        t_message = msg.Control is { len: > 0 } ? msg : null;
-        int rc;
-        int errno;
-        try { rc = Send(msg.lpBuffers!, msg.dwBufferCount, out sent, flags, msg.name, msg.name is null ? 0 : msg.namelen, ov, routine, threadId, out errno); }
-        finally { t_message = null; }
+        int rc = Send(msg.lpBuffers!, msg.dwBufferCount, out sent, flags, msg.name, msg.name is null ? 0 : msg.namelen, ov, routine, threadId,
+            msg.Control is { len: > 0 } ? msg : null, out int errno);
         return rc == 0 ? 0 : errno;
     }
 

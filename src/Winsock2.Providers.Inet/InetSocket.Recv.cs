@@ -9,7 +9,12 @@ internal sealed partial class InetSocket
 {
     /// <summary>WSPRecv / WSPRecvFrom (the seed): validation, immediate attempt, then queue or wait.</summary>
     public int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,
-        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
+        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
+        Receive(buffers, count, out received, ref flags, from, ref fromlen, ov, routine, threadId, null, out errno);
+
+    /// <summary>A receive, carrying a WSARecvMsg's <paramref name="message"/> (null for the others).</summary>
+    private int Receive(WSABUF[] buffers, uint count, out uint received, ref uint flags, byte[]? from, ref int fromlen,
+        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, WSAMSG? message, out int errno)
     {
         received = 0;
         int inFlags = (int)flags;
@@ -32,7 +37,7 @@ internal sealed partial class InetSocket
             }
             r = IoRequest.Rent(buffers, count, inFlags, ov, routine, threadId);
             r.From = from;
-            r.Message = TakeMessage(); // a WSARecvMsg's (InetSocket.Messages.cs)
+            r.Message = message; // a WSARecvMsg's (InetSocket.Messages.cs)
             if (_recvQ.TryFirst(this, r, static (s, r) => s.TryReceive(r)))
             {
                 RefreshEvents();

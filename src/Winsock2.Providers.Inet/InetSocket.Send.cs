@@ -10,7 +10,12 @@ internal sealed partial class InetSocket
 {
     /// <summary>WSPSend / WSPSendTo: a blocking stream send sends everything; a nonblocking one what fits.</summary>
     public int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, byte[]? to, int tolen,
-        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno)
+        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, out int errno) =>
+        Send(buffers, count, out sent, flags, to, tolen, ov, routine, threadId, null, out errno);
+
+    /// <summary>A send, carrying a WSASendMsg's <paramref name="message"/> with control data (null for the others).</summary>
+    private int Send(WSABUF[] buffers, uint count, out uint sent, uint flags, byte[]? to, int tolen,
+        WSAOVERLAPPED? ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE? routine, WSATHREADID? threadId, WSAMSG? message, out int errno)
     {
         sent = 0;
         // Without an overlapped structure the call is not overlapped and a completion routine is ignored, as Windows
@@ -23,7 +28,7 @@ internal sealed partial class InetSocket
             Events.Reenable(Ws2Spi.FD_WRITE);
             errno = CheckSend((int)flags, overlapped, buffers, count, to, tolen, out var target);
             if (errno != 0) return Ws2Spi.SOCKET_ERROR;
-            r = new IoRequest(buffers, count, (int)flags, ov, routine, threadId) { To = target is null ? null : LinuxSockAddr.ToLinux(target), Message = TakeMessage() };
+            r = new IoRequest(buffers, count, (int)flags, ov, routine, threadId) { To = target is null ? null : LinuxSockAddr.ToLinux(target), Message = message };
             if (_sendQ.TryFirst(this, r, static (s, r) => s.TrySend(r)))
             {
                 if (r.Error != 0)

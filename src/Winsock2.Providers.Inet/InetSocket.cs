@@ -127,8 +127,8 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     /// </summary>
     private void RefreshEvents(uint edges = 0)
     {
-        bool newInput = (edges & Libc.EPOLLIN) != 0, newUrgent = (edges & Libc.EPOLLPRI) != 0;
         if (!Events.Active || _closed) return;
+        bool newInput = (edges & Libc.EPOLLIN) != 0, newUrgent = (edges & Libc.EPOLLPRI) != 0;
         short rev = SocketCalls.PollNow(_handle, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLRDHUP));
         if (_listening)
         {

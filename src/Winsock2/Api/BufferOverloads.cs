@@ -13,7 +13,7 @@ public static partial class Ws2_32
     /// <summary>Sends buf[offset..offset+len) to an address (ignored on connected sockets).</summary>
     public static int sendto(SOCKET s, byte[] buf, int offset, int len, int flags, byte[]? to, int tolen)
     {
-        if (!RangeValid(buf, offset, len)) return Dispatch.Started() ? Dispatch.Finish(SOCKET_ERROR, WSAEFAULT) : SOCKET_ERROR;
+        if (!RangeValid(buf, offset, len)) return Dispatch.Refuse(WSAEFAULT);
         int rc = WSASendTo(s, [new WSABUF(buf, offset, (uint)len)], 1, out uint sent, (uint)flags, to, tolen, null, null);
         return rc == 0 ? (int)sent : SOCKET_ERROR;
     }
@@ -28,7 +28,7 @@ public static partial class Ws2_32
     /// <summary>Receives a datagram into buf[offset..offset+len) and its source address.</summary>
     public static int recvfrom(SOCKET s, byte[] buf, int offset, int len, int flags, byte[]? from, ref int fromlen)
     {
-        if (!RangeValid(buf, offset, len)) return Dispatch.Started() ? Dispatch.Finish(SOCKET_ERROR, WSAEFAULT) : SOCKET_ERROR;
+        if (!RangeValid(buf, offset, len)) return Dispatch.Refuse(WSAEFAULT);
         uint f = (uint)flags;
         // One WSABUF per thread, taken for the call (a recv from a completion routine inside this one makes its own).
         var bufs = t_recvBuffers ?? [new WSABUF()];

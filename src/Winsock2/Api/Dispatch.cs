@@ -31,6 +31,9 @@ internal static class Dispatch
     /// <summary>The startup check alone.</summary>
     public static bool Started() => ApiInstance.IsStarted || SetError(Ws2_32.WSANOTINITIALISED);
 
+    /// <summary>Fails a call its arguments rule out before any socket is looked at: WSANOTINITIALISED before WSAStartup, else <paramref name="code"/>.</summary>
+    public static int Refuse(int code) => Started() ? Finish(Ws2_32.SOCKET_ERROR, code) : Ws2_32.SOCKET_ERROR;
+
     /// <summary>Sets the last error; always false, for use in returns.</summary>
     public static bool SetError(int code)
     {

@@ -72,7 +72,7 @@ public static partial class Ws2_32
     {
         lpNumberOfBytesRecvd = 0;
         if (lpOverlapped is not null || lpCompletionRoutine is not null)
-            return Dispatch.Started() ? Dispatch.Finish(SOCKET_ERROR, WSAEINVAL) : SOCKET_ERROR;
+            return Dispatch.Refuse(WSAEINVAL);
         var b = Out<T>(lpFromlen, out int n);
         int rc = WSARecvFrom(s, lpBuffers, dwBufferCount, out lpNumberOfBytesRecvd, ref lpFlags, b, ref n, null, null);
         Back(rc != SOCKET_ERROR, b, ref lpFrom, n, ref lpFromlen);
