@@ -36,7 +36,8 @@ public sealed class HeaderConstantsGenerator : IIncrementalGenerator
                      .Where(f => (f.IsConst || (f.IsStatic && f.IsReadOnly)) && f.DeclaredAccessibility == Accessibility.Public)
                      .OrderBy(f => f.Name, System.StringComparer.Ordinal))
         {
-            string type = field.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            string type = field.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat
+                .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier));
             sb.Append(field.IsConst ? "    public const " : "    public static readonly ").Append(type).Append(' ').Append(field.Name)
               .Append(" = global::Winsock2.Ws2Spi.").Append(field.Name).AppendLine(";");
         }
