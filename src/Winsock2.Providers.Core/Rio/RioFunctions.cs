@@ -81,7 +81,9 @@ public sealed partial class RioFunctions
     {
         try
         {
-            if (BufferId is not RioBuffer b || !b.Deregister()) ThreadContext.Current.LastError = Ws2Spi.WSAEINVAL;
+            // An id that is not a registration (or no longer one) is ignored, as documented; later requests naming a
+            // deregistered id are refused (WSAEFAULT).
+            if (BufferId is RioBuffer b) b.Deregister();
         }
         catch (Exception e)
         {

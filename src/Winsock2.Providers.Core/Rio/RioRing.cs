@@ -17,14 +17,35 @@ internal sealed class RioRing
         public uint Bytes;
     }
 
-    private Slot[] _slots;
+    /// <summary>
+    /// Where the slots live: sequence numbers below <see cref="GrowSeq"/> in <see cref="Old"/>, the others in
+    /// <see cref="New"/> (each indexed by sequence &amp; its length − 1). Growing installs a new layout at once, so the
+    /// transport, still at work on older requests, never sees a slot move.
+    /// </summary>
+    private sealed class Layout(Slot[] old, Slot[] @new, long growSeq)
+    {
+        public readonly Slot[] Old = old, New = @new;
+        public readonly long GrowSeq = growSeq;
+
+        public ref Slot this[long seq]
+        {
+            get
+            {
+                var a = seq < GrowSeq ? Old : New;
+                return ref a[seq & (a.Length - 1)];
+            }
+        }
+    }
+
+    private Layout _layout;
     private long _tail, _committed, _head, _released;
 
     public RioRing(RioCompletionQueue cq, int max)
     {
         Cq = cq;
         Max = max;
-        _slots = new Slot[Capacity(max)];
+        var slots = new Slot[Capacity(max)];
+        _layout = new Layout(slots, slots, 0);
     }
 
     /// <summary>The completion queue this direction's results go to.</summary>
@@ -47,8 +68,7 @@ internal sealed class RioRing
         long tail = _tail;
         if (tail - Volatile.Read(ref _released) >= Max) return Ws2Spi.WSAENOBUFS;
         if (!Cq.Reserve()) return Ws2Spi.WSAENOBUFS;
-        var slots = _slots;
-        slots[tail & (slots.Length - 1)].Request = request;
+        _layout[tail].Request = request;
         Volatile.Write(ref _tail, tail + 1);
         return 0;
     }
@@ -74,8 +94,7 @@ internal sealed class RioRing
             request = default;
             return false;
         }
-        var slots = Volatile.Read(ref _slots);
-        request = slots[h & (slots.Length - 1)].Request;
+        request = Volatile.Read(ref _layout)[h].Request;
         return true;
     }
 
@@ -84,8 +103,7 @@ internal sealed class RioRing
     {
         long h = _head;
         if (h == Volatile.Read(ref _committed)) return false;
-        var slots = Volatile.Read(ref _slots);
-        ref var slot = ref slots[h & (slots.Length - 1)];
+        ref var slot = ref Volatile.Read(ref _layout)[h];
         slot.Status = status;
         slot.Bytes = bytes;
         Volatile.Write(ref _head, h + 1);
@@ -116,10 +134,10 @@ internal sealed class RioRing
     public int Drain(ulong socketContext, RioCompletionQueue cq)
     {
         long r = _released, h = Volatile.Read(ref _head);
-        var slots = Volatile.Read(ref _slots);
+        var layout = Volatile.Read(ref _layout);
         for (long i = r; i < h; i++)
         {
-            ref var slot = ref slots[i & (slots.Length - 1)];
+            ref var slot = ref layout[i];
             cq.AddLocked(new RIORESULT
             {
                 Status = slot.Status,
@@ -134,16 +152,19 @@ internal sealed class RioRing
     }
 
     /// <summary>
-    /// RIOResizeRequestQueue for this direction (the application's thread): 0; WSAETOOMANYREFS below the outstanding
-    /// count, or when the ring must grow while requests are outstanding.
+    /// RIOResizeRequestQueue for this direction (the application's thread, as posting): 0; WSAETOOMANYREFS below the
+    /// outstanding count, or when the ring must grow again before the requests of its previous growth were published.
+    /// Growing keeps every outstanding request where it is and puts later ones in the larger ring.
     /// </summary>
     public int Resize(int max)
     {
         if (max < Outstanding) return Ws2Spi.WSAETOOMANYREFS;
-        if (max > _slots.Length)
+        var layout = _layout;
+        if (max > layout.New.Length)
         {
-            if (Outstanding != 0) return Ws2Spi.WSAETOOMANYREFS;
-            Volatile.Write(ref _slots, new Slot[Capacity(max)]);
+            long tail = _tail;
+            if (Volatile.Read(ref _released) < layout.GrowSeq) return Ws2Spi.WSAETOOMANYREFS;
+            Volatile.Write(ref _layout, new Layout(layout.New, new Slot[Capacity(max)], tail));
         }
         Max = max;
         return 0;
