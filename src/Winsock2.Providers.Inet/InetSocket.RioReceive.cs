@@ -57,10 +57,11 @@ internal sealed partial class InetSocket
                     return false;
                 }
                 int code = DatagramAware(err);
-                if (code == Ws2Spi.WSAETIMEDOUT) code = Ws2Spi.WSAECONNABORTED;
-                if (_rioFilled > 0) bytes = (uint)_rioFilled; // the bytes already in the slice are delivered; the error comes next
+                if (code == Ws2Spi.WSAETIMEDOUT) code = Ws2Spi.WSAECONNABORTED; // keepalive gave up
+                bool broken = code is Ws2Spi.WSAECONNRESET or Ws2Spi.WSAECONNABORTED;
+                if (_rioFilled > 0 && broken) bytes = (uint)_rioFilled; // the bytes already in the slice are delivered; the error comes next
                 else status = code;
-                _rioRecvError = code;
+                if (broken) _rioRecvError = code; // the connection is gone: every later receive fails alike
                 _rioFilled = 0;
                 return true;
             }
@@ -102,9 +103,19 @@ internal sealed partial class InetSocket
         bytes = (uint)n;
         if (truncated && r.Length > 0) status = Ws2Spi.WSAEMSGSIZE;
         if (r.RemoteAddress.Array is not null) WriteWindowsAddress(new ReadOnlySpan<byte>(name, (int)nameLength), r.RemoteAddress.Span);
-        if (r.LocalAddress.Array is not null && LocalEndPoint is { } local) SockAddr.From(local).AsSpan().CopyTo(r.LocalAddress.Span);
+        if (r.LocalAddress.Array is not null) RioLocalAddress(r.LocalAddress.Span);
         if (r.FlagsSlice.Array is not null) BinaryPrimitives.WriteUInt32LittleEndian(r.FlagsSlice.Span, truncated ? (uint)Ws2Spi.MSG_TRUNC : 0);
         return true;
+    }
+
+    private byte[]? _rioLocal; // the bound address (Windows layout), read once
+
+    /// <summary>RIOReceiveEx's local-address slice: the socket's bound address (Windows layout), zero-filling the rest.</summary>
+    private void RioLocalAddress(Span<byte> slice)
+    {
+        slice.Clear();
+        if ((_rioLocal ??= LocalEndPoint is { } local ? SockAddr.From(local) : null) is { } bytes)
+            bytes.AsSpan(0, Math.Min(bytes.Length, slice.Length)).CopyTo(slice);
     }
 
     /// <summary>A Linux sockaddr (family 10 for IPv6) into a Windows one (23), zero-filling the rest of the slice.</summary>

@@ -13,7 +13,7 @@ public sealed class RioCompletionQueue : RIO_CQ
     private RIORESULT[] _ring;
     private bool[] _notifying;
     private long _head, _tail;
-    private long _reserved;   // posted requests whose results are not yet published
+    private long _used;       // entries taken: results in the ring, and posted requests whose results are not yet published
     private long _notifiable; // entries in the ring whose request lacked RIO_MSG_DONT_NOTIFY
     private long _committed;  // the outstanding limits of the request queues on this queue
     private int _dequeuing;
@@ -43,8 +43,8 @@ public sealed class RioCompletionQueue : RIO_CQ
     /// <summary>Reserves the entry of one posted request: false when the queue has no room (WSAENOBUFS).</summary>
     internal bool Reserve()
     {
-        if (Interlocked.Increment(ref _reserved) + Count <= Size) return true;
-        Interlocked.Decrement(ref _reserved);
+        if (Interlocked.Increment(ref _used) <= Size) return true;
+        Interlocked.Decrement(ref _used);
         return false;
     }
 
@@ -85,15 +85,15 @@ public sealed class RioCompletionQueue : RIO_CQ
     /// <summary>Publishes one direction's staged results as one batch; fires the armed notification when one of them asks for it.</summary>
     internal void Publish(RioRing ring, ulong socketContext)
     {
-        long notifyingBefore;
-        int n;
         bool fire = false;
         lock (_gate)
         {
-            notifyingBefore = _notifiable;
-            n = ring.Drain(socketContext, this);
-            Interlocked.Add(ref _reserved, -n);
-            if (_notifiable > notifyingBefore && _notifier is not null) fire = _notifier.TakeArmed();
+            ring.Drain(socketContext, this, out int notifying);
+            if (notifying > 0)
+            {
+                Interlocked.Add(ref _notifiable, notifying);
+                if (_notifier is not null) fire = _notifier.TakeArmed();
+            }
         }
         if (fire) _notifier!.Fire();
     }
@@ -105,7 +105,6 @@ public sealed class RioCompletionQueue : RIO_CQ
         int i = (int)(t % _ring.Length);
         _ring[i] = result;
         _notifying[i] = notifying;
-        if (notifying) Interlocked.Increment(ref _notifiable);
         Volatile.Write(ref _tail, t + 1);
     }
 
@@ -145,6 +144,7 @@ public sealed class RioCompletionQueue : RIO_CQ
         }
         if (notified != 0) Interlocked.Add(ref _notifiable, -notified);
         Volatile.Write(ref _head, h + n);
+        if (n != 0) Interlocked.Add(ref _used, -n); // the entries are free for new requests
         return n;
     }
 
@@ -166,7 +166,7 @@ public sealed class RioCompletionQueue : RIO_CQ
             while (Interlocked.Exchange(ref _dequeuing, 1) != 0) spin.SpinOnce();
             try
             {
-                if (size < Count + Volatile.Read(ref _reserved) || size < _committed) return Ws2Spi.WSAETOOMANYREFS;
+                if (size < Volatile.Read(ref _used) || size < _committed) return Ws2Spi.WSAETOOMANYREFS;
                 RIORESULT[] ring;
                 bool[] notifying;
                 try

@@ -121,4 +121,22 @@ public class RioDatagramTests : RioTest
         closesocket(peer);
         closesocket(s);
     }
+
+    [Fact]
+    public void RIOReceiveEx_LocalAddressSlice_TheBoundAddress()
+    {
+        var s = RioUdp(out var addr);
+        var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var buffer = new byte[64];
+        var id = Register(t, buffer);
+        Assert.Equal(1, t.RIOReceiveEx!(rq, new RIO_BUF(id, 0, 8), 1, new RIO_BUF(id, 32, 28), default, default, default, 0, 1));
+        Assert.Equal(1, sendto(peer, Bytes("x"), 1, 0, addr, addr.Length));
+        Assert.Equal(0, Dequeue(t, cq, 1)[0].Status);
+        Assert.Equal(SockAddr.ToEndPoint(addr), SockAddr.ToEndPoint(buffer[32..48]));
+        closesocket(peer);
+        closesocket(s);
+    }
 }

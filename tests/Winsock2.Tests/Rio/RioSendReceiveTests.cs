@@ -230,4 +230,34 @@ public class RioSendReceiveTests : RioTest
         FailsWith(WSAEINVAL, t.RIOSend!(null!, new RIO_BUF(id, 0, 16), 1, 0, 0));
         closesocket(s);
     }
+
+    [Fact]
+    public void RIOReceive_PeerResets_WSAECONNRESET_ForEveryLaterReceive()
+    {
+        var (c, s) = RioTcpPair();
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var id = Register(t, new byte[16]);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 8), 1, 0, 1));
+        Ok(setsockopt(c, SOL_SOCKET, SO_LINGER, new linger { l_onoff = 1, l_linger = 0 })); // closing resets the connection
+        closesocket(c);
+        Assert.Equal(WSAECONNRESET, Dequeue(t, cq, 1)[0].Status);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 8, 8), 1, 0, 2));
+        Assert.Equal(WSAECONNRESET, Dequeue(t, cq, 1)[0].Status);
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOReceive_TcpNotConnected_WSAENOTCONN()
+    {
+        var s = RioSocket(SOCK_STREAM);
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var id = Register(t, new byte[16]);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 8), 1, 0, 1));
+        Assert.Equal(WSAENOTCONN, Dequeue(t, cq, 1)[0].Status);
+        closesocket(s);
+    }
 }
