@@ -17,16 +17,72 @@ internal sealed partial class InetSocket
     private bool _rioEof;     // the peer's FIN was read: every later receive completes with 0 bytes
     private int _rioRecvError; // the connection's sticky error for later receives
 
+    /// <summary>Most receives one read fills (a readv over their slices).</summary>
+    private const int RioBatch = 16;
+
     private void RioReceives(RioRequestQueue rq)
     {
         while (rq.TryPeekReceive(out var r))
         {
+            if (IsStream && _rioFilled == 0 && _rioRecvError == 0 && !_rioEof && r.Length > 0 && (r.Flags & Ws2Spi.RIO_MSG_WAITALL) == 0)
+            {
+                if (!RioReceiveStreamBatch(rq, r)) return;
+                continue;
+            }
             int status;
             uint bytes;
             bool done = IsStream ? RioReceiveStream(r, out status, out bytes) : RioReceiveDatagram(r, out status, out bytes);
             if (!done) return;
             rq.CompleteReceive(status, bytes);
         }
+    }
+
+    /// <summary>
+    /// One read into the slices of the oldest receive and the ones after it that share its registered array (up to
+    /// <see cref="RioBatch"/>, none waiting for all): each slice filled completes, the last one reached completes with
+    /// what it got. False when the read would block.
+    /// </summary>
+    private unsafe bool RioReceiveStreamBatch(RioRequestQueue rq, in RioRequest head)
+    {
+        var iov = stackalloc Libc.iovec[RioBatch];
+        int count = 0;
+        nint n;
+        int err;
+        fixed (byte* array = head.Array)
+        {
+            iov[count++] = new Libc.iovec { iov_base = array + head.Offset, iov_len = (nuint)head.Length };
+            while (count < RioBatch && rq.TryPeekReceive(count, out var next) && next.Array == head.Array && next.Length > 0
+                   && (next.Flags & Ws2Spi.RIO_MSG_WAITALL) == 0)
+                iov[count++] = new Libc.iovec { iov_base = array + next.Offset, iov_len = (nuint)next.Length };
+            do n = SocketCalls.RecvMsg(_handle, iov, count, null, 0, 0, out _, out _, out err);
+            while (n < 0 && err == Errno.EINTR);
+        }
+        if (n < 0)
+        {
+            if (err == Errno.EAGAIN)
+            {
+                Interlocked.Exchange(ref _rioReadable, 0);
+                return false;
+            }
+            int code = DatagramAware(err);
+            if (code == Ws2Spi.WSAETIMEDOUT) code = Ws2Spi.WSAECONNABORTED; // keepalive gave up
+            if (code is Ws2Spi.WSAECONNRESET or Ws2Spi.WSAECONNABORTED) _rioRecvError = code;
+            rq.CompleteReceive(code, 0);
+            return true;
+        }
+        if (n == 0)
+        {
+            _rioEof = true;
+            rq.CompleteReceive(0, 0);
+            return true;
+        }
+        for (int i = 0; i < count && n > 0; i++)
+        {
+            nint take = Math.Min((nint)iov[i].iov_len, n);
+            rq.CompleteReceive(0, (uint)take);
+            n -= take;
+        }
+        return true;
     }
 
     private unsafe bool RioReceiveStream(in RioRequest r, out int status, out uint bytes)

@@ -102,6 +102,19 @@ internal sealed class RioRing
         return true;
     }
 
+    /// <summary>The committed request <paramref name="ahead"/> places after the oldest not yet completed (0: the oldest).</summary>
+    public bool TryPeek(int ahead, out RioRequest request)
+    {
+        long seq = _head + ahead;
+        if (ahead < 0 || seq >= Volatile.Read(ref _committed))
+        {
+            request = default;
+            return false;
+        }
+        request = Volatile.Read(ref _layout)[seq].Request;
+        return true;
+    }
+
     /// <summary>Completes the oldest committed request, its result staged (the transport's thread): false when there was none.</summary>
     public bool Complete(int status, uint bytes)
     {
