@@ -139,4 +139,26 @@ public class RioDatagramTests : RioTest
         closesocket(peer);
         closesocket(s);
     }
+
+    [Fact]
+    public void RIOSend_ConnectedUdp_GoesToThePeer()
+    {
+        var s = RioUdp(out var addr);
+        var dest = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var any = Loopback();
+        Ok(bind(dest, any, any.Length), "bind");
+        var destAddr = Loopback(PortOf(dest));
+        Ok(connect(s, destAddr, destAddr.Length), "connect");
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var id = Register(t, Bytes("abc"));
+        Assert.True(t.RIOSend!(rq, new RIO_BUF(id, 0, 3), 1, 0, 1));
+        Assert.Equal((0, 3u), Dequeue(t, cq, 1).Select(r => (r.Status, r.BytesTransferred)).Single());
+        var got = new byte[8];
+        Assert.Equal(3, recv(dest, got, 8, 0));
+        Assert.Equal("abc", Text(got, 3));
+        closesocket(dest);
+        closesocket(s);
+    }
 }

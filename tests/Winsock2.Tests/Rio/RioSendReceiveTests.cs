@@ -5,10 +5,12 @@ namespace Winsock2.Tests.Rio;
 /// <summary>RIOSend and RIOReceive on TCP: data moves through registered slices, results carry the contexts, limits hold.</summary>
 public class RioSendReceiveTests : RioTest
 {
-    [Fact]
-    public void RIOReceive_Tcp_FillsSliceFromPeer()
+    [Theory]
+    [InlineData(AF_INET)]
+    [InlineData(AF_INET6)]
+    public void RIOReceive_Tcp_FillsSliceFromPeer(int af)
     {
-        var (c, s) = RioTcpPair();
+        var (c, s) = RioTcpPair(af);
         var t = Table(s);
         var cq = Cq(t);
         var rq = Rq(t, s, cq, context: 77);
