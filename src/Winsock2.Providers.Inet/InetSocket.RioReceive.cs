@@ -29,6 +29,11 @@ internal sealed partial class InetSocket
                 if (!RioReceiveStreamBatch(rq, r)) return;
                 continue;
             }
+            if (IsDatagram && rq.TryPeekReceive(1, out _))
+            {
+                if (!RioReceiveDatagramBatch(rq, r)) return;
+                continue;
+            }
             int status;
             uint bytes;
             bool done = IsStream ? RioReceiveStream(r, out status, out bytes) : RioReceiveDatagram(r, out status, out bytes);
@@ -130,6 +135,65 @@ internal sealed partial class InetSocket
         }
     }
 
+    /// <summary>
+    /// One recvmmsg for the oldest receive and the ones after it whose data slices share its registered array (up to
+    /// <see cref="RioBatch"/>): one datagram each, completed as <see cref="RioReceiveDatagram"/> completes one. False
+    /// when nothing was waiting.
+    /// </summary>
+    private unsafe bool RioReceiveDatagramBatch(RioRequestQueue rq, in RioRequest head)
+    {
+        const int nameSize = 128;
+        var messages = stackalloc Libc.mmsghdr[RioBatch];
+        var iov = stackalloc Libc.iovec[RioBatch];
+        byte* names = stackalloc byte[RioBatch * nameSize];
+        byte* dummy = stackalloc byte[1];
+        int count = 0, got, err;
+        fixed (byte* array = head.Array)
+        {
+            for (; count < RioBatch; count++)
+            {
+                RioRequest r;
+                if (count == 0) r = head;
+                else if (!rq.TryPeekReceive(count, out r) || r.Array != head.Array) break;
+                iov[count] = new Libc.iovec { iov_base = r.Length == 0 ? dummy : array + r.Offset, iov_len = (nuint)r.Length };
+                messages[count] = new Libc.mmsghdr
+                {
+                    msg_hdr = new Libc.msghdr { msg_name = names + count * nameSize, msg_namelen = nameSize, msg_iov = iov + count, msg_iovlen = 1 },
+                };
+            }
+            do got = SocketCalls.RecvMmsg(_handle, messages, count, 0, out err);
+            while (got < 0 && err == Errno.EINTR);
+        }
+        if (got < 0)
+        {
+            if (err == Errno.EAGAIN)
+            {
+                Interlocked.Exchange(ref _rioReadable, 0);
+                return false;
+            }
+            rq.CompleteReceive(DatagramAware(err), 0);
+            return true;
+        }
+        for (int i = 0; i < got; i++)
+        {
+            rq.TryPeekReceive(out var r);
+            ref var m = ref messages[i];
+            int status = RioDatagramArrived(r, (int)m.msg_len, m.msg_hdr.msg_flags, new ReadOnlySpan<byte>(names + i * nameSize, (int)m.msg_hdr.msg_namelen));
+            rq.CompleteReceive(status, m.msg_len);
+        }
+        return true;
+    }
+
+    /// <summary>A datagram of <paramref name="n"/> bytes is in <paramref name="r"/>'s slice: its status, its address and flags slices written.</summary>
+    private int RioDatagramArrived(in RioRequest r, int n, int msgFlags, ReadOnlySpan<byte> linuxName)
+    {
+        bool truncated = (msgFlags & Libc.MSG_TRUNC) != 0;
+        if (r.RemoteAddress.Array is not null) WriteWindowsAddress(linuxName, r.RemoteAddress.Span);
+        if (r.LocalAddress.Array is not null) RioLocalAddress(r.LocalAddress.Span);
+        if (r.FlagsSlice.Array is not null) BinaryPrimitives.WriteUInt32LittleEndian(r.FlagsSlice.Span, truncated ? (uint)Ws2Spi.MSG_TRUNC : 0);
+        return truncated && r.Length > 0 ? Ws2Spi.WSAEMSGSIZE : 0;
+    }
+
     private unsafe bool RioReceiveDatagram(in RioRequest r, out int status, out uint bytes)
     {
         status = 0;
@@ -155,12 +219,8 @@ internal sealed partial class InetSocket
             status = DatagramAware(err);
             return true;
         }
-        bool truncated = (msgFlags & Libc.MSG_TRUNC) != 0;
         bytes = (uint)n;
-        if (truncated && r.Length > 0) status = Ws2Spi.WSAEMSGSIZE;
-        if (r.RemoteAddress.Array is not null) WriteWindowsAddress(new ReadOnlySpan<byte>(name, (int)nameLength), r.RemoteAddress.Span);
-        if (r.LocalAddress.Array is not null) RioLocalAddress(r.LocalAddress.Span);
-        if (r.FlagsSlice.Array is not null) BinaryPrimitives.WriteUInt32LittleEndian(r.FlagsSlice.Span, truncated ? (uint)Ws2Spi.MSG_TRUNC : 0);
+        status = RioDatagramArrived(r, (int)n, msgFlags, new ReadOnlySpan<byte>(name, (int)nameLength));
         return true;
     }
 
