@@ -5,7 +5,8 @@ namespace Winsock2.Providers.Core;
 /// (<see cref="Publish"/>, one lock per batch); the consumer is the application (RIODequeueCompletion, one thread at a
 /// time — a second at once is RIO_CORRUPT_CQ). It never overflows: each posted request reserves its entry
 /// (<see cref="Reserve"/>) until its result is published, and a post that finds no room is WSAENOBUFS. The request
-/// queues on it commit their outstanding limits (their sum stays within the size, as Windows requires).
+/// queues on it commit their outstanding limits (their sum stays within the size, as Windows requires). The ring's
+/// memory follows use: it starts small and grows (up to the size) when reservations need it.
 /// </summary>
 public sealed class RioCompletionQueue : RIO_CQ
 {
@@ -21,11 +22,14 @@ public sealed class RioCompletionQueue : RIO_CQ
     private RioRequestQueue[] _queues = [];
     private readonly RioNotifier? _notifier;
 
+    /// <summary>The ring's first capacity (a queue made large takes memory only as requests use it).</summary>
+    private const int InitialCapacity = 256;
+
     internal RioCompletionQueue(int size, RioNotifier? notifier)
     {
         Size = size;
-        _ring = new RIORESULT[size];
-        _notifying = new bool[size];
+        _ring = new RIORESULT[Math.Min(size, InitialCapacity)];
+        _notifying = new bool[_ring.Length];
         _notifier = notifier;
     }
 
@@ -43,9 +47,57 @@ public sealed class RioCompletionQueue : RIO_CQ
     /// <summary>Reserves the entry of one posted request: false when the queue has no room (WSAENOBUFS).</summary>
     internal bool Reserve()
     {
-        if (Interlocked.Increment(ref _used) <= Size) return true;
+        long used = Interlocked.Increment(ref _used);
+        if (used <= Size && (used <= Volatile.Read(ref _ring).Length || Grow(used))) return true;
         Interlocked.Decrement(ref _used);
         return false;
+    }
+
+    /// <summary>Makes the ring hold <paramref name="needed"/> entries (doubling, up to the size): false without the memory.</summary>
+    private bool Grow(long needed)
+    {
+        lock (_gate)
+        {
+            if (_ring.Length >= needed) return true;
+            return Reallocate((int)Math.Min(Size, Math.Max(needed, 2L * _ring.Length)));
+        }
+    }
+
+    /// <summary>
+    /// Under the lock: moves the results to a ring of <paramref name="capacity"/> entries, waiting out a dequeue in
+    /// progress (which never blocks); false without the memory.
+    /// </summary>
+    private bool Reallocate(int capacity)
+    {
+        RIORESULT[] ring;
+        bool[] notifying;
+        try
+        {
+            ring = new RIORESULT[capacity];
+            notifying = new bool[capacity];
+        }
+        catch (OutOfMemoryException)
+        {
+            return false;
+        }
+        var spin = new SpinWait();
+        while (Interlocked.Exchange(ref _dequeuing, 1) != 0) spin.SpinOnce();
+        try
+        {
+            long h = _head, t = _tail;
+            for (long k = h; k < t; k++)
+            {
+                ring[(int)(k % capacity)] = _ring[(int)(k % _ring.Length)];
+                notifying[(int)(k % capacity)] = _notifying[(int)(k % _ring.Length)];
+            }
+            _notifying = notifying;
+            Volatile.Write(ref _ring, ring);
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref _dequeuing, 0);
+        }
     }
 
     /// <summary>A request queue attaches with <paramref name="need"/> outstanding requests: false when the queue cannot hold them (WSAENOBUFS).</summary>
@@ -115,12 +167,13 @@ public sealed class RioCompletionQueue : RIO_CQ
     /// </summary>
     internal uint Dequeue(RIORESULT[] array, int max)
     {
-        if (_closed || Interlocked.Exchange(ref _dequeuing, 1) != 0) return Ws2Spi.RIO_CORRUPT_CQ;
+        if (_closed) return Ws2Spi.RIO_CORRUPT_CQ;
+        if (Count == 0)
+            foreach (var rq in Volatile.Read(ref _queues)) rq.Poll(); // may publish here: not inside the dequeue
+        if (Interlocked.Exchange(ref _dequeuing, 1) != 0) return Ws2Spi.RIO_CORRUPT_CQ;
         try
         {
             if (_closed) return Ws2Spi.RIO_CORRUPT_CQ;
-            if (Count == 0)
-                foreach (var rq in Volatile.Read(ref _queues)) rq.Poll();
             return (uint)Take(array, max);
         }
         finally
@@ -162,37 +215,12 @@ public sealed class RioCompletionQueue : RIO_CQ
     {
         lock (_gate)
         {
-            var spin = new SpinWait();
-            while (Interlocked.Exchange(ref _dequeuing, 1) != 0) spin.SpinOnce();
-            try
-            {
-                if (size < Volatile.Read(ref _used) || size < _committed) return Ws2Spi.WSAETOOMANYREFS;
-                RIORESULT[] ring;
-                bool[] notifying;
-                try
-                {
-                    ring = new RIORESULT[size];
-                    notifying = new bool[size];
-                }
-                catch (OutOfMemoryException)
-                {
-                    return Ws2Spi.WSAENOBUFS;
-                }
-                long h = _head, t = _tail;
-                for (long k = h; k < t; k++)
-                {
-                    ring[(int)(k % size)] = _ring[(int)(k % _ring.Length)];
-                    notifying[(int)(k % size)] = _notifying[(int)(k % _ring.Length)];
-                }
-                _ring = ring;
-                _notifying = notifying;
-                Size = size;
-                return 0;
-            }
-            finally
-            {
-                Volatile.Write(ref _dequeuing, 0);
-            }
+            long used = Volatile.Read(ref _used);
+            if (size < used || size < _committed) return Ws2Spi.WSAETOOMANYREFS;
+            int capacity = (int)Math.Min(size, Math.Max(used, Math.Min(_ring.Length, InitialCapacity)));
+            if (capacity != _ring.Length && !Reallocate(capacity)) return Ws2Spi.WSAENOBUFS;
+            Size = size;
+            return 0;
         }
     }
 
