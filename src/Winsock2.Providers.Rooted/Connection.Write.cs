@@ -27,7 +27,7 @@ internal sealed partial class Connection
     public void Pace(FLOWSPEC? flowspec)
     {
         _pace.Apply(flowspec);
-        Writer.Schedule(this);
+        if (HasPending) Writer.Schedule(this); // nothing queued (a join's admission): no writer wake-up for nothing
     }
 
     public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;

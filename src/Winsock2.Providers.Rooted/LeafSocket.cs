@@ -128,9 +128,12 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
                 JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
             };
             if (rc == 0) OnConnected(Conn, 0);
+            else Conn.FinishConnectIfDone();
             if (NonBlocking) return Handle; // FD_CONNECT tells the outcome; never WSAEWOULDBLOCK
         }
-        int wait = WaitFor(() => { lock (Gate) return State != Phase.Joining || Closed; }, -1);
+        // Looked at without the lock (re-checked under it below): a waiter spinning on the lock would hold off the
+        // reactor delivering the answer it waits for.
+        int wait = WaitFor(() => State != Phase.Joining || Closed, -1);
         lock (Gate)
         {
             if (State is Phase.Joined or Phase.Ended) return Handle; // joined, whatever the root did since (FD_CLOSE follows)
@@ -155,7 +158,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     {
         if (c != Conn) return;
         if (error != 0) { JoinFailed(error); return; }
-        c.Enqueue(_request!.Encode());
+        c.SendNow(_request!.Encode()); // from the thread that saw the connect finish
     }
 
     public void OnFrame(Connection c, FrameType type, byte[] payload)
@@ -283,7 +286,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             c.CloseGracefully();
             return handle;
         }
-        c.Enqueue(new JoinAccept(calleeData, granted).Encode());
+        c.SendNow(new JoinAccept(calleeData, granted).Encode()); // from the accepting thread: no writer wake-up
         member.AdoptInvitation(c, invite.Flags, granted, Events);
         return handle;
     }

@@ -50,9 +50,12 @@ internal sealed partial class RootSocket
             _reserved += reserve;
             Events.Reenable(Ws2Spi.FD_CONNECT);
             if (rc == 0) leaf.OnConnected(c, 0);
+            else c.FinishConnectIfDone();
             if (NonBlocking) return handle; // FD_CONNECT on this socket tells the outcome; never WSAEWOULDBLOCK
         }
-        int wait = WaitFor(() => { lock (Gate) return leaf.State != LeafHandle.Phase.Inviting || leaf.Closed; }, -1);
+        // Looked at without the lock (re-checked under it below): a waiter spinning on the lock would hold off the
+        // reactor delivering the answer it waits for.
+        int wait = WaitFor(() => leaf.State != LeafHandle.Phase.Inviting || leaf.Closed, -1);
         lock (Gate)
         {
             // Admitted: the join completed, whatever the leaf did since (a leaf that left at once gives FD_CLOSE).
