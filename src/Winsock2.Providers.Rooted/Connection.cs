@@ -58,14 +58,14 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     {
         Owner = owner;
         _os = os;
-        _os.Blocking = false;
+        if (_os.Blocking) _os.Blocking = false; // an accepted socket already is (SOCK_NONBLOCK): no fcntl pair per join
         _os.NoDelay = true;
         _fd = (int)_os.Handle;
         _handle = _os.SafeHandle;
         _connecting = connecting;
         HeartbeatMs = heartbeatMs;
         LastReceived = LastSent = Environment.TickCount64;
-        Remote = SocketCalls.EndPoint(_handle, peer: true);
+        if (!connecting) Remote = SocketCalls.EndPoint(_handle, peer: true); // a connect in progress has no peer yet (FinishConnect asks)
         _reactorId = Reactor.Shared.Register(_fd, this);
         Heartbeats.Add(this);
     }
