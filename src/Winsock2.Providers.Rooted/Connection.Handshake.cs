@@ -8,6 +8,32 @@ namespace Winsock2.Providers.Rooted;
 internal sealed partial class Connection
 {
     /// <summary>
+    /// The reactor starts watching a connection made with watch: false, called without the owner's lock. Registering
+    /// reports the readiness the socket already has, so nothing that happened before is missed. A joiner registers
+    /// here, after it released the session lock: registered under it, the new socket's readiness woke the reactor at
+    /// once, only for it to queue on that lock and be woken again when the joiner let go. The descriptor is held for
+    /// the call (it cannot be closed and reused under it); a connection that ended meanwhile is unwatched again.
+    /// </summary>
+    public void Watch()
+    {
+        bool held = false;
+        try
+        {
+            _handle.DangerousAddRef(ref held);
+            if (Volatile.Read(ref _reactorId) != 0 || IsTerminated) return;
+            ulong id = Reactor.Shared.Register(_fd, this);
+            Volatile.Write(ref _reactorId, id);
+            Interlocked.MemoryBarrier(); // pairs with Terminate's: one of the two sees the other
+            if (IsTerminated) Reactor.Shared.Unregister(_fd, id);
+        }
+        catch (ObjectDisposedException) { } // closed before it was watched: nothing to watch
+        finally
+        {
+            if (held) _handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>
     /// The joining thread, right after its connect started (under the owner's lock): on loopback the handshake has
     /// usually finished by now, so the connect completes here and the join request leaves from this thread rather
     /// than after a reactor wake-up. Still in progress: the reactor's EPOLLOUT finishes it as before.

@@ -95,6 +95,8 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     public override SOCKET JoinLeaf(IPEndPoint ep, WSABUF? callerData, WSABUF? calleeData, QOS? sqos, uint flags, out int errno)
     {
+        Connection c;
+        bool nonBlocking;
         lock (Gate)
         {
             errno = Closed ? Ws2Spi.WSAENOTSOCK
@@ -123,14 +125,16 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             _calleeOut = calleeData;
             State = Phase.Joining;
             Events.Reenable(Ws2Spi.FD_CONNECT);
-            Conn = new Connection(this, os, connecting: rc == -1, Options.HeartbeatMs)
+            Conn = c = new Connection(this, os, connecting: rc == -1, Options.HeartbeatMs, watch: false)
             {
                 JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
             };
-            if (rc == 0) OnConnected(Conn, 0);
-            else Conn.FinishConnectIfDone();
-            if (NonBlocking) return Handle; // FD_CONNECT tells the outcome; never WSAEWOULDBLOCK
+            if (rc == 0) OnConnected(c, 0);
+            else c.FinishConnectIfDone();
+            nonBlocking = NonBlocking;
         }
+        c.Watch(); // now that the lock is released (Connection.Watch)
+        if (nonBlocking) return Handle; // FD_CONNECT tells the outcome; never WSAEWOULDBLOCK
         // Looked at without the lock (re-checked under it below): a waiter spinning on the lock would hold off the
         // reactor delivering the answer it waits for.
         int wait = WaitFor(() => State != Phase.Joining || Closed, -1);

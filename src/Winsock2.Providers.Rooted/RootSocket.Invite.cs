@@ -11,6 +11,8 @@ internal sealed partial class RootSocket
     {
         LeafHandle leaf;
         SOCKET handle;
+        Connection c;
+        bool nonBlocking;
         lock (Gate)
         {
             errno = Closed ? Ws2Spi.WSAENOTSOCK : SendShut ? Ws2Spi.WSAESHUTDOWN : Inviting is not null ? Ws2Spi.WSAEALREADY : CheckRemote(ep);
@@ -39,7 +41,7 @@ internal sealed partial class RootSocket
                 errno = rc;
                 return SOCKET.Invalid;
             }
-            var c = new Connection(leaf, os, connecting: rc == -1, Options.HeartbeatMs)
+            c = new Connection(leaf, os, connecting: rc == -1, Options.HeartbeatMs, watch: false)
             {
                 JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
             };
@@ -51,8 +53,10 @@ internal sealed partial class RootSocket
             Events.Reenable(Ws2Spi.FD_CONNECT);
             if (rc == 0) leaf.OnConnected(c, 0);
             else c.FinishConnectIfDone();
-            if (NonBlocking) return handle; // FD_CONNECT on this socket tells the outcome; never WSAEWOULDBLOCK
+            nonBlocking = NonBlocking;
         }
+        c.Watch(); // now that the lock is released (Connection.Watch)
+        if (nonBlocking) return handle; // FD_CONNECT on this socket tells the outcome; never WSAEWOULDBLOCK
         // Looked at without the lock (re-checked under it below): a waiter spinning on the lock would hold off the
         // reactor delivering the answer it waits for.
         int wait = WaitFor(() => leaf.State != LeafHandle.Phase.Inviting || leaf.Closed, -1);
