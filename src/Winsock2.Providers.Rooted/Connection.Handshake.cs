@@ -21,16 +21,36 @@ internal sealed partial class Connection
         {
             _handle.DangerousAddRef(ref held);
             if (Volatile.Read(ref _reactorId) != 0 || IsTerminated) return;
-            ulong id = Reactor.Shared.Register(_fd, this);
+            // A connected socket is writable: watching EPOLLOUT from the start only wakes the reactor for nothing.
+            // It is added when a write first meets a full buffer (WatchWritable); a connect in progress needs it.
+            bool writable = _connecting;
+            _outWatched = writable;
+            ulong id = Reactor.Shared.Register(_fd, this, writable ? Reactor.AllEvents : Reactor.AllEvents & ~Libc.EPOLLOUT);
             Volatile.Write(ref _reactorId, id);
-            Interlocked.MemoryBarrier(); // pairs with Terminate's: one of the two sees the other
+            Interlocked.MemoryBarrier(); // pairs with Terminate's and WatchWritable's: one of each pair sees the other
             if (IsTerminated) Reactor.Shared.Unregister(_fd, id);
+            else if (!writable && Volatile.Read(ref _waitingWritable)) WatchWritable(); // a write parked before the id was there
         }
         catch (ObjectDisposedException) { } // closed before it was watched: nothing to watch
         finally
         {
             if (held) _handle.DangerousRelease();
         }
+    }
+
+    /// <summary>
+    /// A write met a full buffer (<see cref="ParkUntilWritable"/>, under the lock): the registration must report
+    /// EPOLLOUT. Registrations other than <see cref="Watch"/>'s always do; a write that parks before Watch stored its id
+    /// leaves the change to Watch, which looks at the parked flag after it did.
+    /// </summary>
+    private void WatchWritable()
+    {
+        if (Volatile.Read(ref _outWatched)) return;
+        Interlocked.MemoryBarrier();
+        ulong id = Volatile.Read(ref _reactorId);
+        if (id == 0) return;
+        Volatile.Write(ref _outWatched, true);
+        Reactor.Shared.Modify(_fd, id, Reactor.AllEvents);
     }
 
     /// <summary>

@@ -53,6 +53,8 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     private int _inFlight;
     private int _scheduled;
     private bool _waitingWritable, _connecting, _leaveSeen, _lingering, _closeAfterFlush;
+    /// <summary>The reactor reports EPOLLOUT for it (all registrations but a joiner's until its first full buffer: Watch).</summary>
+    private bool _outWatched = true;
 
     // watch: false — the reactor watches it only from Watch() (a joiner registers it once it released the session lock).
     public Connection(IConnectionOwner owner, Socket os, bool connecting, int heartbeatMs, bool watch = true)

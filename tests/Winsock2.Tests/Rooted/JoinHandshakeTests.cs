@@ -64,4 +64,68 @@ public class JoinHandshakeTests : RootedTest
         Assert.False(joined);
         Assert.Equal(WSAEINTR, error);
     }
+
+    [Fact]
+    public void WSAJoinLeaf_RootInitiated_MemberReadsOnlyOnceTheRootIsBlocked_EveryMessageInOrder()
+    {
+        // The root's connection to an invited leaf is watched for writability only once a write meets a full buffer:
+        // a member that stops reading fills it, the root's sender blocks, and everything still arrives when it reads.
+        var root = NewRoot();
+        var (leafListener, leafAddr) = ListeningLeaf();
+        SOCKET member = SOCKET.Invalid;
+        var acceptor = Run(() => member = accept(leafListener));
+        var handle = Track(WSAJoinLeaf(root, leafAddr, leafAddr.Length, null, null, null, null, JL_BOTH));
+        Assert.True(acceptor.Join(10_000));
+        Track(member);
+        _ = handle;
+        Ok(setsockopt(member, SOL_SOCKET, SO_RCVTIMEO, 30_000)); // a stuck stream fails the test instead of hanging it
+        const int size = 64 * 1024, count = 256; // 16 MiB: more than the kernel's buffers and the root's queue
+        var sender = Run(() =>
+        {
+            var msg = new byte[size];
+            for (int i = 0; i < count; i++)
+            {
+                BitConverter.TryWriteBytes(msg, i);
+                Assert.Equal(size, send(root, msg, size, 0));
+            }
+        });
+        Eventually(() => sender.Sleeping, "the root's sender to block or finish", 30_000);
+        var buf = new byte[size];
+        for (int i = 0; i < count; i++)
+        {
+            int n = recv(member, buf, size, 0);
+            Assert.True(n == size, $"message {i}: recv returned {n} (error {WSAGetLastError()})");
+            Assert.Equal(i, BitConverter.ToInt32(buf, 0));
+        }
+        Assert.True(sender.Join(30_000));
+    }
+
+    [Fact]
+    public void WSAJoinLeaf_LeafSendsWhileRootDoesNotRead_EveryMessageInOrderOnceItReads()
+    {
+        // The joiner's own connection, likewise watched for writability only from its first full buffer.
+        var (root, addr) = ListeningRoot();
+        var (leaf, handle) = JoinAccepted(root, addr);
+        _ = handle;
+        Ok(setsockopt(root, SOL_SOCKET, SO_RCVTIMEO, 30_000)); // a stuck stream fails the test instead of hanging it
+        const int size = 64 * 1024, count = 256;
+        var sender = Run(() =>
+        {
+            var msg = new byte[size];
+            for (int i = 0; i < count; i++)
+            {
+                BitConverter.TryWriteBytes(msg, i);
+                Assert.Equal(size, send(leaf, msg, size, 0));
+            }
+        });
+        Eventually(() => sender.Sleeping, "the leaf's sender to block or finish", 30_000);
+        var buf = new byte[size];
+        for (int i = 0; i < count; i++)
+        {
+            int n = recv(root, buf, size, 0);
+            Assert.True(n == size, $"message {i}: recv returned {n} (error {WSAGetLastError()})");
+            Assert.Equal(i, BitConverter.ToInt32(buf, 0));
+        }
+        Assert.True(sender.Join(30_000));
+    }
 }
