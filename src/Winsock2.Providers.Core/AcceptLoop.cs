@@ -9,7 +9,7 @@ internal interface IListeningSocket<TPending> : IEventSelectable where TPending 
     ReadyWaiters ReadyWaiters { get; }
     /// <summary>Re-derives the level-triggered network events (under the lock).</summary>
     void RefreshEvents();
-    /// <summary>True when something waits to be accepted (under the lock).</summary>
+    /// <summary>True when something waits to be accepted (under the lock; also read without it by a waiting accept, as a hint).</summary>
     bool HasPending { get; }
     /// <summary>The oldest waiting connection, taken out of the queue, or null (with an error, or 0 when none waits). Under the lock.</summary>
     TPending? TakePending(out int errno);
@@ -49,7 +49,9 @@ internal static class AcceptLoop
                     return null;
                 }
             }
-            int wait = socket.ReadyWaiters.WaitFor(socket, static s => { lock (s.Gate) return s.IsClosed || s.HasPending; }, -1);
+            // Looked at without the lock (the loop takes it to act): a waiter that spins on the lock would hold off the
+            // reactor thread delivering the very connection it waits for, and each release would wake the reactor.
+            int wait = socket.ReadyWaiters.WaitFor(socket, static s => s.IsClosed || s.HasPending, -1);
             if (wait != 0)
             {
                 errno = wait;

@@ -32,19 +32,30 @@ internal sealed unsafe class Reactor
         t.Start();
     }
 
+    /// <summary>Every readiness a handler is told of (edge-triggered).</summary>
+    public const uint AllEvents = Libc.EPOLLIN | Libc.EPOLLOUT | Libc.EPOLLPRI | Libc.EPOLLRDHUP | Libc.EPOLLET;
+
     /// <summary>Starts watching <paramref name="fd"/>; returns the registration id for <see cref="Unregister"/>.</summary>
-    public ulong Register(int fd, IReadyHandler handler)
+    public ulong Register(int fd, IReadyHandler handler) => Register(fd, handler, AllEvents);
+
+    /// <summary>
+    /// Starts watching <paramref name="fd"/> for <paramref name="events"/> (edge-triggered whatever is given; readiness
+    /// already there is reported at once); returns the registration id, 0 if the kernel refused.
+    /// </summary>
+    public ulong Register(int fd, IReadyHandler handler, uint events)
     {
         var id = (ulong)Interlocked.Increment(ref _nextId);
         _handlers[id] = handler;
-        const uint all = Libc.EPOLLIN | Libc.EPOLLOUT | Libc.EPOLLPRI | Libc.EPOLLRDHUP | Libc.EPOLLET;
-        if (Ctl(Libc.EPOLL_CTL_ADD, fd, all, id) != 0)
+        if (Ctl(Libc.EPOLL_CTL_ADD, fd, events | Libc.EPOLLET, id) != 0)
         {
             _handlers.TryRemove(id, out _);
             return 0;
         }
         return id;
     }
+
+    /// <summary>Changes what a registration watches; readiness already there is reported again. False if not registered.</summary>
+    public bool Modify(int fd, ulong id, uint events) => id != 0 && Ctl(Libc.EPOLL_CTL_MOD, fd, events | Libc.EPOLLET, id) == 0;
 
     /// <summary>Stops watching (call before the descriptor is closed).</summary>
     public void Unregister(int fd, ulong id)

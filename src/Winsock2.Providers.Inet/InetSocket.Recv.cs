@@ -22,6 +22,10 @@ internal sealed partial class InetSocket
         // does (ReactOS's WSARecv apitest; the seed: both are ignored for a non-overlapped call).
         if (ov is null) routine = null;
         bool overlapped = ov is not null;
+        // The plain blocking recv on a stream: straight into the caller's buffer, the lock not held across the copy.
+        if (!overlapped && inFlags == 0 && count == 1 && from is null && message is null
+            && TryReceiveDirect(buffers[0], out received, out int direct, out errno))
+            return direct;
         IoRequest r;
         lock (Gate)
         {
@@ -180,11 +184,17 @@ internal sealed partial class InetSocket
             return false;
         }
         if (oob && err == 22) return false; // EINVAL: no urgent data yet
+        r.Error = StreamError(err);
+        return true;
+    }
+
+    /// <summary>A stream read's failure <paramref name="err"/> as Winsock reports it; a reset or abort stays the socket's error.</summary>
+    private int StreamError(int err)
+    {
         int code = DatagramAware(err);
         if (code == Ws2Spi.WSAETIMEDOUT) code = Ws2Spi.WSAECONNABORTED; // keepalive gave up
         if (code == Ws2Spi.WSAECONNRESET || code == Ws2Spi.WSAECONNABORTED) _sockError = code;
-        r.Error = code;
-        return true;
+        return code;
     }
 
     /// <summary>A stream read returned <paramref name="n"/> of <paramref name="wanted"/> bytes.</summary>

@@ -47,15 +47,7 @@ internal sealed partial class Connection
         if (_connecting)
         {
             if ((events & (Libc.EPOLLOUT | Libc.EPOLLERR | Libc.EPOLLHUP)) == 0) return;
-            int err = Errno.ToWinsock(SocketCalls.SocketError(_handle));
-            lock (Owner.Gate)
-            {
-                if (IsTerminated) return;
-                _connecting = false;
-                if (err == 0) Remote = SocketCalls.EndPoint(_handle, peer: true);
-                Owner.OnConnected(this, err);
-                if (err != 0) { Terminate(); return; }
-            }
+            lock (Owner.Gate) if (!FinishConnect()) return;
         }
         if ((events & Libc.EPOLLOUT) != 0)
         {

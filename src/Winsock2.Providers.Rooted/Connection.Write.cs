@@ -27,7 +27,7 @@ internal sealed partial class Connection
     public void Pace(FLOWSPEC? flowspec)
     {
         _pace.Apply(flowspec);
-        Writer.Schedule(this);
+        if (HasPending) Writer.Schedule(this); // nothing queued (a join's admission): no writer wake-up for nothing
     }
 
     public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
@@ -102,7 +102,11 @@ internal sealed partial class Connection
     private void ParkUntilWritable()
     {
         if ((SocketCalls.PollNow(_handle, Libc.POLLOUT) & Libc.POLLOUT) != 0) Writer.Schedule(this);
-        else _waitingWritable = true;
+        else
+        {
+            _waitingWritable = true;
+            WatchWritable(); // a joiner's registration may not report EPOLLOUT yet (Connection.Watch)
+        }
     }
 
     /// <summary>The bytes left of this connection's own control frame when it is what goes next (not DATA, not the shared stream), else 0.</summary>

@@ -42,7 +42,7 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     private readonly int _fd;
     /// <summary>The socket's handle for <see cref="SocketCalls"/>: each call holds it, so the descriptor cannot be closed (and reused) under the call.</summary>
     private readonly SafeSocketHandle _handle;
-    private readonly ulong _reactorId;
+    private ulong _reactorId;
     private readonly FrameDecoder _decoder = new(RootedLimits.MaxMessage) { JoinPhase = true };
     private readonly LinkedList<(long Tag, byte[] Frame)> _private = new();
     private int _privateOffset;   // bytes of the first private frame already written
@@ -53,20 +53,23 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     private int _inFlight;
     private int _scheduled;
     private bool _waitingWritable, _connecting, _leaveSeen, _lingering, _closeAfterFlush;
+    /// <summary>The reactor reports EPOLLOUT for it (all registrations but a joiner's until its first full buffer: Watch).</summary>
+    private bool _outWatched = true;
 
-    public Connection(IConnectionOwner owner, Socket os, bool connecting, int heartbeatMs)
+    // watch: false — the reactor watches it only from Watch() (a joiner registers it once it released the session lock).
+    public Connection(IConnectionOwner owner, Socket os, bool connecting, int heartbeatMs, bool watch = true)
     {
         Owner = owner;
         _os = os;
-        _os.Blocking = false;
+        if (_os.Blocking) _os.Blocking = false; // an accepted socket already is (SOCK_NONBLOCK): no fcntl pair per join
         _os.NoDelay = true;
         _fd = (int)_os.Handle;
         _handle = _os.SafeHandle;
         _connecting = connecting;
         HeartbeatMs = heartbeatMs;
         LastReceived = LastSent = Environment.TickCount64;
-        Remote = SocketCalls.EndPoint(_handle, peer: true);
-        _reactorId = Reactor.Shared.Register(_fd, this);
+        if (!connecting) Remote = SocketCalls.EndPoint(_handle, peer: true); // a connect in progress has no peer yet (FinishConnect asks)
+        if (watch) _reactorId = Reactor.Shared.Register(_fd, this);
         Heartbeats.Add(this);
     }
 
@@ -154,7 +157,8 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
         if (IsTerminated) return;
         IsTerminated = true;
         Closing.TryRemove(this, out _);
-        Reactor.Shared.Unregister(_fd, _reactorId);
+        Interlocked.MemoryBarrier(); // pairs with Watch's: a registration made meanwhile is seen here or undone there
+        Reactor.Shared.Unregister(_fd, Volatile.Read(ref _reactorId));
         Heartbeats.Remove(this);
         _private.Clear();
         PrivateBytes = 0;

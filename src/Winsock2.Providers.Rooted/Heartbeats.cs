@@ -16,9 +16,18 @@ internal static class Heartbeats
     public static void Add(Connection c)
     {
         Live.TryAdd(c, 0);
+        // The timer runs: no lock (the reactor and a joiner add connections at the same moment of every join). A tick
+        // that stops the timer looks at the connections again after it did (Tick), so this one is never missed.
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _timer) is not null) return;
+        EnsureTimer();
+    }
+
+    private static void EnsureTimer()
+    {
         lock (Gate)
         {
-            if (_timer is not null) return;
+            if (_timer is not null || Live.IsEmpty) return;
             // A new timer starts its own clock: the time no timer ran (no connections) is not a stall to forgive.
             Interlocked.Exchange(ref _lastTick, Environment.TickCount64);
             _timer = new Timer(_ => Tick(), null, TickMs, TickMs);
@@ -50,10 +59,19 @@ internal static class Heartbeats
                 if (stall > 0) Interlocked.Add(ref c.LastReceived, stall);
                 c.Tick(now);
             }
+            bool stopped = false;
             lock (Gate)
             {
-                if (Live.IsEmpty && _timer is not null) { _timer.Dispose(); _timer = null; }
+                if (Live.IsEmpty && _timer is not null)
+                {
+                    _timer.Dispose();
+                    Volatile.Write(ref _timer, null);
+                    stopped = true;
+                }
             }
+            // A connection added while the timer was being stopped saw it still running: start it again.
+            Interlocked.MemoryBarrier();
+            if (stopped && !Live.IsEmpty) EnsureTimer();
         }
         catch (Exception e) { Diagnostics.InternalFailure("heartbeat", e); }
     }

@@ -87,7 +87,7 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
     public void OnConnected(Connection c, int error)
     {
         if (error != 0) { Root.InviteFinished(this, error); return; }
-        c.Enqueue(Request!.Encode());
+        c.SendNow(Request!.Encode()); // from the thread that saw the connect finish
     }
 
     public void OnFrame(Connection c, FrameType type, byte[] payload)

@@ -95,6 +95,8 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
 
     public override SOCKET JoinLeaf(IPEndPoint ep, WSABUF? callerData, WSABUF? calleeData, QOS? sqos, uint flags, out int errno)
     {
+        Connection c;
+        bool nonBlocking;
         lock (Gate)
         {
             errno = Closed ? Ws2Spi.WSAENOTSOCK
@@ -123,14 +125,19 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             _calleeOut = calleeData;
             State = Phase.Joining;
             Events.Reenable(Ws2Spi.FD_CONNECT);
-            Conn = new Connection(this, os, connecting: rc == -1, Options.HeartbeatMs)
+            Conn = c = new Connection(this, os, connecting: rc == -1, Options.HeartbeatMs, watch: false)
             {
                 JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
             };
-            if (rc == 0) OnConnected(Conn, 0);
-            if (NonBlocking) return Handle; // FD_CONNECT tells the outcome; never WSAEWOULDBLOCK
+            if (rc == 0) OnConnected(c, 0);
+            else c.FinishConnectIfDone();
+            nonBlocking = NonBlocking;
         }
-        int wait = WaitFor(() => { lock (Gate) return State != Phase.Joining || Closed; }, -1);
+        c.Watch(); // now that the lock is released (Connection.Watch)
+        if (nonBlocking) return Handle; // FD_CONNECT tells the outcome; never WSAEWOULDBLOCK
+        // Looked at without the lock (re-checked under it below): a waiter spinning on the lock would hold off the
+        // reactor delivering the answer it waits for.
+        int wait = WaitFor(() => State != Phase.Joining || Closed, -1);
         lock (Gate)
         {
             if (State is Phase.Joined or Phase.Ended) return Handle; // joined, whatever the root did since (FD_CLOSE follows)
@@ -155,7 +162,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     {
         if (c != Conn) return;
         if (error != 0) { JoinFailed(error); return; }
-        c.Enqueue(_request!.Encode());
+        c.SendNow(_request!.Encode()); // from the thread that saw the connect finish
     }
 
     public void OnFrame(Connection c, FrameType type, byte[] payload)
@@ -283,7 +290,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             c.CloseGracefully();
             return handle;
         }
-        c.Enqueue(new JoinAccept(calleeData, granted).Encode());
+        c.SendNow(new JoinAccept(calleeData, granted).Encode()); // from the accepting thread: no writer wake-up
         member.AdoptInvitation(c, invite.Flags, granted, Events);
         return handle;
     }

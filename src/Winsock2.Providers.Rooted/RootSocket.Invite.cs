@@ -11,6 +11,8 @@ internal sealed partial class RootSocket
     {
         LeafHandle leaf;
         SOCKET handle;
+        Connection c;
+        bool nonBlocking;
         lock (Gate)
         {
             errno = Closed ? Ws2Spi.WSAENOTSOCK : SendShut ? Ws2Spi.WSAESHUTDOWN : Inviting is not null ? Ws2Spi.WSAEALREADY : CheckRemote(ep);
@@ -39,7 +41,7 @@ internal sealed partial class RootSocket
                 errno = rc;
                 return SOCKET.Invalid;
             }
-            var c = new Connection(leaf, os, connecting: rc == -1, Options.HeartbeatMs)
+            c = new Connection(leaf, os, connecting: rc == -1, Options.HeartbeatMs, watch: false)
             {
                 JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
             };
@@ -50,9 +52,14 @@ internal sealed partial class RootSocket
             _reserved += reserve;
             Events.Reenable(Ws2Spi.FD_CONNECT);
             if (rc == 0) leaf.OnConnected(c, 0);
-            if (NonBlocking) return handle; // FD_CONNECT on this socket tells the outcome; never WSAEWOULDBLOCK
+            else c.FinishConnectIfDone();
+            nonBlocking = NonBlocking;
         }
-        int wait = WaitFor(() => { lock (Gate) return leaf.State != LeafHandle.Phase.Inviting || leaf.Closed; }, -1);
+        c.Watch(); // now that the lock is released (Connection.Watch)
+        if (nonBlocking) return handle; // FD_CONNECT on this socket tells the outcome; never WSAEWOULDBLOCK
+        // Looked at without the lock (re-checked under it below): a waiter spinning on the lock would hold off the
+        // reactor delivering the answer it waits for.
+        int wait = WaitFor(() => leaf.State != LeafHandle.Phase.Inviting || leaf.Closed, -1);
         lock (Gate)
         {
             // Admitted: the join completed, whatever the leaf did since (a leaf that left at once gives FD_CLOSE).

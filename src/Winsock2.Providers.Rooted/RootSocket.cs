@@ -197,7 +197,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
             c.CloseGracefully();
             return handle;
         }
-        c.Enqueue(new JoinAccept(calleeData, granted).Encode());
+        c.SendNow(new JoinAccept(calleeData, granted).Encode()); // from the accepting thread: no writer wake-up
         leaf.Admit(c, granted, reserve);
         _reserved += reserve;
         _leaves.Add(leaf);

@@ -114,6 +114,9 @@ public abstract class WinsockTest : IDisposable
         /// <summary>The worker thread's managed id.</summary>
         public int ManagedThreadId => _thread.ManagedThreadId;
 
+        /// <summary>The thread sleeps in a wait (a blocking call that gave up spinning), or has finished.</summary>
+        public bool Sleeping => (_thread.ThreadState & (ThreadState.WaitSleepJoin | ThreadState.Stopped)) != 0;
+
         /// <summary>Waits for it to finish; rethrows its exception.</summary>
         public void Join() => Join(Timeout.Infinite);
 
