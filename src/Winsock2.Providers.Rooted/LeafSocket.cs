@@ -43,6 +43,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     public override IPEndPoint? PeerEndPoint => State == Phase.Joined ? Conn?.Remote : null;
     public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : SocketCalls.EndPoint(_bound.SafeHandle, peer: false));
     public override int BytesAvailable() => Inbox.FirstMessageBytes(null);
+    protected override bool ReceivesWithoutLock => true;
 
     public int ReceiveLimit => Options.ReceiveBuffer;
 
@@ -50,7 +51,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     /// The root's messages wait in this socket's inbox: reading stops while SO_RCVBUF is full (one message always fits).
     /// A closed socket's inbox is never read again: its connection reads on to the root's LEAVE and FIN.
     /// </summary>
-    public bool MayRead(Connection c) => Closed || c.Unread == 0 || c.Unread < Options.ReceiveBuffer;
+    public bool MayRead(Connection c) => Closed || Volatile.Read(ref c.Unread) is var unread && (unread == 0 || unread < Options.ReceiveBuffer);
 
     protected override IEnumerable<Connection> ReceivingConnections => Conn is { } c ? [c] : [];
 
@@ -158,6 +159,22 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         c.Enqueue(_request!.Encode());
     }
 
+    /// <summary>
+    /// The root's message, queued in the inbox (a JL_SENDER_ONLY member receives nothing; a closed socket's inbox is
+    /// never read again, so nothing is kept for it).
+    /// </summary>
+    public void OnData(Connection c, bool endOfMessage, ReadOnlySpan<byte> payload, byte[]? owned)
+    {
+        if (c != Conn || State != Phase.Joined) { OnFrame(c, endOfMessage ? FrameType.Data : FrameType.DataMore, owned ?? payload.ToArray()); return; }
+        if (!SenderOnly && !Closed) Inbox.Deliver(null, c, payload, owned, endOfMessage);
+    }
+
+    /// <summary>After a read's messages: readiness and events are re-derived once.</summary>
+    public void DataDelivered(Connection c)
+    {
+        if (c == Conn) RefreshEvents();
+    }
+
     public void OnFrame(Connection c, FrameType type, byte[] payload)
     {
         if (c != Conn)
@@ -215,10 +232,6 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         {
             switch (type)
             {
-                case FrameType.Data or FrameType.DataMore:
-                    if (!SenderOnly) Inbox.Deliver(new Message(null, payload, type == FrameType.Data) { Origin = c });
-                    RefreshEvents();
-                    return;
                 case FrameType.QosUpdate when payload.Length == QosWire.Size:
                     // The root's grant: its answer to this socket's SIO_SET_QOS, or a change the root made.
                     var granted = QosWire.Granted(QosWire.Read(payload));

@@ -43,7 +43,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
     /// while a member's queue is full (<see cref="RelayRoom"/>); under eviction a member whose queue passes the limit
     /// is dropped (FD_CLOSE with WSAECONNABORTED), as on a root send.
     /// </summary>
-    public void Relay(LeafHandle from, FrameType type, byte[] payload)
+    public void Relay(LeafHandle from, FrameType type, ReadOnlySpan<byte> payload)
     {
         byte[]? frame = null;
         List<Connection>? evict = null;
@@ -139,6 +139,12 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
     // ---- connection events for handshaking and pending connections ----
 
     public void OnConnected(Connection c, int error) { }
+
+    /// <summary>Data on a connection that has not joined: judged as any other frame (refused).</summary>
+    public void OnData(Connection c, bool endOfMessage, ReadOnlySpan<byte> payload, byte[]? owned) =>
+        OnFrame(c, endOfMessage ? FrameType.Data : FrameType.DataMore, owned ?? payload.ToArray());
+
+    public void DataDelivered(Connection c) { }
 
     public void OnFrame(Connection c, FrameType type, byte[] payload)
     {
