@@ -84,7 +84,8 @@ internal sealed partial class RootSocket
     /// <summary>The connections one <see cref="Flush"/> writes, gathered under the lock; reused (only the writer thread touches it).</summary>
     private readonly List<Connection> _flushList = new();
 
-    public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
+    /// <summary>A plain read first: while already scheduled (a busy sender appending), no locked instruction per message.</summary>
+    public bool TrySchedule() => Volatile.Read(ref _scheduled) == 0 && Interlocked.Exchange(ref _scheduled, 1) == 0;
     public void Unschedule() => Volatile.Write(ref _scheduled, 0);
 
     /// <summary>The writer's turn for this root: every leaf writes what it can, then the shared chunks behind the slowest leaf are freed.</summary>
