@@ -211,6 +211,26 @@ internal sealed partial class Connection
     private bool MayReadNow() => Owner.MayRead(this);
 
     /// <summary>
+    /// Under the lock: if reading stopped and may go on now, the stop is lifted and true returned — the caller then
+    /// reads (<see cref="ReadInline"/>) once it released the lock, on its own thread (no thread hop).
+    /// </summary>
+    public bool TakePause()
+    {
+        if (!_readPaused || IsTerminated || !MayReadNow()) return false;
+        _readPaused = false;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads and decodes on the calling thread (nonblocking: up to what the socket holds, one turn's budget) unless a
+    /// reader is already at work. Never under the session lock.
+    /// </summary>
+    public void ReadInline()
+    {
+        if (Volatile.Read(ref _readRequests) == 0) RequestRead();
+    }
+
+    /// <summary>
     /// Under the lock, after the application took messages (or a limit was raised): if reading stopped for a full
     /// buffer and there is room again, reading resumes on the thread pool (never under the caller's lock).
     /// </summary>

@@ -80,6 +80,30 @@ internal sealed class Inbox(Completion completion, object gate)
         return true;
     }
 
+    /// <summary>
+    /// Registered I/O (under the session lock): the queued messages (from <paramref name="filter"/>, or any) go to the
+    /// posted RIO receives in order, one message or piece per receive. Returns how many receives completed.
+    /// </summary>
+    public int RioTake(RioRequestQueue rq, LeafHandle? filter, int family)
+    {
+        int completed = 0;
+        while (true)
+        {
+            InboxEntry e;
+            lock (_messages)
+            {
+                if (!_messages.TryPeekFirst(filter, out int index) || !rq.TryPeekReceive(out var req)) return completed;
+                ref var first = ref _messages.At(index);
+                var piece = first.Data.AsSpan(first.Start + first.Taken, first.Remaining);
+                first.Taken += RioReceiveFill.Complete(rq, req, piece, first.EndOfMessage, first.Source?.RemoteEndPoint, family);
+                completed++;
+                if (first.Remaining > 0) continue;
+                e = _messages.RemoveAt(index);
+            }
+            e.Origin?.Consumed(e.Cost);
+        }
+    }
+
     /// <summary>Tries to satisfy a receive from queued messages (under the session lock). True = filled (Bytes/OutFlags set).</summary>
     public bool TryTake(IoRequest r, LeafHandle? filter, bool peek, out LeafHandle? source)
     {

@@ -102,9 +102,16 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
     /// <summary>After a read's messages: the root and this leaf's socket re-derive readiness and events once.</summary>
     public void DataDelivered(Connection c)
     {
+        RioDeliverWaiting(); // this leaf's socket's RIO receives first, then the root's (any leaf)
+        Root.RioDeliverWaiting();
         Root.RefreshEvents();
         RefreshEvents();
     }
+
+    protected override (Inbox Inbox, LeafHandle? Filter)? RioInbox => (Root.Inbox, this);
+    protected override Connection? RioResumable() => Conn is { } c && c.TakePause() ? c : null;
+    protected override Connection? RioPollConnection() => State == Phase.Joined ? Conn : null;
+    protected override void AppendRio(ReadOnlySpan<byte> message) => Conn!.Enqueue(Frame.Make(FrameType.Data, message));
 
     public void OnFrame(Connection c, FrameType type, byte[] payload)
     {
@@ -199,6 +206,7 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
         {
             if (Closed) return;
             AbortSends(); // pending overlapped sends: WSA_OPERATION_ABORTED
+            RioClose();
             Root.DropLeaf(this);
             Closed = true;
             Root.Inbox.FailWaiting(Ws2Spi.WSA_OPERATION_ABORTED, f => f == this);

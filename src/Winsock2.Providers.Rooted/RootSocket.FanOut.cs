@@ -35,6 +35,20 @@ internal sealed partial class RootSocket
         Writer.Schedule(this);
     }
 
+    /// <summary>A RIO send's message, framed once into the shared stream (copied: the send's slice is free at once).</summary>
+    protected override void AppendRio(ReadOnlySpan<byte> message)
+    {
+        Span<byte> header = stackalloc byte[Frame.HeaderSize];
+        Frame.WriteHeader(header, FrameType.Data, message.Length);
+        Stream.Append(header, message);
+        if (_leaves.Count == 0) _minPosition = Stream.End;
+    }
+
+    /// <summary>A commit's messages are in the stream: the writer is told once for the batch.</summary>
+    protected override void RioAppended() => Writer.Schedule(this);
+
+    protected override (Inbox Inbox, LeafHandle? Filter)? RioInbox => (Inbox, null);
+
     /// <summary>
     /// Room in every receiving leaf's queue (backpressure). Under the eviction policy the root never waits for a
     /// leaf: every leaf over its queue limit is dropped (FD_CLOSE with WSAECONNABORTED on its socket), so the

@@ -221,6 +221,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         leaf.EndError = error;
         Inbox.FailWaiting(error == 0 ? Ws2Spi.WSAEDISCON : error, f => f == leaf);
         leaf.PumpSends(); // queued side-chat sends fail with the session's error
+        leaf.RioDeliverWaiting(); // its posted RIO receives learn of the end once nothing waits
         leaf.RefreshEvents();
         leaf.WakeReadyWaiters();
         Writer.Schedule(this); // the slowest position may have moved
@@ -304,6 +305,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         {
             if (Closed) return;
             AbortSends(); // pending overlapped sends: WSA_OPERATION_ABORTED
+            RioClose();
             if (!SendShut) { SendShut = true; EndSession(); }
             Closed = true;
             StopListening(_os, _listenerId, _handshaking); // pending joins were refused by EndSession
