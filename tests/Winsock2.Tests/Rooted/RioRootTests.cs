@@ -37,7 +37,7 @@ public class RioRootTests : RioRootedTest
         var (leaf, _) = RioJoin(root, addr);
         Ok(setsockopt(leaf, SOL_SOCKET, SO_RCVBUF, 16 * 1024), "SO_RCVBUF");
         Ok(setsockopt(leaf, SOL_SOCKET, SO_RCVTIMEO, 20_000), "SO_RCVTIMEO");
-        const int max = 2048, size = 64 * 1024; // 128 MiB: more than every buffer on the way can hold
+        const int max = 256, size = 64 * 1024; // 16 MiB: more than the buffers on the way hold for a leaf that stopped reading
         var t = RioTable(root);
         var cq = NewCq(t, 4 * max);
         var rq = NewRq(t, root, cq, receives: 1, sends: max);
@@ -72,7 +72,7 @@ public class RioRootTests : RioRootedTest
         var (root, addr) = RioRoot();
         Ok(setsockopt(root, SOL_MULTIPOINT, MP_LEAF_QUEUE_LIMIT, 64 * 1024), "MP_LEAF_QUEUE_LIMIT");
         RioJoin(root, addr); // its leaf reads nothing
-        const int max = 1024, size = 64 * 1024;
+        const int max = 256, size = 64 * 1024;
         var t = RioTable(root);
         var cq = NewCq(t, 2 * max);
         var rq = NewRq(t, root, cq, receives: 1, sends: max);
