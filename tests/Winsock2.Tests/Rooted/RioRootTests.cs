@@ -153,6 +153,61 @@ public class RioRootTests : RioRootedTest
         Assert.Equal("to all", RecvText(leaf1));
     }
 
+    [Fact]
+    public void RIOCreateRequestQueue_RootedWithoutFlagOrSecondQueue_WSAEINVAL()
+    {
+        var (root, addr) = RioRoot();
+        var (leaf, _) = RioJoin(root, addr);
+        var t = RioTable(leaf);
+        var cq = NewCq(t);
+        var plain = NewLeaf(); // made without WSA_FLAG_REGISTERED_IO
+        Assert.Null(t.RIOCreateRequestQueue!(plain, 4, 1, 4, 1, cq, cq, 0));
+        Assert.Equal(WSAEINVAL, WSAGetLastError());
+        NewRq(t, leaf, cq, 4, 4);
+        Assert.Null(t.RIOCreateRequestQueue!(leaf, 4, 1, 4, 1, cq, cq, 0));
+        Assert.Equal(WSAEINVAL, WSAGetLastError());
+    }
+
+    [Fact]
+    public void RIOSend_RootMessageOverOneMiB_CompletesWithWSAEMSGSIZE()
+    {
+        var (root, addr) = RioRoot();
+        var (leaf, _) = RioJoin(root, addr);
+        var t = RioTable(root);
+        var cq = NewCq(t);
+        var rq = NewRq(t, root, cq);
+        var id = NewBuffer(t, new byte[RootedLimits.MaxMessage + 1]);
+        Assert.True(t.RIOSend!(rq, new RIO_BUF(id, 0, (uint)RootedLimits.MaxMessage + 1), 1, 0, 1));
+        Assert.True(t.RIOSend!(rq, new RIO_BUF(id, 0, 2), 1, 0, 2));
+        var results = Take(t, cq, 2);
+        Assert.Equal((WSAEMSGSIZE, 0u), (results[0].Status, results[0].BytesTransferred));
+        Assert.Equal((0, 2u), (results[1].Status, results[1].BytesTransferred));
+        Assert.Equal(2, recv(leaf, new byte[8], 8, 0)); // only the second message was sent
+    }
+
+    [Fact]
+    public void RIOReceiveEx_LeafPieceSentWithMsgPartial_FlagsMsgPartial()
+    {
+        var (root, addr) = RioRoot();
+        var (leaf, _) = RioJoin(root, addr);
+        var t = RioTable(leaf);
+        var cq = NewCq(t);
+        var rq = NewRq(t, leaf, cq);
+        var data = new byte[64];
+        var flags = new byte[8];
+        var dataId = NewBuffer(t, data);
+        var flagsId = NewBuffer(t, flags);
+        for (int i = 0; i < 2; i++)
+            Assert.NotEqual(0, t.RIOReceiveEx!(rq, new RIO_BUF(dataId, (uint)(i * 32), 32), 1, default, default, default,
+                new RIO_BUF(flagsId, (uint)(i * 4), 4), 0, i));
+        Ok(WSASend(root, [new WSABUF(Bytes("first "))], 1, out _, MSG_PARTIAL, null, null), "WSASend(MSG_PARTIAL)");
+        Ok(WSASend(root, [new WSABUF(Bytes("last"))], 1, out _, 0, null, null), "WSASend");
+        var results = Take(t, cq, 2);
+        Assert.Equal([6u, 4u], results.Select(r => r.BytesTransferred));
+        Assert.Equal((uint)MSG_PARTIAL, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(flags));
+        Assert.Equal(0u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(flags.AsSpan(4)));
+    }
+
     private static System.Net.IPEndPoint LocalName(SOCKET s)
     {
         var name = new byte[SockAddr.SizeIn6];
