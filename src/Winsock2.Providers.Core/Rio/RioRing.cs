@@ -62,9 +62,13 @@ internal sealed class RioRing
 
     private static int Capacity(int max) => (int)Math.Max(1u, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(max, 1)));
 
-    /// <summary>The application posts one request (its thread; posts are serialized, as RIO requires): 0, or WSAENOBUFS at the limit or with the queue's CQ full.</summary>
+    /// <summary>
+    /// The application posts one request (its thread; posts are serialized, as RIO requires): 0; WSAENOBUFS at the limit
+    /// or with the completion queue full; WSAEINVAL once RIOCloseCompletionQueue closed the completion queue.
+    /// </summary>
     public int Post(in RioRequest request)
     {
+        if (Cq.IsClosed) return Ws2Spi.WSAEINVAL;
         long tail = _tail;
         if (tail - Volatile.Read(ref _released) >= Max) return Ws2Spi.WSAENOBUFS;
         if (!Cq.Reserve()) return Ws2Spi.WSAENOBUFS;
@@ -95,6 +99,19 @@ internal sealed class RioRing
             return false;
         }
         request = Volatile.Read(ref _layout)[h].Request;
+        return true;
+    }
+
+    /// <summary>The committed request <paramref name="ahead"/> places after the oldest not yet completed (0: the oldest).</summary>
+    public bool TryPeek(int ahead, out RioRequest request)
+    {
+        long seq = _head + ahead;
+        if (ahead < 0 || seq >= Volatile.Read(ref _committed))
+        {
+            request = default;
+            return false;
+        }
+        request = Volatile.Read(ref _layout)[seq].Request;
         return true;
     }
 
@@ -129,22 +146,25 @@ internal sealed class RioRing
 
     /// <summary>
     /// Under the completion queue's lock: appends each staged result to <paramref name="cq"/>, in completion order, and
-    /// frees their slots. The count appended.
+    /// frees their slots. The count appended, and in <paramref name="notifying"/> how many lacked RIO_MSG_DONT_NOTIFY.
     /// </summary>
-    public int Drain(ulong socketContext, RioCompletionQueue cq)
+    public int Drain(ulong socketContext, RioCompletionQueue cq, out int notifying)
     {
+        notifying = 0;
         long r = _released, h = Volatile.Read(ref _head);
         var layout = Volatile.Read(ref _layout);
         for (long i = r; i < h; i++)
         {
             ref var slot = ref layout[i];
+            bool notifies = (slot.Request.Flags & Ws2Spi.RIO_MSG_DONT_NOTIFY) == 0;
+            if (notifies) notifying++;
             cq.AddLocked(new RIORESULT
             {
                 Status = slot.Status,
                 BytesTransferred = slot.Bytes,
                 SocketContext = socketContext,
                 RequestContext = slot.Request.RequestContext,
-            }, (slot.Request.Flags & Ws2Spi.RIO_MSG_DONT_NOTIFY) == 0);
+            }, notifies);
             slot.Request = default; // the request's arrays are not kept alive by a free slot
         }
         Volatile.Write(ref _released, h);
