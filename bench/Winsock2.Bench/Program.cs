@@ -45,6 +45,8 @@ public static class Program
             results.Add(new SuiteResult(suite, cases, suite.Notes(options).ToList()));
         }
         foreach (var r in results) Console.Out.Write(MarkdownTable.Suite(r));
+        foreach (var goal in Goals.Lines(results).Where(g => !g.EndsWith(": not run.", StringComparison.Ordinal)))
+            Console.Error.WriteLine($"goal: {goal}");
         Console.Error.WriteLine($"Winsock2.Bench: {started.Elapsed.TotalSeconds:F1} s");
 
         if (options.WriteDocs || options.ChartPath is not null)
