@@ -232,15 +232,34 @@ internal abstract class ProviderBase<TSocket> : IWSPProvider where TSocket : cla
         uint returned = 0;
         int rc = Run(s, out lpErrno, x =>
         {
-            int err = dwIoControlCode == Ws2Spi.SIO_GET_EXTENSION_FUNCTION_POINTER
-                ? ExtensionFunctions.Answer(lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, ExtensionFunction, out returned)
-                : ImmediateIoctl.Run(x, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, out returned);
+            int err = dwIoControlCode switch
+            {
+                Ws2Spi.SIO_GET_EXTENSION_FUNCTION_POINTER =>
+                    ExtensionFunctions.Answer(lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, ExtensionFunction, out returned),
+                Ws2Spi.SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER => RioTable(x, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, out returned),
+                _ => ImmediateIoctl.Run(x, dwIoControlCode, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, out returned),
+            };
             if (err == 0 && (lpOverlapped is not null || lpCompletionRoutine is not null))
                 OverlappedResult.CompleteImmediately(Upcalls, x, lpOverlapped, lpCompletionRoutine, lpThreadId, (int)returned);
             return err;
         });
         lpcbBytesReturned = returned;
         return rc;
+    }
+
+    /// <summary>The Registered I/O functions of this provider type (one set for the process, as a DLL's functions are).</summary>
+    private static readonly RioFunctions Rio = new();
+
+    /// <summary>
+    /// SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER: the Registered I/O table (<see cref="RioFunctions.Answer"/>) when the
+    /// socket's kind takes Registered I/O (<see cref="IRioSocket"/>), else WSAEOPNOTSUPP for WSAID_MULTIPLE_RIO.
+    /// </summary>
+    private int RioTable(TSocket x, byte[]? input, uint inLen, byte[]? output, uint outLen, out uint returned)
+    {
+        returned = 0;
+        if (x is not IRioSocket && ExtensionFunctionPointer.GuidIn(input, inLen) == Ws2Spi.WSAID_MULTIPLE_RIO) return Ws2Spi.WSAEOPNOTSUPP;
+        Rio.Bind(Upcalls, s => TryGet(s, out var t, out _) ? t : null);
+        return Rio.Answer(input, inLen, output, outLen, out returned);
     }
 
     /// <summary>The extension function this provider offers under <paramref name="id"/> (WSAID_ACCEPTEX ...), or null: WSAEINVAL.</summary>

@@ -110,6 +110,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
             wake = _readyWaiters.Snapshot();
         }
         ReadyWaiters.Wake(wake);
+        RioOnReady(events); // InetSocket.Rio.cs
     }
 
     /// <summary>Adds a thread to be woken on any readiness change (select, blocking accept and connect).</summary>
@@ -203,6 +204,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
             wake = _readyWaiters.Snapshot();
         }
         CancelOwnAcceptEx();
+        RioClose(); // InetSocket.Rio.cs: outstanding Registered I/O requests abort
         try { _os.Dispose(); }
         catch (Exception e) { Diagnostics.InternalFailure("close", e); }
         ReadyWaiters.Wake(wake);

@@ -22,6 +22,8 @@ public sealed partial class TracingProvider
             : SOCKET_ERROR;
         if (rc == 0 && dwIoControlCode == SIO_GET_EXTENSION_FUNCTION_POINTER && lpvOutBuffer is not null
             && (lpErrno = WrapExtension(lpvInBuffer, cbInBuffer, lpvOutBuffer)) != 0) rc = SOCKET_ERROR; // TracingProvider.Extensions.cs
+        if (rc == 0 && dwIoControlCode == SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER && lpvOutBuffer is not null
+            && (lpErrno = WrapRioTable(lpvOutBuffer, lpcbBytesReturned)) != 0) rc = SOCKET_ERROR; // TracingProvider.Rio.cs
         _log.Call(t0, $"WSPIoctl({args}) {Rc(rc, lpErrno)}"
             + (rc == 0 ? $" returned={lpcbBytesReturned}{(lpcbBytesReturned == 4 ? $" out={IoBuf(lpvOutBuffer, 4)}" : "")}" : ""));
         return rc;

@@ -46,7 +46,8 @@ internal static class ProviderSelection
     {
         const uint known = Ws2_32.WSA_FLAG_OVERLAPPED | Ws2_32.WSA_FLAG_MULTIPOINT_C_ROOT | Ws2_32.WSA_FLAG_MULTIPOINT_C_LEAF
                            | Ws2_32.WSA_FLAG_MULTIPOINT_D_ROOT | Ws2_32.WSA_FLAG_MULTIPOINT_D_LEAF
-                           | 0x40 /* WSA_FLAG_ACCESS_SYSTEM_SECURITY */ | 0x80 /* WSA_FLAG_NO_HANDLE_INHERIT */;
+                           | 0x40 /* WSA_FLAG_ACCESS_SYSTEM_SECURITY */ | 0x80 /* WSA_FLAG_NO_HANDLE_INHERIT */
+                           | Ws2_32.WSA_FLAG_REGISTERED_IO;
         if ((flags & ~known) != 0) return Ws2_32.WSAEINVAL;
         uint c = flags & (Ws2_32.WSA_FLAG_MULTIPOINT_C_ROOT | Ws2_32.WSA_FLAG_MULTIPOINT_C_LEAF);
         uint d = flags & (Ws2_32.WSA_FLAG_MULTIPOINT_D_ROOT | Ws2_32.WSA_FLAG_MULTIPOINT_D_LEAF);

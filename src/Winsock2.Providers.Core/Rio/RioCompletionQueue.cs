@@ -1,0 +1,204 @@
+namespace Winsock2.Providers.Core;
+
+/// <summary>
+/// A Registered I/O completion queue: a bounded ring of RIORESULT. Producers are the transports publishing a batch
+/// (<see cref="Publish"/>, one lock per batch); the consumer is the application (RIODequeueCompletion, one thread at a
+/// time — a second at once is RIO_CORRUPT_CQ). It never overflows: each posted request reserves its entry
+/// (<see cref="Reserve"/>) until its result is published, and a post that finds no room is WSAENOBUFS. The request
+/// queues on it commit their outstanding limits (their sum stays within the size, as Windows requires).
+/// </summary>
+public sealed class RioCompletionQueue : RIO_CQ
+{
+    private readonly Lock _gate = new();
+    private RIORESULT[] _ring;
+    private bool[] _notifying;
+    private long _head, _tail;
+    private long _reserved;   // posted requests whose results are not yet published
+    private long _notifiable; // entries in the ring whose request lacked RIO_MSG_DONT_NOTIFY
+    private long _committed;  // the outstanding limits of the request queues on this queue
+    private int _dequeuing;
+    private volatile bool _closed;
+    private RioRequestQueue[] _queues = [];
+    private readonly RioNotifier? _notifier;
+
+    internal RioCompletionQueue(int size, RioNotifier? notifier)
+    {
+        Size = size;
+        _ring = new RIORESULT[size];
+        _notifying = new bool[size];
+        _notifier = notifier;
+    }
+
+    /// <summary>The queue's size in entries.</summary>
+    public int Size { get; private set; }
+
+    /// <summary>Results published and not yet dequeued.</summary>
+    public int Count => (int)(Volatile.Read(ref _tail) - Volatile.Read(ref _head));
+
+    /// <summary>RIOCloseCompletionQueue closed it.</summary>
+    public bool IsClosed => _closed;
+
+    internal RioNotifier? Notifier => _notifier;
+
+    /// <summary>Reserves the entry of one posted request: false when the queue has no room (WSAENOBUFS).</summary>
+    internal bool Reserve()
+    {
+        if (Interlocked.Increment(ref _reserved) + Count <= Size) return true;
+        Interlocked.Decrement(ref _reserved);
+        return false;
+    }
+
+    /// <summary>A request queue attaches with <paramref name="need"/> outstanding requests: false when the queue cannot hold them (WSAENOBUFS).</summary>
+    internal bool Commit(RioRequestQueue rq, long need)
+    {
+        lock (_gate)
+        {
+            if (_committed + need > Size) return false;
+            _committed += need;
+            if (Array.IndexOf(_queues, rq) < 0) _queues = [.. _queues, rq];
+            return true;
+        }
+    }
+
+    /// <summary>A request queue's commitment changes by <paramref name="delta"/> (RIOResizeRequestQueue): false when the queue cannot hold it.</summary>
+    internal bool Recommit(long delta)
+    {
+        lock (_gate)
+        {
+            if (delta > 0 && _committed + delta > Size) return false;
+            _committed += delta;
+            return true;
+        }
+    }
+
+    /// <summary>A request queue detaches (its socket closed): its commitment ends.</summary>
+    internal void Release(RioRequestQueue rq, long committed)
+    {
+        lock (_gate)
+        {
+            _committed -= committed;
+            int i = Array.IndexOf(_queues, rq);
+            if (i >= 0) _queues = [.. _queues[..i], .. _queues[(i + 1)..]];
+        }
+    }
+
+    /// <summary>Publishes one direction's staged results as one batch; fires the armed notification when one of them asks for it.</summary>
+    internal void Publish(RioRing ring, ulong socketContext)
+    {
+        long notifyingBefore;
+        int n;
+        bool fire = false;
+        lock (_gate)
+        {
+            notifyingBefore = _notifiable;
+            n = ring.Drain(socketContext, this);
+            Interlocked.Add(ref _reserved, -n);
+            if (_notifiable > notifyingBefore && _notifier is not null) fire = _notifier.TakeArmed();
+        }
+        if (fire) _notifier!.Fire();
+    }
+
+    /// <summary>Under the lock (from <see cref="RioRing.Drain"/>): appends one result.</summary>
+    internal void AddLocked(in RIORESULT result, bool notifying)
+    {
+        long t = _tail;
+        int i = (int)(t % _ring.Length);
+        _ring[i] = result;
+        _notifying[i] = notifying;
+        if (notifying) Interlocked.Increment(ref _notifiable);
+        Volatile.Write(ref _tail, t + 1);
+    }
+
+    /// <summary>
+    /// RIODequeueCompletion: moves up to <paramref name="max"/> results into <paramref name="array"/>; RIO_CORRUPT_CQ
+    /// when the queue is closed or another thread is dequeuing. When the queue is empty the transports of its request
+    /// queues get one inline attempt (<see cref="IRioSocket.RioPoll"/>) first.
+    /// </summary>
+    internal uint Dequeue(RIORESULT[] array, int max)
+    {
+        if (_closed || Interlocked.Exchange(ref _dequeuing, 1) != 0) return Ws2Spi.RIO_CORRUPT_CQ;
+        try
+        {
+            if (_closed) return Ws2Spi.RIO_CORRUPT_CQ;
+            if (Count == 0)
+                foreach (var rq in Volatile.Read(ref _queues)) rq.Poll();
+            return (uint)Take(array, max);
+        }
+        finally
+        {
+            Volatile.Write(ref _dequeuing, 0);
+        }
+    }
+
+    private int Take(RIORESULT[] array, int max)
+    {
+        long h = _head, t = Volatile.Read(ref _tail);
+        int n = (int)Math.Min(t - h, max);
+        var ring = _ring;
+        var notifying = _notifying;
+        int notified = 0;
+        for (int k = 0; k < n; k++)
+        {
+            int i = (int)((h + k) % ring.Length);
+            array[k] = ring[i];
+            if (notifying[i]) notified++;
+        }
+        if (notified != 0) Interlocked.Add(ref _notifiable, -notified);
+        Volatile.Write(ref _head, h + n);
+        return n;
+    }
+
+    /// <summary>Entries in the queue that may fire a notification (their request lacked RIO_MSG_DONT_NOTIFY).</summary>
+    internal bool HasNotifying => Volatile.Read(ref _notifiable) > 0;
+
+    /// <summary>The lock RIONotify arms under (the one publishing fires under).</summary>
+    internal Lock Gate => _gate;
+
+    /// <summary>
+    /// RIOResizeCompletionQueue: 0; WSAETOOMANYREFS when <paramref name="size"/> is below the results it holds and the
+    /// requests reserved, or below the request queues' commitments; WSAENOBUFS when the memory is not there.
+    /// </summary>
+    internal int Resize(int size)
+    {
+        lock (_gate)
+        {
+            var spin = new SpinWait();
+            while (Interlocked.Exchange(ref _dequeuing, 1) != 0) spin.SpinOnce();
+            try
+            {
+                if (size < Count + Volatile.Read(ref _reserved) || size < _committed) return Ws2Spi.WSAETOOMANYREFS;
+                RIORESULT[] ring;
+                bool[] notifying;
+                try
+                {
+                    ring = new RIORESULT[size];
+                    notifying = new bool[size];
+                }
+                catch (OutOfMemoryException)
+                {
+                    return Ws2Spi.WSAENOBUFS;
+                }
+                long h = _head, t = _tail;
+                for (long k = h; k < t; k++)
+                {
+                    ring[(int)(k % size)] = _ring[(int)(k % _ring.Length)];
+                    notifying[(int)(k % size)] = _notifying[(int)(k % _ring.Length)];
+                }
+                _ring = ring;
+                _notifying = notifying;
+                Size = size;
+                return 0;
+            }
+            finally
+            {
+                Volatile.Write(ref _dequeuing, 0);
+            }
+        }
+    }
+
+    /// <summary>RIOCloseCompletionQueue: later use of the queue is refused (WSAEINVAL, or RIO_CORRUPT_CQ from RIODequeueCompletion).</summary>
+    internal void Close()
+    {
+        lock (_gate) _closed = true;
+    }
+}

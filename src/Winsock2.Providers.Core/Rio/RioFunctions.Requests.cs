@@ -1,0 +1,162 @@
+using Winsock2.Kernel;
+
+namespace Winsock2.Providers.Core;
+
+/// <summary>The request queue functions: RIOCreateRequestQueue, RIOResizeRequestQueue and the four posting calls.</summary>
+public sealed partial class RioFunctions
+{
+    private const uint ReceiveFlags = Ws2Spi.RIO_MSG_DONT_NOTIFY | Ws2Spi.RIO_MSG_DEFER | Ws2Spi.RIO_MSG_WAITALL | Ws2Spi.RIO_MSG_COMMIT_ONLY;
+    private const uint SendFlags = Ws2Spi.RIO_MSG_DONT_NOTIFY | Ws2Spi.RIO_MSG_DEFER | Ws2Spi.RIO_MSG_COMMIT_ONLY;
+
+    /// <summary>
+    /// WSAEINVAL for an invalid or closed completion queue, both limits 0, or a data-buffer count other than 1 (as on
+    /// Windows 8: one buffer per request); WSAENOTSOCK when the handle is not the provider's socket; WSAEOPNOTSUPP for
+    /// a socket kind without Registered I/O; WSAENOBUFS when a completion queue cannot hold the outstanding requests of
+    /// every request queue on it; and what the transport's <see cref="IRioSocket.RioAttach"/> refuses (WSAEINVAL without
+    /// WSA_FLAG_REGISTERED_IO, or a second request queue).
+    /// </summary>
+    private RIO_RQ? CreateRequestQueue(SOCKET Socket, uint MaxOutstandingReceive, uint MaxReceiveDataBuffers,
+        uint MaxOutstandingSend, uint MaxSendDataBuffers, RIO_CQ ReceiveCQ, RIO_CQ SendCQ, nint SocketContext)
+    {
+        try
+        {
+            if (ReceiveCQ is not RioCompletionQueue { IsClosed: false } rcq || SendCQ is not RioCompletionQueue { IsClosed: false } scq)
+                return Fail<RIO_RQ>(Ws2Spi.WSAEINVAL);
+            if (MaxOutstandingReceive == 0 && MaxOutstandingSend == 0) return Fail<RIO_RQ>(Ws2Spi.WSAEINVAL);
+            if (MaxReceiveDataBuffers != 1 || MaxSendDataBuffers != 1) return Fail<RIO_RQ>(Ws2Spi.WSAEINVAL);
+            if (MaxOutstandingReceive > Ws2Spi.RIO_MAX_CQ_SIZE || MaxOutstandingSend > Ws2Spi.RIO_MAX_CQ_SIZE) return Fail<RIO_RQ>(Ws2Spi.WSAENOBUFS);
+            var found = _find?.Invoke(Socket);
+            if (found is null) return Fail<RIO_RQ>(Ws2Spi.WSAENOTSOCK);
+            if (found is not IRioSocket socket) return Fail<RIO_RQ>(Ws2Spi.WSAEOPNOTSUPP);
+            var rq = new RioRequestQueue(socket, (ulong)(long)SocketContext, rcq, (int)MaxOutstandingReceive, scq, (int)MaxOutstandingSend);
+            if (rcq == scq)
+            {
+                if (!rcq.Commit(rq, (long)MaxOutstandingReceive + MaxOutstandingSend)) return Fail<RIO_RQ>(Ws2Spi.WSAENOBUFS);
+            }
+            else if (!rcq.Commit(rq, MaxOutstandingReceive)) return Fail<RIO_RQ>(Ws2Spi.WSAENOBUFS);
+            else if (!scq.Commit(rq, MaxOutstandingSend))
+            {
+                rcq.Release(rq, MaxOutstandingReceive);
+                return Fail<RIO_RQ>(Ws2Spi.WSAENOBUFS);
+            }
+            int err = socket.RioAttach(rq);
+            if (err == 0) return rq;
+            rq.Abort(Ws2Spi.WSA_OPERATION_ABORTED); // nothing was posted: this only gives the commitments back
+            return Fail<RIO_RQ>(err);
+        }
+        catch (Exception e)
+        {
+            return Fail<RIO_RQ>(ExtensionFunctions.Failed(e));
+        }
+    }
+
+    /// <summary>
+    /// WSAEINVAL for an invalid queue or both limits 0; WSAETOOMANYREFS below the requests outstanding (or, here, when
+    /// a direction must grow its ring while it has requests outstanding); WSAENOBUFS when a completion queue could not
+    /// hold the new limits.
+    /// </summary>
+    private static bool ResizeRequestQueue(RIO_RQ RQ, uint MaxOutstandingReceive, uint MaxOutstandingSend) =>
+        ExtensionFunctions.Guarded(() =>
+        {
+            if (RQ is not RioRequestQueue { IsClosed: false } rq) return Ws2Spi.WSAEINVAL;
+            if (MaxOutstandingReceive == 0 && MaxOutstandingSend == 0) return Ws2Spi.WSAEINVAL;
+            if (MaxOutstandingReceive > Ws2Spi.RIO_MAX_CQ_SIZE || MaxOutstandingSend > Ws2Spi.RIO_MAX_CQ_SIZE) return Ws2Spi.WSAENOBUFS;
+            RioRing r = rq.Receives, s = rq.Sends;
+            if (MaxOutstandingReceive < r.Outstanding || MaxOutstandingSend < s.Outstanding) return Ws2Spi.WSAETOOMANYREFS;
+            long dr = (long)MaxOutstandingReceive - r.Max, ds = (long)MaxOutstandingSend - s.Max;
+            if (r.Cq == s.Cq)
+            {
+                if (!r.Cq.Recommit(dr + ds)) return Ws2Spi.WSAENOBUFS;
+            }
+            else if (!r.Cq.Recommit(dr)) return Ws2Spi.WSAENOBUFS;
+            else if (!s.Cq.Recommit(ds))
+            {
+                r.Cq.Recommit(-dr);
+                return Ws2Spi.WSAENOBUFS;
+            }
+            int err = r.Resize((int)MaxOutstandingReceive);
+            if (err == 0 && (err = s.Resize((int)MaxOutstandingSend)) != 0) r.Resize(r.Max - (int)dr);
+            if (err != 0)
+            {
+                if (r.Cq == s.Cq) r.Cq.Recommit(-(dr + ds));
+                else
+                {
+                    r.Cq.Recommit(-dr);
+                    s.Cq.Recommit(-ds);
+                }
+            }
+            return err;
+        });
+
+    private bool Receive(RIO_RQ SocketQueue, in RIO_BUF pData, uint DataBufferCount, uint Flags, nint RequestContext) =>
+        Post(SocketQueue, pData, DataBufferCount, default, default, default, Flags, RequestContext, receive: true);
+
+    private int ReceiveEx(RIO_RQ SocketQueue, in RIO_BUF pData, uint DataBufferCount, in RIO_BUF pLocalAddress,
+        in RIO_BUF pRemoteAddress, in RIO_BUF pControlContext, in RIO_BUF pFlags, uint Flags, nint RequestContext) =>
+        Post(SocketQueue, pData, DataBufferCount, pLocalAddress, pRemoteAddress, pFlags, Flags, RequestContext, receive: true) ? 1 : 0;
+
+    private bool Send(RIO_RQ SocketQueue, in RIO_BUF pData, uint DataBufferCount, uint Flags, nint RequestContext) =>
+        Post(SocketQueue, pData, DataBufferCount, default, default, default, Flags, RequestContext, receive: false);
+
+    private bool SendEx(RIO_RQ SocketQueue, in RIO_BUF pData, uint DataBufferCount, in RIO_BUF pLocalAddress,
+        in RIO_BUF pRemoteAddress, in RIO_BUF pControlContext, in RIO_BUF pFlags, uint Flags, nint RequestContext) =>
+        Post(SocketQueue, pData, DataBufferCount, pLocalAddress, pRemoteAddress, pFlags, Flags, RequestContext, receive: false);
+
+    /// <summary>The smallest address slice: SOCKADDR_INET (a SOCKADDR_IN6's 28 bytes).</summary>
+    private const int AddressSliceSize = SockAddr.SizeIn6;
+
+    /// <summary>
+    /// Posts one request: WSAEINVAL for an invalid or closed queue, flags the call does not take, RIO_MSG_COMMIT_ONLY with
+    /// another flag, data or a RequestContext, or a data-buffer count that does not match pData (0 with NULL, else 1);
+    /// WSAEFAULT for a slice outside its registered buffer, a deregistered or unknown buffer, or an address slice shorter
+    /// than SOCKADDR_INET; WSAENOBUFS at the queue's outstanding limit or with its completion queue full. Without
+    /// RIO_MSG_DEFER the request — and every deferred one before it — goes to the transport.
+    /// </summary>
+    private static bool Post(RIO_RQ queue, in RIO_BUF data, uint count, in RIO_BUF local, in RIO_BUF remote, in RIO_BUF flagsBuf,
+        uint flags, nint context, bool receive)
+    {
+        try
+        {
+            if (queue is not RioRequestQueue { IsClosed: false } rq) return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
+            if ((flags & ~(receive ? ReceiveFlags : SendFlags)) != 0) return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
+            var ring = receive ? rq.Receives : rq.Sends;
+            if ((flags & Ws2Spi.RIO_MSG_COMMIT_ONLY) != 0)
+            {
+                if (flags != Ws2Spi.RIO_MSG_COMMIT_ONLY || data.BufferId is not null || count != 0 || context != 0
+                    || local.BufferId is not null || remote.BufferId is not null || flagsBuf.BufferId is not null)
+                    return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
+                if (ring.Commit()) Posted(rq, receive);
+                return true;
+            }
+            if (count != (data.BufferId is null ? 0u : 1u)) return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
+            RioSlice d = default, l = default, r = default, f = default;
+            int err = 0;
+            if (data.BufferId is not null) err = RioBuffer.Resolve(data, out d);
+            if (err == 0 && local.BufferId is not null) err = AddressSlice(local, out l);
+            if (err == 0 && remote.BufferId is not null) err = AddressSlice(remote, out r);
+            if (err == 0 && flagsBuf.BufferId is not null && (err = RioBuffer.Resolve(flagsBuf, out f)) == 0 && f.Length < sizeof(uint))
+                err = Ws2Spi.WSAEFAULT;
+            if (err != 0) return ExtensionFunctions.Result(err);
+            err = ring.Post(new RioRequest(d, (ulong)(long)context, flags, r, l, f));
+            if (err != 0) return ExtensionFunctions.Result(err);
+            if ((flags & Ws2Spi.RIO_MSG_DEFER) == 0 && ring.Commit()) Posted(rq, receive);
+            return true;
+        }
+        catch (Exception e)
+        {
+            return ExtensionFunctions.Result(ExtensionFunctions.Failed(e));
+        }
+    }
+
+    private static int AddressSlice(in RIO_BUF buf, out RioSlice slice)
+    {
+        int err = RioBuffer.Resolve(buf, out slice);
+        return err == 0 && slice.Length < AddressSliceSize ? Ws2Spi.WSAEFAULT : err;
+    }
+
+    private static void Posted(RioRequestQueue rq, bool receive)
+    {
+        if (receive) rq.Socket.RioReceivesPosted();
+        else rq.Socket.RioSendsPosted();
+    }
+}

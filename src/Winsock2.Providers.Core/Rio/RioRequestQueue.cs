@@ -1,0 +1,92 @@
+namespace Winsock2.Providers.Core;
+
+/// <summary>
+/// A socket's Registered I/O request queue: its posted receives and sends (<see cref="RioRing"/>, each a lock-free
+/// ring with one producer, the application, and one consumer, the transport), the completion queues their results go
+/// to, and the SocketContext. The application's side is <see cref="RioFunctions"/>; the transport's side is
+/// <see cref="TryPeekReceive"/> / <see cref="CompleteReceive"/> (and the send pair), <see cref="Publish"/> and
+/// <see cref="Abort"/>, made by one thread at a time per queue (the transport serializes them).
+/// </summary>
+public sealed class RioRequestQueue : RIO_RQ
+{
+    private readonly RioRing _receives, _sends;
+    private readonly IRioSocket _socket;
+    private volatile bool _closed;
+    private int _released;
+
+    internal RioRequestQueue(IRioSocket socket, ulong socketContext, RioCompletionQueue receiveCq, int maxReceives,
+        RioCompletionQueue sendCq, int maxSends)
+    {
+        _socket = socket;
+        SocketContext = socketContext;
+        _receives = new RioRing(receiveCq, maxReceives);
+        _sends = new RioRing(sendCq, maxSends);
+    }
+
+    /// <summary>The SocketContext given to RIOCreateRequestQueue (every RIORESULT of this queue carries it).</summary>
+    public ulong SocketContext { get; }
+
+    /// <summary>The socket this queue belongs to.</summary>
+    public IRioSocket Socket => _socket;
+
+    /// <summary>Committed receives not yet completed.</summary>
+    public int PostedReceives => _receives.Posted;
+
+    /// <summary>Committed sends not yet completed.</summary>
+    public int PostedSends => _sends.Posted;
+
+    /// <summary>The socket closed (<see cref="Abort"/>): no request is taken any more.</summary>
+    public bool IsClosed => _closed;
+
+    internal RioRing Receives => _receives;
+    internal RioRing Sends => _sends;
+
+    /// <summary>The oldest committed receive, not removed.</summary>
+    public bool TryPeekReceive(out RioRequest request) => _receives.TryPeek(out request);
+
+    /// <summary>The oldest committed send, not removed.</summary>
+    public bool TryPeekSend(out RioRequest request) => _sends.TryPeek(out request);
+
+    /// <summary>Removes the oldest committed receive and stages its result (visible at <see cref="Publish"/>).</summary>
+    public void CompleteReceive(int status, uint bytes) => _receives.Complete(status, bytes);
+
+    /// <summary>Removes the oldest committed send and stages its result (visible at <see cref="Publish"/>).</summary>
+    public void CompleteSend(int status, uint bytes) => _sends.Complete(status, bytes);
+
+    /// <summary>
+    /// Makes every staged result visible in its completion queue, each direction in one step under its queue's lock, and
+    /// fires the queue's armed notification when a result without RIO_MSG_DONT_NOTIFY is among them.
+    /// </summary>
+    public void Publish()
+    {
+        _receives.Publish(SocketContext);
+        _sends.Publish(SocketContext);
+    }
+
+    /// <summary>
+    /// The socket closed: every outstanding request — deferred ones too — completes with <paramref name="status"/>
+    /// (WSA_OPERATION_ABORTED), the results are published, and the queue leaves its completion queues.
+    /// </summary>
+    public void Abort(int status)
+    {
+        _closed = true;
+        _receives.CompleteAll(status);
+        _sends.CompleteAll(status);
+        Publish();
+        if (Interlocked.Exchange(ref _released, 1) != 0) return;
+        if (_receives.Cq == _sends.Cq) _receives.Cq.Release(this, _receives.Max + _sends.Max);
+        else
+        {
+            _receives.Cq.Release(this, _receives.Max);
+            _sends.Cq.Release(this, _sends.Max);
+        }
+    }
+
+    /// <summary>RIODequeueCompletion found a completion queue of this queue empty.</summary>
+    internal void Poll()
+    {
+        if (_closed) return;
+        try { _socket.RioPoll(); }
+        catch (Exception e) { Kernel.Diagnostics.InternalFailure("RioPoll", e); }
+    }
+}

@@ -1,0 +1,172 @@
+namespace Winsock2.Providers.Core;
+
+/// <summary>
+/// One direction of a request queue (its receives, or its sends): a ring of posted requests with four counters that
+/// only grow. <c>tail</c>: posted by the application (the single producer); <c>committed</c>: visible to the transport
+/// (a RIO_MSG_DEFER request waits below it until a later request or a commit); <c>head</c>: completed by the transport
+/// (the single consumer), its result staged in the slot; <c>released</c>: published into the completion queue. A slot
+/// is reused only after its result was published, so staging needs no other storage and posting no allocation; the
+/// outstanding count (<c>tail − released</c>) is what RIO's limits bound.
+/// </summary>
+internal sealed class RioRing
+{
+    private struct Slot
+    {
+        public RioRequest Request;
+        public int Status;
+        public uint Bytes;
+    }
+
+    /// <summary>
+    /// Where the slots live: sequence numbers below <see cref="GrowSeq"/> in <see cref="Old"/>, the others in
+    /// <see cref="New"/> (each indexed by sequence &amp; its length − 1). Growing installs a new layout at once, so the
+    /// transport, still at work on older requests, never sees a slot move.
+    /// </summary>
+    private sealed class Layout(Slot[] old, Slot[] @new, long growSeq)
+    {
+        public readonly Slot[] Old = old, New = @new;
+        public readonly long GrowSeq = growSeq;
+
+        public ref Slot this[long seq]
+        {
+            get
+            {
+                var a = seq < GrowSeq ? Old : New;
+                return ref a[seq & (a.Length - 1)];
+            }
+        }
+    }
+
+    private Layout _layout;
+    private long _tail, _committed, _head, _released;
+
+    public RioRing(RioCompletionQueue cq, int max)
+    {
+        Cq = cq;
+        Max = max;
+        var slots = new Slot[Capacity(max)];
+        _layout = new Layout(slots, slots, 0);
+    }
+
+    /// <summary>The completion queue this direction's results go to.</summary>
+    public RioCompletionQueue Cq { get; }
+
+    /// <summary>Most requests outstanding (posted, not yet published) at once.</summary>
+    public int Max { get; private set; }
+
+    /// <summary>Requests posted and not yet published.</summary>
+    public int Outstanding => (int)(Volatile.Read(ref _tail) - Volatile.Read(ref _released));
+
+    /// <summary>Requests committed and not yet completed: what the transport has to do.</summary>
+    public int Posted => (int)(Volatile.Read(ref _committed) - Volatile.Read(ref _head));
+
+    private static int Capacity(int max) => (int)Math.Max(1u, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(max, 1)));
+
+    /// <summary>The application posts one request (its thread; posts are serialized, as RIO requires): 0, or WSAENOBUFS at the limit or with the queue's CQ full.</summary>
+    public int Post(in RioRequest request)
+    {
+        long tail = _tail;
+        if (tail - Volatile.Read(ref _released) >= Max) return Ws2Spi.WSAENOBUFS;
+        if (!Cq.Reserve()) return Ws2Spi.WSAENOBUFS;
+        _layout[tail].Request = request;
+        Volatile.Write(ref _tail, tail + 1);
+        return 0;
+    }
+
+    /// <summary>Makes every posted request visible to the transport (any thread): true when some were not yet.</summary>
+    public bool Commit()
+    {
+        long tail = Volatile.Read(ref _tail);
+        while (true)
+        {
+            long c = Volatile.Read(ref _committed);
+            if (c >= tail) return false;
+            if (Interlocked.CompareExchange(ref _committed, tail, c) == c) return true;
+        }
+    }
+
+    /// <summary>The oldest committed request not yet completed (the transport's thread).</summary>
+    public bool TryPeek(out RioRequest request)
+    {
+        long h = _head;
+        if (h == Volatile.Read(ref _committed))
+        {
+            request = default;
+            return false;
+        }
+        request = Volatile.Read(ref _layout)[h].Request;
+        return true;
+    }
+
+    /// <summary>Completes the oldest committed request, its result staged (the transport's thread): false when there was none.</summary>
+    public bool Complete(int status, uint bytes)
+    {
+        long h = _head;
+        if (h == Volatile.Read(ref _committed)) return false;
+        ref var slot = ref Volatile.Read(ref _layout)[h];
+        slot.Status = status;
+        slot.Bytes = bytes;
+        Volatile.Write(ref _head, h + 1);
+        return true;
+    }
+
+    /// <summary>Every committed request not yet completed, and the deferred ones, complete with <paramref name="status"/> (the transport's thread).</summary>
+    public void CompleteAll(int status)
+    {
+        Commit();
+        while (Complete(status, 0)) { }
+    }
+
+    /// <summary>
+    /// Moves the staged results into the completion queue in one step under its lock (any thread); the slots become
+    /// free for new posts.
+    /// </summary>
+    public void Publish(ulong socketContext)
+    {
+        if (Volatile.Read(ref _released) == Volatile.Read(ref _head)) return;
+        Cq.Publish(this, socketContext);
+    }
+
+    /// <summary>
+    /// Under the completion queue's lock: appends each staged result to <paramref name="cq"/>, in completion order, and
+    /// frees their slots. The count appended.
+    /// </summary>
+    public int Drain(ulong socketContext, RioCompletionQueue cq)
+    {
+        long r = _released, h = Volatile.Read(ref _head);
+        var layout = Volatile.Read(ref _layout);
+        for (long i = r; i < h; i++)
+        {
+            ref var slot = ref layout[i];
+            cq.AddLocked(new RIORESULT
+            {
+                Status = slot.Status,
+                BytesTransferred = slot.Bytes,
+                SocketContext = socketContext,
+                RequestContext = slot.Request.RequestContext,
+            }, (slot.Request.Flags & Ws2Spi.RIO_MSG_DONT_NOTIFY) == 0);
+            slot.Request = default; // the request's arrays are not kept alive by a free slot
+        }
+        Volatile.Write(ref _released, h);
+        return (int)(h - r);
+    }
+
+    /// <summary>
+    /// RIOResizeRequestQueue for this direction (the application's thread, as posting): 0; WSAETOOMANYREFS below the
+    /// outstanding count, or when the ring must grow again before the requests of its previous growth were published.
+    /// Growing keeps every outstanding request where it is and puts later ones in the larger ring.
+    /// </summary>
+    public int Resize(int max)
+    {
+        if (max < Outstanding) return Ws2Spi.WSAETOOMANYREFS;
+        var layout = _layout;
+        if (max > layout.New.Length)
+        {
+            long tail = _tail;
+            if (Volatile.Read(ref _released) < layout.GrowSeq) return Ws2Spi.WSAETOOMANYREFS;
+            Volatile.Write(ref _layout, new Layout(layout.New, new Slot[Capacity(max)], tail));
+        }
+        Max = max;
+        return 0;
+    }
+}

@@ -1,0 +1,90 @@
+using Winsock2.Providers.Core;
+
+namespace Winsock2.Providers.Inet;
+
+/// <summary>
+/// Registered I/O on a TCP or UDP socket (<see cref="IRioSocket"/>). The posted requests are consumed by whichever
+/// thread gets the drain (<see cref="RioDrain"/>: one at a time, by an atomic flag, never a lock per request): the
+/// application's thread when it posts or polls, the reactor's when the descriptor becomes readable or writable. A
+/// receive fills its registered slice straight from the kernel; a request that finds no data (or no room) waits for
+/// the next readiness edge. Each drain publishes its results as one batch. Data the application posted no receive for
+/// stays in the kernel's socket buffer (its bound), none is read ahead.
+/// </summary>
+internal sealed partial class InetSocket : IRioSocket
+{
+    private RioRequestQueue? _rq;
+    private int _rioBusy, _rioAgain;
+    /// <summary>The kernel may have data (or room): cleared when a receive (send) would block, set by the reactor's edges.</summary>
+    private int _rioReadable = 1, _rioWritable = 1;
+
+    public int RioAttach(RioRequestQueue rq)
+    {
+        if ((Flags & Ws2Spi.WSA_FLAG_REGISTERED_IO) == 0) return Ws2Spi.WSAEINVAL;
+        lock (Gate)
+        {
+            if (_closed || _listening) return Ws2Spi.WSAEINVAL;
+            if (_rq is not null) return Ws2Spi.WSAEINVAL;
+            _rq = rq;
+        }
+        return 0;
+    }
+
+    public void RioReceivesPosted() => RioDrain();
+
+    public void RioSendsPosted() => RioDrain();
+
+    public void RioPoll()
+    {
+        if (_rq is { } rq && ((rq.PostedReceives > 0 && Volatile.Read(ref _rioReadable) != 0) || (rq.PostedSends > 0 && Volatile.Read(ref _rioWritable) != 0)))
+            RioDrain();
+    }
+
+    /// <summary>The reactor saw readiness change (outside the socket's lock): note the edges and drain.</summary>
+    private void RioOnReady(uint events)
+    {
+        if (_rq is null) return;
+        if ((events & (Interop.Libc.EPOLLIN | Interop.Libc.EPOLLERR | Interop.Libc.EPOLLHUP | Interop.Libc.EPOLLRDHUP)) != 0)
+            Volatile.Write(ref _rioReadable, 1);
+        if ((events & (Interop.Libc.EPOLLOUT | Interop.Libc.EPOLLERR | Interop.Libc.EPOLLHUP)) != 0) Volatile.Write(ref _rioWritable, 1);
+        RioDrain();
+    }
+
+    /// <summary>
+    /// Consumes what can be done now, on this thread, unless another thread is at it — then that thread goes round once
+    /// more (the request is never lost). A closed socket's drain aborts whatever is still outstanding.
+    /// </summary>
+    private void RioDrain()
+    {
+        if (_rq is not { } rq) return;
+        Volatile.Write(ref _rioAgain, 1);
+        while (Interlocked.CompareExchange(ref _rioBusy, 1, 0) == 0)
+        {
+            try
+            {
+                Volatile.Write(ref _rioAgain, 0);
+                if (_closed) rq.Abort(Ws2Spi.WSA_OPERATION_ABORTED);
+                else
+                {
+                    RioReceives(rq);
+                    RioSends(rq);
+                    rq.Publish();
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _rioBusy, 0);
+            }
+            if (Volatile.Read(ref _rioAgain) == 0) return;
+        }
+    }
+
+    /// <summary>closesocket's part: outstanding requests complete with WSA_OPERATION_ABORTED before it returns.</summary>
+    private void RioClose()
+    {
+        if (_rq is not { } rq) return;
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _rioBusy, 1, 0) != 0) spin.SpinOnce(); // a drain in progress is short: it never blocks
+        try { rq.Abort(Ws2Spi.WSA_OPERATION_ABORTED); }
+        finally { Volatile.Write(ref _rioBusy, 0); }
+    }
+}

@@ -1,0 +1,77 @@
+using System.Buffers.Binary;
+using Winsock2.Interop;
+using Winsock2.Providers.Core;
+
+namespace Winsock2.Providers.Inet;
+
+/// <summary>
+/// Registered I/O sends (on the drain's thread only): straight from the registered slice. TCP: a send completes once
+/// all of its slice is written (a short write waits for room); UDP: one datagram per request, to RIOSendEx's
+/// remote-address slice (Windows sockaddr layout) when given, else to the connected peer.
+/// </summary>
+internal sealed partial class InetSocket
+{
+    private int _rioSent; // a TCP send's bytes so far
+
+    private void RioSends(RioRequestQueue rq)
+    {
+        while (rq.TryPeekSend(out var r))
+        {
+            if (!RioSendOne(r, out int status, out uint bytes)) return;
+            rq.CompleteSend(status, bytes);
+        }
+    }
+
+    private unsafe bool RioSendOne(in RioRequest r, out int status, out uint bytes)
+    {
+        status = 0;
+        bytes = 0;
+        byte* to = stackalloc byte[SockAddr.SizeIn6];
+        uint toLength = 0;
+        if (IsDatagram && r.RemoteAddress.Array is not null)
+        {
+            var a = r.RemoteAddress.Span;
+            int family = SockAddr.Family(a);
+            toLength = family == Ws2Spi.AF_INET ? (uint)SockAddr.SizeIn : family == Ws2Spi.AF_INET6 ? (uint)SockAddr.SizeIn6 : 0;
+            if (toLength == 0)
+            {
+                status = Ws2Spi.WSAEAFNOSUPPORT;
+                return true;
+            }
+            a[..(int)toLength].CopyTo(new Span<byte>(to, (int)toLength));
+            if (family == Ws2Spi.AF_INET6) BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(to, 2), 10);
+        }
+        byte* dummy = stackalloc byte[1];
+        while (true)
+        {
+            nint n;
+            int err;
+            fixed (byte* array = r.Array)
+            {
+                var iov = new Libc.iovec { iov_base = r.Length == 0 ? dummy : array + r.Offset + _rioSent, iov_len = (nuint)(r.Length - _rioSent) };
+                do n = SocketCalls.SendMsg(_handle, &iov, 1, toLength == 0 ? null : to, toLength, Libc.MSG_NOSIGNAL, out err);
+                while (n < 0 && err == Errno.EINTR);
+            }
+            if (n < 0)
+            {
+                if (err == Errno.EAGAIN)
+                {
+                    Volatile.Write(ref _rioWritable, 0);
+                    return false;
+                }
+                status = DatagramAware(err);
+                bytes = (uint)_rioSent;
+                _rioSent = 0;
+                return true;
+            }
+            if (IsStream && _rioSent + n < r.Length)
+            {
+                _rioSent += (int)n;
+                continue;
+            }
+            bytes = IsStream ? (uint)r.Length : (uint)n;
+            _rioSent = 0;
+            return true;
+        }
+    }
+}
