@@ -1,12 +1,11 @@
-using System.Buffers.Binary;
 using static Winsock2.Ws2_32;
 
 namespace Winsock2.Bench.Ours;
 
 /// <summary>
-/// The Registered I/O function table of a socket's provider, fetched as C does:
-/// WSAIoctl(SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER, WSAID_MULTIPLE_RIO) into a 112-byte table (cbSize, then 13
-/// function pointers in the table's field order), each pointer resolved to its delegate.
+/// Registered I/O helpers for the bench: the function table of a socket's provider, fetched as C does
+/// (WSAIoctl(SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER, WSAID_MULTIPLE_RIO) into a RIO_EXTENSION_FUNCTION_TABLE), an
+/// event-notified completion queue, and a dequeue that waits through RIONotify instead of spinning.
 /// </summary>
 public static class Rio
 {
@@ -14,29 +13,9 @@ public static class Rio
     public static RIO_EXTENSION_FUNCTION_TABLE? Table(SOCKET s, out string? why)
     {
         why = null;
-        var output = new byte[RIO_EXTENSION_FUNCTION_TABLE.Size];
-        var guid = WSAID_MULTIPLE_RIO.ToByteArray();
-        if (WSAIoctl(s, SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER, guid, (uint)guid.Length, output, (uint)output.Length,
-                out uint bytes, null, null) != 0)
-        {
-            why = $"WSAIoctl(SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER, WSAID_MULTIPLE_RIO) fails with {WSAGetLastError()}";
-            return null;
-        }
-        if (bytes < RIO_EXTENSION_FUNCTION_TABLE.Size)
-        {
-            why = $"WSAIoctl(SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER, WSAID_MULTIPLE_RIO) returned {bytes} bytes";
-            return null;
-        }
-        var t = new RIO_EXTENSION_FUNCTION_TABLE { cbSize = BinaryPrimitives.ReadUInt32LittleEndian(output) };
-        int i = 0;
-        bool all = Get(output, i++, out t.RIOReceive) & Get(output, i++, out t.RIOReceiveEx) & Get(output, i++, out t.RIOSend)
-            & Get(output, i++, out t.RIOSendEx) & Get(output, i++, out t.RIOCloseCompletionQueue)
-            & Get(output, i++, out t.RIOCreateCompletionQueue) & Get(output, i++, out t.RIOCreateRequestQueue)
-            & Get(output, i++, out t.RIODequeueCompletion) & Get(output, i++, out t.RIODeregisterBuffer) & Get(output, i++, out t.RIONotify)
-            & Get(output, i++, out t.RIORegisterBuffer) & Get(output, i++, out t.RIOResizeCompletionQueue)
-            & Get(output, i, out t.RIOResizeRequestQueue);
-        if (all) return t;
-        why = "the RIO table has a function pointer that resolves to nothing";
+        var t = new RIO_EXTENSION_FUNCTION_TABLE();
+        if (WSAIoctl(s, SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER, WSAID_MULTIPLE_RIO, t, out _, null, null) == 0) return t;
+        why = $"WSAIoctl(SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER, WSAID_MULTIPLE_RIO) fails with {WSAGetLastError()}";
         return null;
     }
 
@@ -72,6 +51,4 @@ public static class Rio
         return (int)n;
     }
 
-    private static bool Get<T>(byte[] table, int index, out T? function) where T : Delegate =>
-        ExtensionFunctionPointer.TryGet((nint)BinaryPrimitives.ReadInt64LittleEndian(table.AsSpan(8 + index * 8)), out function);
 }
