@@ -29,9 +29,17 @@ internal sealed partial class InetSocket : IRioSocket
         return 0;
     }
 
-    public void RioReceivesPosted() => RioDrain();
+    /// <summary>Drains at once when the kernel may have data; else the reactor's next readable edge will.</summary>
+    public void RioReceivesPosted()
+    {
+        if (Volatile.Read(ref _rioReadable) != 0) RioDrain();
+    }
 
-    public void RioSendsPosted() => RioDrain();
+    /// <summary>Drains at once when the kernel may have room; else the reactor's next writable edge will.</summary>
+    public void RioSendsPosted()
+    {
+        if (Volatile.Read(ref _rioWritable) != 0) RioDrain();
+    }
 
     public void RioPoll()
     {
@@ -44,8 +52,8 @@ internal sealed partial class InetSocket : IRioSocket
     {
         if (_rq is null) return;
         if ((events & (Interop.Libc.EPOLLIN | Interop.Libc.EPOLLERR | Interop.Libc.EPOLLHUP | Interop.Libc.EPOLLRDHUP)) != 0)
-            Volatile.Write(ref _rioReadable, 1);
-        if ((events & (Interop.Libc.EPOLLOUT | Interop.Libc.EPOLLERR | Interop.Libc.EPOLLHUP)) != 0) Volatile.Write(ref _rioWritable, 1);
+            Interlocked.Exchange(ref _rioReadable, 1);
+        if ((events & (Interop.Libc.EPOLLOUT | Interop.Libc.EPOLLERR | Interop.Libc.EPOLLHUP)) != 0) Interlocked.Exchange(ref _rioWritable, 1);
         RioDrain();
     }
 

@@ -53,7 +53,7 @@ internal sealed partial class InetSocket
             {
                 if (err == Errno.EAGAIN)
                 {
-                    Volatile.Write(ref _rioReadable, 0);
+                    Interlocked.Exchange(ref _rioReadable, 0);
                     return false;
                 }
                 int code = DatagramAware(err);
@@ -92,7 +92,7 @@ internal sealed partial class InetSocket
         {
             if (err == Errno.EAGAIN)
             {
-                Volatile.Write(ref _rioReadable, 0);
+                Interlocked.Exchange(ref _rioReadable, 0);
                 return false;
             }
             status = DatagramAware(err);

@@ -56,7 +56,7 @@ internal sealed partial class InetSocket
             {
                 if (err == Errno.EAGAIN)
                 {
-                    Volatile.Write(ref _rioWritable, 0);
+                    Interlocked.Exchange(ref _rioWritable, 0);
                     return false;
                 }
                 status = DatagramAware(err);

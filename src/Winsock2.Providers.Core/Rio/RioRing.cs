@@ -62,9 +62,13 @@ internal sealed class RioRing
 
     private static int Capacity(int max) => (int)Math.Max(1u, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(max, 1)));
 
-    /// <summary>The application posts one request (its thread; posts are serialized, as RIO requires): 0, or WSAENOBUFS at the limit or with the queue's CQ full.</summary>
+    /// <summary>
+    /// The application posts one request (its thread; posts are serialized, as RIO requires): 0; WSAENOBUFS at the limit
+    /// or with the completion queue full; WSAEINVAL once RIOCloseCompletionQueue closed the completion queue.
+    /// </summary>
     public int Post(in RioRequest request)
     {
+        if (Cq.IsClosed) return Ws2Spi.WSAEINVAL;
         long tail = _tail;
         if (tail - Volatile.Read(ref _released) >= Max) return Ws2Spi.WSAENOBUFS;
         if (!Cq.Reserve()) return Ws2Spi.WSAENOBUFS;

@@ -80,4 +80,54 @@ public class RioBufferTests : RioTest
         Assert.Equal(WSAEFAULT, WSAGetLastError());
         closesocket(s);
     }
+
+    [Fact]
+    public void RIODeregisterBuffer_WhileAReceiveUsesIt_TheReceiveStillCompletesIntoTheArray()
+    {
+        var s = RioUdp(out var addr);
+        var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var buffer = new byte[16];
+        var id = Register(t, buffer);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 16), 1, 0, 1));
+        t.RIODeregisterBuffer!(id);
+        Assert.Equal(3, sendto(peer, Bytes("abc"), 3, 0, addr, addr.Length));
+        Assert.Equal((0, 3u), Dequeue(t, cq, 1).Select(r => (r.Status, r.BytesTransferred)).Single());
+        Assert.Equal("abc", Text(buffer, 3));
+        closesocket(peer);
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOReceiveEx_ControlContextSlice_LeftUnwritten()
+    {
+        var s = RioUdp(out var addr);
+        var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var buffer = new byte[64];
+        var id = Register(t, buffer);
+        Assert.Equal(1, t.RIOReceiveEx!(rq, new RIO_BUF(id, 0, 16), 1, default, default, new RIO_BUF(id, 32, 32), default, 0, 1));
+        Assert.Equal(3, sendto(peer, Bytes("abc"), 3, 0, addr, addr.Length));
+        Assert.Equal(0, Dequeue(t, cq, 1)[0].Status);
+        Assert.All(buffer[32..], b => Assert.Equal(0, b));
+        closesocket(peer);
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOReceive_CompletionQueueClosed_WSAEINVAL()
+    {
+        var s = RioUdp(out _);
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var id = Register(t, new byte[16]);
+        t.RIOCloseCompletionQueue!(cq);
+        FailsWith(WSAEINVAL, t.RIOReceive!(rq, new RIO_BUF(id, 0, 16), 1, 0, 1));
+        closesocket(s);
+    }
 }

@@ -15,7 +15,7 @@ namespace Winsock2.Tests.Tracing;
 public abstract class TracingTest : WinsockTest
 {
     /// <summary>A call: <c>ws2trace pid=P tid=T WSPxxx(args) = result [N µs]</c> (or an extension function, AcceptEx(args) ...).</summary>
-    private static readonly Regex CallShape = new(@"^ws2trace pid=\d+ tid=\d+ (WSP\w+|AcceptEx|GetAcceptExSockaddrs|ConnectEx|DisconnectEx|TransmitFile|WSARecvMsg|WSASendMsg)\(.*\) = .* \[\d+ µs\]$", RegexOptions.CultureInvariant);
+    private static readonly Regex CallShape = new(@"^ws2trace pid=\d+ tid=\d+ (WSP\w+|AcceptEx|GetAcceptExSockaddrs|ConnectEx|DisconnectEx|TransmitFile|WSARecvMsg|WSASendMsg|RIOCreateRequestQueue)\(.*\) = .* \[\d+ µs\]$", RegexOptions.CultureInvariant);
 
     /// <summary>Something that happened outside a call (a completion routine, a posted message): no duration.</summary>
     private static readonly Regex EventShape = new(@"^ws2trace pid=\d+ tid=\d+ (WSP\w+ completion|WPUPostMessage)\(.*$", RegexOptions.CultureInvariant);

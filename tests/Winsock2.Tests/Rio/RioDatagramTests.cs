@@ -1,0 +1,124 @@
+using System.Net;
+using static Winsock2.Ws2_32;
+
+namespace Winsock2.Tests.Rio;
+
+/// <summary>Registered I/O on UDP: one datagram per request, RIOReceiveEx's remote address, RIOSendEx's destination.</summary>
+public class RioDatagramTests : RioTest
+{
+    [Fact]
+    public void RIOReceive_Udp_OneDatagramPerRequest()
+    {
+        var s = RioUdp(out var addr);
+        var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq, 4, 1, context: 9);
+        var buffer = new byte[64];
+        var id = Register(t, buffer);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 32), 1, 0, 1));
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 32, 32), 1, 0, 2));
+        Assert.Equal(3, sendto(peer, Bytes("one"), 3, 0, addr, addr.Length));
+        Assert.Equal(3, sendto(peer, Bytes("two"), 3, 0, addr, addr.Length));
+        var all = Dequeue(t, cq, 2);
+        Assert.Equal([(1ul, 3u), (2ul, 3u)], all.Select(r => (r.RequestContext, r.BytesTransferred)));
+        Assert.Equal("one", Text(buffer, 3));
+        Assert.Equal("two", Text(buffer[32..], 3));
+        closesocket(peer);
+        closesocket(s);
+    }
+
+    [Theory]
+    [InlineData(AF_INET)]
+    [InlineData(AF_INET6)]
+    public void RIOReceiveEx_Udp_WritesSendersAddress(int af)
+    {
+        var s = RioUdp(out var addr, af);
+        var peer = Check(socket(af, SOCK_DGRAM, IPPROTO_UDP));
+        var any = af == AF_INET ? Loopback() : Loopback6();
+        Ok(bind(peer, any, any.Length), "bind");
+        var peerAddr = af == AF_INET ? Loopback(PortOf(peer)) : Loopback6(PortOf(peer));
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var buffer = new byte[128];
+        var id = Register(t, buffer);
+        Assert.Equal(1, t.RIOReceiveEx!(rq, new RIO_BUF(id, 0, 32), 1, default, new RIO_BUF(id, 64, 28), default, new RIO_BUF(id, 96, 4), 0, 5));
+        Assert.Equal(4, sendto(peer, Bytes("ping"), 4, 0, addr, addr.Length));
+        var r = Dequeue(t, cq, 1)[0];
+        Assert.Equal((0, 4u, 5ul), (r.Status, r.BytesTransferred, r.RequestContext));
+        Assert.Equal(af, BitConverter.ToUInt16(buffer, 64)); // Windows' family numbering (AF_INET6 = 23)
+        Assert.Equal(SockAddr.ToEndPoint(peerAddr), SockAddr.ToEndPoint(buffer[64..92]));
+        Assert.Equal(0u, BitConverter.ToUInt32(buffer, 96));
+        closesocket(peer);
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOSendEx_Udp_SendsToTheAddressSlice()
+    {
+        var s = RioUdp(out _);
+        var dest = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var any = Loopback();
+        Ok(bind(dest, any, any.Length), "bind");
+        var destAddr = Loopback(PortOf(dest));
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var buffer = new byte[64];
+        Bytes("datagram").CopyTo(buffer, 0);
+        destAddr.CopyTo(buffer, 32);
+        var id = Register(t, buffer);
+        Assert.True(t.RIOSendEx!(rq, new RIO_BUF(id, 0, 8), 1, default, new RIO_BUF(id, 32, 28), default, default, 0, 3));
+        var r = Dequeue(t, cq, 1)[0];
+        Assert.Equal((0, 8u, 3ul), (r.Status, r.BytesTransferred, r.RequestContext));
+        var got = new byte[16];
+        var from = new byte[28];
+        int fromlen = from.Length;
+        Assert.Equal(8, recvfrom(dest, got, got.Length, 0, from, ref fromlen));
+        Assert.Equal("datagram", Text(got, 8));
+        Assert.Equal(PortOf(s), SockAddr.ToEndPoint(from).Port);
+        closesocket(dest);
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOReceive_DatagramLargerThanSlice_WSAEMSGSIZE()
+    {
+        var s = RioUdp(out var addr);
+        var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var buffer = new byte[64];
+        var id = Register(t, buffer);
+        Assert.Equal(1, t.RIOReceiveEx!(rq, new RIO_BUF(id, 0, 4), 1, default, default, default, new RIO_BUF(id, 32, 4), 0, 1));
+        Assert.Equal(10, sendto(peer, Bytes("0123456789"), 10, 0, addr, addr.Length));
+        var r = Dequeue(t, cq, 1)[0];
+        Assert.Equal(WSAEMSGSIZE, r.Status);
+        Assert.Equal(4u, r.BytesTransferred);
+        Assert.Equal("0123", Text(buffer, 4));
+        Assert.Equal((uint)MSG_TRUNC, BitConverter.ToUInt32(buffer, 32));
+        closesocket(peer);
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOReceive_UdpWithoutData_CompletesPerDatagram()
+    {
+        var s = RioUdp(out var addr);
+        var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var buffer = new byte[64];
+        var id = Register(t, buffer);
+        Assert.Equal(1, t.RIOReceiveEx!(rq, default, 0, default, new RIO_BUF(id, 0, 28), default, default, 0, 4));
+        Assert.Equal(3, sendto(peer, Bytes("abc"), 3, 0, addr, addr.Length));
+        var r = Dequeue(t, cq, 1)[0];
+        Assert.Equal((0, 4ul), (r.Status, r.RequestContext));
+        Assert.Equal(AF_INET, BitConverter.ToUInt16(buffer, 0));
+        closesocket(peer);
+        closesocket(s);
+    }
+}
