@@ -17,16 +17,17 @@ namespace Winsock2.Providers.Rooted;
 internal sealed partial class Connection
 {
     [ThreadStatic] private static byte[]? t_readBuffer;
-    [ThreadStatic] private static List<(FrameType Type, byte[] Payload)>? t_frames;
+    [ThreadStatic] private static List<DecodedFrame>? t_frames;
 
     /// <summary>Read requests since the running reader last looked; nonzero while a reader runs (it looks again before it stops).</summary>
     private int _readRequests;
-    /// <summary>Reading stopped because the owner's receive buffer is full (guarded by the session lock).</summary>
+    /// <summary>Reading stopped because the owner's receive buffer is full (set and cleared under the session lock; read without it by <see cref="Consumed"/>).</summary>
     private bool _readPaused;
 
     /// <summary>
     /// Bytes of this connection's messages queued in the owner's inbox and not yet taken by the application, each
-    /// message counting <see cref="RootedLimits.MessageOverhead"/> besides its payload (guarded by the session lock).
+    /// message counting <see cref="RootedLimits.MessageOverhead"/> besides its payload (added under the session lock,
+    /// taken back with or without it: always changed with Interlocked).
     /// </summary>
     public long Unread;
 
@@ -41,6 +42,9 @@ internal sealed partial class Connection
 
     /// <summary>True while reading is stopped for a full receive buffer (tests and diagnostics).</summary>
     public bool ReadPaused { get { lock (Owner.Gate) return _readPaused; } }
+
+    /// <summary>A frame the decoder found in a read: its payload at Offset/Length of the read, or its own array (Owned).</summary>
+    private readonly record struct DecodedFrame(FrameType Type, int Offset, int Length, byte[]? Owned);
 
     public void OnReady(uint events)
     {
@@ -81,7 +85,7 @@ internal sealed partial class Connection
         try
         {
             var buffer = t_readBuffer ??= new byte[RootedLimits.ReadChunk];
-            var frames = t_frames ??= new List<(FrameType, byte[])>();
+            var frames = t_frames ??= new List<DecodedFrame>();
             while (true)
             {
                 int seen = Volatile.Read(ref _readRequests);
@@ -106,7 +110,7 @@ internal sealed partial class Connection
     /// full, or the connection ends: true. False when the turn's budget ran out first (the caller continues later).
     /// Any byte read counts as the peer being alive, before a frame is complete.
     /// </summary>
-    private unsafe bool ReadSome(byte[] buffer, List<(FrameType Type, byte[] Payload)> frames)
+    private unsafe bool ReadSome(byte[] buffer, List<DecodedFrame> frames)
     {
         int budget = RootedLimits.ReadTurnBytes;
         while (true)
@@ -115,9 +119,17 @@ internal sealed partial class Connection
             lock (Owner.Gate)
             {
                 if (IsTerminated) return true;
-                if (!_lingering && !MayReadNow()) { _readPaused = true; return true; }
+                if (!_lingering && !MayReadNow())
+                {
+                    // A receive drains without the session lock: announce the pause, then look again (a drain that
+                    // came before the announcement is seen here, one after it sees the pause and resumes reading).
+                    Volatile.Write(ref _readPaused, true);
+                    Interlocked.MemoryBarrier();
+                    if (!MayReadNow()) return true;
+                    _readPaused = false;
+                }
                 // Near the limit, read no more than the room left (at least a small read): the overshoot stays small.
-                long room = Owner.ReceiveLimit - Unread;
+                long room = Owner.ReceiveLimit - Volatile.Read(ref Unread);
                 want = (int)Math.Clamp(room, 4096, buffer.Length);
             }
             nint n;
@@ -162,20 +174,27 @@ internal sealed partial class Connection
     /// time; in the join phase one frame at a time, so a join that completes changes how the next frame is judged.
     /// False when the connection ended or the stream was malformed.
     /// </summary>
-    private bool Deliver(ReadOnlySpan<byte> data, List<(FrameType Type, byte[] Payload)> frames)
+    private bool Deliver(ReadOnlySpan<byte> data, List<DecodedFrame> frames)
     {
         while (!data.IsEmpty)
         {
             frames.Clear();
-            int used = _decoder.Decode(data, frames, static (list, type, payload) => list.Add((type, payload)));
+            int used = _decoder.DecodeInPlace(data, frames, static (list, type, offset, length, owned) => list.Add(new(type, offset, length, owned)));
             lock (Owner.Gate)
             {
-                foreach (var (type, payload) in frames)
+                bool anyData = false;
+                foreach (var f in frames)
                 {
                     if (IsTerminated || _decoder.Failed) break;
-                    Dispatch(type, payload);
+                    if (f.Type is FrameType.Data or FrameType.DataMore)
+                    {
+                        Owner.OnData(this, f.Type == FrameType.Data, f.Owned is null ? data.Slice(f.Offset, f.Length) : f.Owned, f.Owned);
+                        anyData = true;
+                    }
+                    else Dispatch(f.Type, f.Owned ?? data.Slice(f.Offset, f.Length).ToArray());
                 }
                 frames.Clear();
+                if (anyData && !IsTerminated) Owner.DataDelivered(this);
                 if (IsTerminated) return false;
                 if (used < 0 || _decoder.Failed)
                 {
@@ -192,6 +211,26 @@ internal sealed partial class Connection
     private bool MayReadNow() => Owner.MayRead(this);
 
     /// <summary>
+    /// Under the lock: if reading stopped and may go on now, the stop is lifted and true returned — the caller then
+    /// reads (<see cref="ReadInline"/>) once it released the lock, on its own thread (no thread hop).
+    /// </summary>
+    public bool TakePause()
+    {
+        if (!_readPaused || IsTerminated || !MayReadNow()) return false;
+        _readPaused = false;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads and decodes on the calling thread (nonblocking: up to what the socket holds, one turn's budget) unless a
+    /// reader is already at work. Never under the session lock.
+    /// </summary>
+    public void ReadInline()
+    {
+        if (Volatile.Read(ref _readRequests) == 0) RequestRead();
+    }
+
+    /// <summary>
     /// Under the lock, after the application took messages (or a limit was raised): if reading stopped for a full
     /// buffer and there is room again, reading resumes on the thread pool (never under the caller's lock).
     /// </summary>
@@ -202,11 +241,15 @@ internal sealed partial class Connection
         ThreadPool.UnsafeQueueUserWorkItem(static c => c.RequestRead(), this, preferLocal: false);
     }
 
-    /// <summary>Under the lock: a message of this connection left the owner's inbox.</summary>
+    /// <summary>
+    /// A message of this connection left the owner's inbox (with or without the session lock): below half the limit,
+    /// stopped reading resumes.
+    /// </summary>
     public void Consumed(long cost)
     {
-        Unread -= cost;
-        if (_readPaused && Unread <= Owner.ReceiveLimit / 2) ResumeReading();
+        long left = Interlocked.Add(ref Unread, -cost);
+        if (!Volatile.Read(ref _readPaused) || left > Owner.ReceiveLimit / 2) return;
+        lock (Owner.Gate) ResumeReading();
     }
 
     private void Dispatch(FrameType type, byte[] payload)

@@ -30,7 +30,8 @@ internal sealed partial class Connection
         Writer.Schedule(this);
     }
 
-    public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
+    /// <summary>A plain read first: while already scheduled (a busy sender appending), no locked instruction per message.</summary>
+    public bool TrySchedule() => Volatile.Read(ref _scheduled) == 0 && Interlocked.Exchange(ref _scheduled, 1) == 0;
     public void Unschedule() => Volatile.Write(ref _scheduled, 0);
 
     /// <summary>The gathered segments of one write, reused per thread (the writer thread does nearly all writes); read only until the write's result is recorded.</summary>

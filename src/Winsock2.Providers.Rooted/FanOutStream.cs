@@ -18,7 +18,17 @@ internal sealed class FanOutStream
     /// <summary>Appends a frame: header and the send request's payload.</summary>
     public void Append(ReadOnlySpan<byte> header, Winsock2.Providers.Core.IoRequest payload)
     {
-        int size = header.Length + payload.TotalLength;
+        var into = Reserve(header, payload.TotalLength);
+        DataFrame.CopyPayload(payload, into);
+    }
+
+    /// <summary>Appends a frame: header and payload.</summary>
+    public void Append(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) => payload.CopyTo(Reserve(header, payload.Length));
+
+    /// <summary>Writes the header into the current chunk (a new one when it does not fit) and returns the payload's place after it.</summary>
+    private Span<byte> Reserve(ReadOnlySpan<byte> header, int length)
+    {
+        int size = header.Length + length;
         if (_current is null || _currentFill + size > _current.Length)
         {
             _current = new byte[Math.Max(RootedLimits.ChunkSize, size)];
@@ -27,9 +37,10 @@ internal sealed class FanOutStream
             _chunks.Add((_currentStart, _current));
         }
         header.CopyTo(_current.AsSpan(_currentFill));
-        DataFrame.CopyPayload(payload, _current.AsSpan(_currentFill + header.Length, payload.TotalLength));
+        var payload = _current.AsSpan(_currentFill + header.Length, length);
         _currentFill += size;
         End += size;
+        return payload;
     }
 
     /// <summary>Adds the stored ranges covering [from, to) to <paramref name="into"/>, at most <paramref name="maxBytes"/>.</summary>

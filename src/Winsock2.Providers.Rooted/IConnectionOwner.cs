@@ -17,6 +17,15 @@ internal interface IConnectionOwner
     /// <summary>A frame arrived (not heartbeats or LEAVE, which the connection handles).</summary>
     void OnFrame(Connection c, FrameType type, byte[] payload);
 
+    /// <summary>
+    /// A DATA (or DATA_MORE, <paramref name="endOfMessage"/> false) frame arrived: its payload is valid during the call
+    /// only, unless <paramref name="owned"/> (the payload's own array) is given, which the owner may keep.
+    /// </summary>
+    void OnData(Connection c, bool endOfMessage, ReadOnlySpan<byte> payload, byte[]? owned);
+
+    /// <summary>After the data frames of one read were handed over: readiness and events are re-derived once per read.</summary>
+    void DataDelivered(Connection c);
+
     /// <summary>The connection ended: 0 after the peer's LEAVE, else WSAECONNRESET, WSAECONNABORTED, WSAENETRESET or WSAETIMEDOUT.</summary>
     void OnClosed(Connection c, int error);
 

@@ -90,6 +90,29 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
         c.Enqueue(Request!.Encode());
     }
 
+    /// <summary>The leaf's message: relayed (nonrooted data plane) and queued in the root's inbox, from this leaf.</summary>
+    public void OnData(Connection c, bool endOfMessage, ReadOnlySpan<byte> payload, byte[]? owned)
+    {
+        var type = endOfMessage ? FrameType.Data : FrameType.DataMore;
+        if (State != Phase.Joined) { OnFrame(c, type, owned ?? payload.ToArray()); return; }
+        if (Root.RelaysLeafData) Root.Relay(this, type, payload);
+        Root.Inbox.Deliver(this, c, payload, owned, endOfMessage);
+    }
+
+    /// <summary>After a read's messages: the root and this leaf's socket re-derive readiness and events once.</summary>
+    public void DataDelivered(Connection c)
+    {
+        RioDeliverWaiting(); // this leaf's socket's RIO receives first, then the root's (any leaf)
+        Root.RioDeliverWaiting();
+        Root.RefreshEvents();
+        RefreshEvents();
+    }
+
+    protected override (Inbox Inbox, LeafHandle? Filter)? RioInbox => (Root.Inbox, this);
+    protected override Connection? RioResumable() => Conn is { } c && c.TakePause() ? c : null;
+    protected override Connection? RioPollConnection() => State == Phase.Joined ? Conn : null;
+    protected override void AppendRio(ReadOnlySpan<byte> message) => Conn!.Enqueue(Frame.Make(FrameType.Data, message));
+
     public void OnFrame(Connection c, FrameType type, byte[] payload)
     {
         if (State == Phase.Inviting)
@@ -109,12 +132,6 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
         {
             switch (type)
             {
-                case FrameType.Data or FrameType.DataMore:
-                    if (Root.RelaysLeafData) Root.Relay(this, type, payload);
-                    Root.Inbox.Deliver(new Message(this, payload, type == FrameType.Data) { Origin = c });
-                    Root.RefreshEvents();
-                    RefreshEvents();
-                    return;
                 case FrameType.QosUpdate when payload.Length == QosWire.Size:
                     // The leaf asks for new flowspecs: admission decides, and the answer (new or unchanged) goes back.
                     // Granted as asked, or refused with the grant in force kept; the answer is the grant in force.
@@ -150,7 +167,7 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
     protected override IEnumerable<Connection> ReceivingConnections => Root.LeafConnections;
 
     /// <summary>This leaf's messages wait in the root's inbox (SO_RCVBUF per leaf); relayed ones also need room at the other leaves.</summary>
-    public bool MayRead(Connection c) => (c.Unread == 0 || c.Unread < Options.ReceiveBuffer) && Root.RelayRoom(this);
+    public bool MayRead(Connection c) => Volatile.Read(ref c.Unread) is var unread && (unread == 0 || unread < Options.ReceiveBuffer) && Root.RelayRoom(this);
 
     // ---- socket calls ----
 
@@ -189,6 +206,7 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
         {
             if (Closed) return;
             AbortSends(); // pending overlapped sends: WSA_OPERATION_ABORTED
+            RioClose();
             Root.DropLeaf(this);
             Closed = true;
             Root.Inbox.FailWaiting(Ws2Spi.WSA_OPERATION_ABORTED, f => f == this);

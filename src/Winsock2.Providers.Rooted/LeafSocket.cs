@@ -43,14 +43,17 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     public override IPEndPoint? PeerEndPoint => State == Phase.Joined ? Conn?.Remote : null;
     public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : SocketCalls.EndPoint(_bound.SafeHandle, peer: false));
     public override int BytesAvailable() => Inbox.FirstMessageBytes(null);
+    protected override bool ReceivesWithoutLock => true;
 
     public int ReceiveLimit => Options.ReceiveBuffer;
 
     /// <summary>
     /// The root's messages wait in this socket's inbox: reading stops while SO_RCVBUF is full (one message always fits).
     /// A closed socket's inbox is never read again: its connection reads on to the root's LEAVE and FIN.
+    /// With a request queue, reading also pauses while messages wait and no RIO receive is posted.
     /// </summary>
-    public bool MayRead(Connection c) => Closed || c.Unread == 0 || c.Unread < Options.ReceiveBuffer;
+    public bool MayRead(Connection c) => Closed || Volatile.Read(ref c.Unread) is var unread
+        && (unread == 0 || (unread < Options.ReceiveBuffer && Rio is not { PostedReceives: 0 }));
 
     protected override IEnumerable<Connection> ReceivingConnections => Conn is { } c ? [c] : [];
 
@@ -158,6 +161,42 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         c.Enqueue(_request!.Encode());
     }
 
+    /// <summary>
+    /// The root's message, queued in the inbox (a JL_SENDER_ONLY member receives nothing; a closed socket's inbox is
+    /// never read again, so nothing is kept for it).
+    /// </summary>
+    public void OnData(Connection c, bool endOfMessage, ReadOnlySpan<byte> payload, byte[]? owned)
+    {
+        if (c != Conn || State != Phase.Joined) { OnFrame(c, endOfMessage ? FrameType.Data : FrameType.DataMore, owned ?? payload.ToArray()); return; }
+        if (SenderOnly || Closed) return;
+        if (Rio is { } rq && !Inbox.HasMessage(null))
+        {
+            // Registered I/O: straight into the posted receives, one message (or piece) per receive; what finds no
+            // receive waits in the inbox, and reading pauses (MayRead) until receives are posted.
+            int taken = 0;
+            while (rq.TryPeekReceive(out var req))
+            {
+                taken += RioReceiveFill.Complete(rq, req, payload[taken..], endOfMessage, null, Family);
+                if (taken == payload.Length) return;
+            }
+            if (taken > 0) { payload = payload[taken..]; owned = null; }
+        }
+        Inbox.Deliver(null, c, payload, owned, endOfMessage);
+    }
+
+    /// <summary>After a read's messages: readiness and events are re-derived once.</summary>
+    public void DataDelivered(Connection c)
+    {
+        if (c != Conn) return;
+        Rio?.Publish(); // a read's completions become visible together
+        RefreshEvents();
+    }
+
+    protected override (Inbox Inbox, LeafHandle? Filter)? RioInbox => (Inbox, null);
+    protected override Connection? RioPollConnection() => State == Phase.Joined ? Conn : null;
+    protected override Connection? RioResumable() => Conn is { } c && c.TakePause() ? c : null;
+    protected override void AppendRio(ReadOnlySpan<byte> message) => Conn!.Enqueue(Frame.Make(FrameType.Data, message));
+
     public void OnFrame(Connection c, FrameType type, byte[] payload)
     {
         if (c != Conn)
@@ -215,10 +254,6 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         {
             switch (type)
             {
-                case FrameType.Data or FrameType.DataMore:
-                    if (!SenderOnly) Inbox.Deliver(new Message(null, payload, type == FrameType.Data) { Origin = c });
-                    RefreshEvents();
-                    return;
                 case FrameType.QosUpdate when payload.Length == QosWire.Size:
                     // The root's grant: its answer to this socket's SIO_SET_QOS, or a change the root made.
                     var granted = QosWire.Granted(QosWire.Read(payload));
@@ -251,6 +286,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             State = Phase.Ended;
             EndError = error;
             Inbox.FailWaiting(error == 0 ? Ws2Spi.WSAEDISCON : error, _ => true);
+            if (Rio is { } rq) { RioTakeWaiting(rq); rq.Publish(); } // posted receives learn of the end once nothing waits
             PumpSends(); // queued sends fail with the session's error
             RefreshEvents();
             WakeReadyWaiters();
@@ -352,6 +388,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         {
             if (Closed) return;
             AbortSends(); // pending overlapped sends: WSA_OPERATION_ABORTED
+            RioClose();
             Closed = true;
             if (State == Phase.Joining) Conn?.Abort(); // cancels the pending join: the acceptor sees it withdrawn
             else Conn?.CloseGracefully();

@@ -35,6 +35,20 @@ internal sealed partial class RootSocket
         Writer.Schedule(this);
     }
 
+    /// <summary>A RIO send's message, framed once into the shared stream (copied: the send's slice is free at once).</summary>
+    protected override void AppendRio(ReadOnlySpan<byte> message)
+    {
+        Span<byte> header = stackalloc byte[Frame.HeaderSize];
+        Frame.WriteHeader(header, FrameType.Data, message.Length);
+        Stream.Append(header, message);
+        if (_leaves.Count == 0) _minPosition = Stream.End;
+    }
+
+    /// <summary>A commit's messages are in the stream: the writer is told once for the batch.</summary>
+    protected override void RioAppended() => Writer.Schedule(this);
+
+    protected override (Inbox Inbox, LeafHandle? Filter)? RioInbox => (Inbox, null);
+
     /// <summary>
     /// Room in every receiving leaf's queue (backpressure). Under the eviction policy the root never waits for a
     /// leaf: every leaf over its queue limit is dropped (FD_CLOSE with WSAECONNABORTED on its socket), so the
@@ -84,7 +98,8 @@ internal sealed partial class RootSocket
     /// <summary>The connections one <see cref="Flush"/> writes, gathered under the lock; reused (only the writer thread touches it).</summary>
     private readonly List<Connection> _flushList = new();
 
-    public bool TrySchedule() => Interlocked.Exchange(ref _scheduled, 1) == 0;
+    /// <summary>A plain read first: while already scheduled (a busy sender appending), no locked instruction per message.</summary>
+    public bool TrySchedule() => Volatile.Read(ref _scheduled) == 0 && Interlocked.Exchange(ref _scheduled, 1) == 0;
     public void Unschedule() => Volatile.Write(ref _scheduled, 0);
 
     /// <summary>The writer's turn for this root: every leaf writes what it can, then the shared chunks behind the slowest leaf are freed.</summary>

@@ -43,7 +43,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
     /// while a member's queue is full (<see cref="RelayRoom"/>); under eviction a member whose queue passes the limit
     /// is dropped (FD_CLOSE with WSAECONNABORTED), as on a root send.
     /// </summary>
-    public void Relay(LeafHandle from, FrameType type, byte[] payload)
+    public void Relay(LeafHandle from, FrameType type, ReadOnlySpan<byte> payload)
     {
         byte[]? frame = null;
         List<Connection>? evict = null;
@@ -140,6 +140,12 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
 
     public void OnConnected(Connection c, int error) { }
 
+    /// <summary>Data on a connection that has not joined: judged as any other frame (refused).</summary>
+    public void OnData(Connection c, bool endOfMessage, ReadOnlySpan<byte> payload, byte[]? owned) =>
+        OnFrame(c, endOfMessage ? FrameType.Data : FrameType.DataMore, owned ?? payload.ToArray());
+
+    public void DataDelivered(Connection c) { }
+
     public void OnFrame(Connection c, FrameType type, byte[] payload)
     {
         if (type == FrameType.JoinRequest && _handshaking.Remove(c) && JoinRequest.Decode(payload) is { Direction: JoinDirection.LeafInitiated } request)
@@ -215,6 +221,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         leaf.EndError = error;
         Inbox.FailWaiting(error == 0 ? Ws2Spi.WSAEDISCON : error, f => f == leaf);
         leaf.PumpSends(); // queued side-chat sends fail with the session's error
+        leaf.RioDeliverWaiting(); // its posted RIO receives learn of the end once nothing waits
         leaf.RefreshEvents();
         leaf.WakeReadyWaiters();
         Writer.Schedule(this); // the slowest position may have moved
@@ -298,6 +305,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
         {
             if (Closed) return;
             AbortSends(); // pending overlapped sends: WSA_OPERATION_ABORTED
+            RioClose();
             if (!SendShut) { SendShut = true; EndSession(); }
             Closed = true;
             StopListening(_os, _listenerId, _handshaking); // pending joins were refused by EndSession

@@ -20,6 +20,22 @@ internal abstract partial class RootedSocket
         bool overlapped = ov is not null || routine is not null;
         int inFlags = (int)flags;
         IoRequest r;
+        if (filter is null && ReceivesWithoutLock && !overlapped && inFlags == 0 && from is null && !Events.Active
+            && CheckReceive(inFlags, overlapped) == 0)
+        {
+            // The fast path: a message is queued and no receive is posted before this one. No session lock, and
+            // nothing to re-derive (no event selection; readiness only fell).
+            r = IoRequest.Rent(buffers, count, inFlags, null, null, threadId);
+            if (inbox.TryTakeFast(r))
+            {
+                received = (uint)r.Bytes;
+                flags = (uint)r.OutFlags;
+                r.Recycle();
+                errno = 0;
+                return 0;
+            }
+            r.Recycle();
+        }
         lock (Gate)
         {
             Events.Reenable(Ws2Spi.FD_READ);
@@ -73,6 +89,12 @@ internal abstract partial class RootedSocket
         if (from is not null) fromlen = SockAddr.SizeOf(Family);
         return 0;
     }
+
+    /// <summary>
+    /// True for a socket whose inbox holds only its own messages (a leaf): a plain receive may take a queued message
+    /// without the session lock (<see cref="Inbox.TryTakeFast"/>).
+    /// </summary>
+    protected virtual bool ReceivesWithoutLock => false;
 
     /// <summary>The connections whose messages this socket's inbox receives (their reading follows SO_RCVBUF).</summary>
     protected virtual IEnumerable<Connection> ReceivingConnections => [];

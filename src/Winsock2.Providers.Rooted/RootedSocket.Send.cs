@@ -18,7 +18,7 @@ internal abstract partial class RootedSocket
     private OperationQueue Sends => _sends ??= new OperationQueue(Gate, Completion);
 
     /// <summary>True while sends wait or a send failed with WSAEWOULDBLOCK: the writer's progress must reach <see cref="RoomAvailable"/>.</summary>
-    protected bool SendsWaiting => WriteBlocked || _sends is { IsEmpty: false };
+    protected bool SendsWaiting => WriteBlocked || _sends is { IsEmpty: false } || Rio is { PostedSends: > 0 };
 
     /// <summary>Room for a message of <paramref name="length"/> bytes in what this socket's sends go to (under the lock).</summary>
     protected abstract bool RoomFor(int length);
@@ -123,6 +123,7 @@ internal abstract partial class RootedSocket
     /// </summary>
     public void PumpSends()
     {
+        RioPumpSends(); // posted RIO sends are taken first (a socket that mixes both kinds of send has no order between them)
         if (_pumping || _sends is not { IsEmpty: false } q) return;
         _pumping = true;
         try { q.Pump(this, static (s, r) => s.TrySend(r)); }

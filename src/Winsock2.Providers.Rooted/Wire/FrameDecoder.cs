@@ -58,7 +58,18 @@ internal sealed class FrameDecoder(int maxMessage)
         Decode(data, onFrame, static (f, type, payload) => f(type, payload));
 
     /// <summary>As <see cref="Decode(ReadOnlySpan{byte}, Action{FrameType, byte[]})"/>, with a state for the handler (no closure per call).</summary>
-    public int Decode<TState>(ReadOnlySpan<byte> data, TState state, Action<TState, FrameType, byte[]> onFrame)
+    public int Decode<TState>(ReadOnlySpan<byte> data, TState state, Action<TState, FrameType, byte[]> onFrame) =>
+        DecodeCore(data, (state, onFrame), static (s, type, _, _, owned) => s.onFrame(s.state, type, owned!), inPlace: false);
+
+    /// <summary>
+    /// As <see cref="Decode{TState}(ReadOnlySpan{byte}, TState, Action{TState, FrameType, byte[]})"/>, without copying a
+    /// frame that lies whole in <paramref name="data"/>: the handler gets its payload as <c>offset</c> and <c>length</c>
+    /// in <paramref name="data"/> (owned null), and only a frame that spanned reads as its own array (owned).
+    /// </summary>
+    public int DecodeInPlace<TState>(ReadOnlySpan<byte> data, TState state, FrameHandler<TState> onFrame) =>
+        DecodeCore(data, state, onFrame, inPlace: true);
+
+    private int DecodeCore<TState>(ReadOnlySpan<byte> data, TState state, FrameHandler<TState> onFrame, bool inPlace)
     {
         if (Failed) return -1;
         int total = data.Length;
@@ -80,8 +91,18 @@ internal sealed class FrameDecoder(int maxMessage)
                 if (JoinPhase && !AllowedInJoinPhase(_type)) return Reject($"{_type} before the join completed");
                 if (length < 0 || length > max) return Reject($"frame of {length} bytes exceeds the {max}-byte bound for {_type}");
                 _payloadLength = length;
-                _payload = length == 0 ? [] : new byte[Math.Min(length, InitialCapacity)];
                 _payloadFill = 0;
+                if (inPlace && data.Length >= length)
+                {
+                    // The whole payload is here: the handler reads it where it lies.
+                    _headerFill = 0;
+                    data = data[length..];
+                    onFrame(state, _type, total - data.Length - length, length, null);
+                    if (Failed) return -1;
+                    if (JoinPhase) break;
+                    continue;
+                }
+                _payload = length == 0 ? [] : new byte[Math.Min(length, InitialCapacity)];
             }
             int n = Math.Min(_payloadLength - _payloadFill, data.Length);
             if (_payloadFill + n > _payload!.Length) Grow(_payloadFill + n);
@@ -92,7 +113,7 @@ internal sealed class FrameDecoder(int maxMessage)
             var payload = _payload;
             _payload = null;
             _headerFill = 0;
-            onFrame(state, _type, payload);
+            onFrame(state, _type, 0, payload.Length, payload);
             if (Failed) return -1;
             if (JoinPhase) break;
         }
@@ -125,3 +146,9 @@ internal sealed class FrameDecoder(int maxMessage)
         return false;
     }
 }
+
+/// <summary>
+/// A decoded frame: its payload is <paramref name="length"/> bytes at <paramref name="offset"/> of the data passed to
+/// <see cref="FrameDecoder.DecodeInPlace"/>, or, when <paramref name="owned"/> is not null, that whole array.
+/// </summary>
+internal delegate void FrameHandler<in TState>(TState state, FrameType type, int offset, int length, byte[]? owned);
