@@ -25,6 +25,16 @@ public sealed class RioFanOut : IFanOutSide
     /// <summary>Slots of a registered buffer for frames of <paramref name="frame"/> bytes: up to <paramref name="most"/>, within <paramref name="bytes"/>.</summary>
     private static int Slots(int frame, int most, int bytes) => Math.Clamp(bytes / frame, 16, most);
 
+    /// <summary>
+    /// The request queue's outstanding limit for <paramref name="slots"/> requests the side keeps posted: twice that.
+    /// The provider makes a batch of results visible in the completion queue a moment before it frees their requests'
+    /// places (and their completion-queue reservations), so a queue of exactly the posted count can refuse the repost of
+    /// a slot already dequeued (WSAENOBUFS). The completion queue is twice the request queue's limits, for the same reason.
+    /// </summary>
+    private static uint Limit(int slots) => 2 * (uint)slots;
+
+    private static uint CqSize(int slots) => 2 * (Limit(slots) + 1);
+
     public LeafReport RunLeaf(IPEndPoint root, int messageSize, Action ready)
     {
         var verifier = new FrameVerifier(messageSize);
@@ -42,8 +52,8 @@ public sealed class RioFanOut : IFanOutSide
             int slots = Slots(frame, 1024, 16 << 20);
             var buffer = new byte[slots * frame];
             id = t.RIORegisterBuffer!(buffer, (uint)buffer.Length) ?? throw Rooted.Failed("RIORegisterBuffer");
-            cq = Rio.CompletionQueue(t, (uint)slots + 1, ev);
-            var rq = t.RIOCreateRequestQueue!(s, (uint)slots, 1, 1, 1, cq, cq, 0) ?? throw Rooted.Failed("RIOCreateRequestQueue");
+            cq = Rio.CompletionQueue(t, CqSize(slots), ev);
+            var rq = t.RIOCreateRequestQueue!(s, Limit(slots), 1, 1, 1, cq, cq, 0) ?? throw Rooted.Failed("RIOCreateRequestQueue");
             for (int i = 0; i < slots; i++) Post(t, rq, id, i, frame, RIO_MSG_DEFER);
             Commit(t, rq);
             ready();
@@ -111,8 +121,8 @@ public sealed class RioFanOut : IFanOutSide
             var t = _t = Rio.Table(RootSocket);
             _buffer = new byte[_slots * frame];
             _id = t.RIORegisterBuffer!(_buffer, (uint)_buffer.Length) ?? throw Rooted.Failed("RIORegisterBuffer");
-            _cq = Rio.CompletionQueue(t, (uint)_slots + 1, _event);
-            _rq = t.RIOCreateRequestQueue!(RootSocket, 1, 1, (uint)_slots, 1, _cq, _cq, 0) ?? throw Rooted.Failed("RIOCreateRequestQueue");
+            _cq = Rio.CompletionQueue(t, CqSize(_slots), _event);
+            _rq = t.RIOCreateRequestQueue!(RootSocket, 1, 1, Limit(_slots), 1, _cq, _cq, 0) ?? throw Rooted.Failed("RIOCreateRequestQueue");
             return null;
         }
 
