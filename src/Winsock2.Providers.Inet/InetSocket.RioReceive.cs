@@ -17,16 +17,77 @@ internal sealed partial class InetSocket
     private bool _rioEof;     // the peer's FIN was read: every later receive completes with 0 bytes
     private int _rioRecvError; // the connection's sticky error for later receives
 
+    /// <summary>Most receives one read fills (a readv over their slices).</summary>
+    private const int RioBatch = 16;
+
     private void RioReceives(RioRequestQueue rq)
     {
         while (rq.TryPeekReceive(out var r))
         {
+            if (IsStream && _rioFilled == 0 && _rioRecvError == 0 && !_rioEof && r.Length > 0 && (r.Flags & Ws2Spi.RIO_MSG_WAITALL) == 0)
+            {
+                if (!RioReceiveStreamBatch(rq, r)) return;
+                continue;
+            }
+            if (IsDatagram && rq.TryPeekReceive(1, out _))
+            {
+                if (!RioReceiveDatagramBatch(rq, r)) return;
+                continue;
+            }
             int status;
             uint bytes;
             bool done = IsStream ? RioReceiveStream(r, out status, out bytes) : RioReceiveDatagram(r, out status, out bytes);
             if (!done) return;
             rq.CompleteReceive(status, bytes);
         }
+    }
+
+    /// <summary>
+    /// One read into the slices of the oldest receive and the ones after it that share its registered array (up to
+    /// <see cref="RioBatch"/>, none waiting for all): each slice filled completes, the last one reached completes with
+    /// what it got. False when the read would block.
+    /// </summary>
+    private unsafe bool RioReceiveStreamBatch(RioRequestQueue rq, in RioRequest head)
+    {
+        var iov = stackalloc Libc.iovec[RioBatch];
+        int count = 0;
+        nint n;
+        int err;
+        fixed (byte* array = head.Array)
+        {
+            iov[count++] = new Libc.iovec { iov_base = array + head.Offset, iov_len = (nuint)head.Length };
+            while (count < RioBatch && rq.TryPeekReceive(count, out var next) && next.Array == head.Array && next.Length > 0
+                   && (next.Flags & Ws2Spi.RIO_MSG_WAITALL) == 0)
+                iov[count++] = new Libc.iovec { iov_base = array + next.Offset, iov_len = (nuint)next.Length };
+            do n = SocketCalls.RecvMsg(_handle, iov, count, null, 0, 0, out _, out _, out err);
+            while (n < 0 && err == Errno.EINTR);
+        }
+        if (n < 0)
+        {
+            if (err == Errno.EAGAIN)
+            {
+                Interlocked.Exchange(ref _rioReadable, 0);
+                return false;
+            }
+            int code = DatagramAware(err);
+            if (code == Ws2Spi.WSAETIMEDOUT) code = Ws2Spi.WSAECONNABORTED; // keepalive gave up
+            if (code is Ws2Spi.WSAECONNRESET or Ws2Spi.WSAECONNABORTED) _rioRecvError = code;
+            rq.CompleteReceive(code, 0);
+            return true;
+        }
+        if (n == 0)
+        {
+            _rioEof = true;
+            rq.CompleteReceive(0, 0);
+            return true;
+        }
+        for (int i = 0; i < count && n > 0; i++)
+        {
+            nint take = Math.Min((nint)iov[i].iov_len, n);
+            rq.CompleteReceive(0, (uint)take);
+            n -= take;
+        }
+        return true;
     }
 
     private unsafe bool RioReceiveStream(in RioRequest r, out int status, out uint bytes)
@@ -57,10 +118,11 @@ internal sealed partial class InetSocket
                     return false;
                 }
                 int code = DatagramAware(err);
-                if (code == Ws2Spi.WSAETIMEDOUT) code = Ws2Spi.WSAECONNABORTED;
-                if (_rioFilled > 0) bytes = (uint)_rioFilled; // the bytes already in the slice are delivered; the error comes next
+                if (code == Ws2Spi.WSAETIMEDOUT) code = Ws2Spi.WSAECONNABORTED; // keepalive gave up
+                bool broken = code is Ws2Spi.WSAECONNRESET or Ws2Spi.WSAECONNABORTED;
+                if (_rioFilled > 0 && broken) bytes = (uint)_rioFilled; // the bytes already in the slice are delivered; the error comes next
                 else status = code;
-                _rioRecvError = code;
+                if (broken) _rioRecvError = code; // the connection is gone: every later receive fails alike
                 _rioFilled = 0;
                 return true;
             }
@@ -71,6 +133,65 @@ internal sealed partial class InetSocket
             _rioFilled = 0;
             return true;
         }
+    }
+
+    /// <summary>
+    /// One recvmmsg for the oldest receive and the ones after it whose data slices share its registered array (up to
+    /// <see cref="RioBatch"/>): one datagram each, completed as <see cref="RioReceiveDatagram"/> completes one. False
+    /// when nothing was waiting.
+    /// </summary>
+    private unsafe bool RioReceiveDatagramBatch(RioRequestQueue rq, in RioRequest head)
+    {
+        const int nameSize = 128;
+        var messages = stackalloc Libc.mmsghdr[RioBatch];
+        var iov = stackalloc Libc.iovec[RioBatch];
+        byte* names = stackalloc byte[RioBatch * nameSize];
+        byte* dummy = stackalloc byte[1];
+        int count = 0, got, err;
+        fixed (byte* array = head.Array)
+        {
+            for (; count < RioBatch; count++)
+            {
+                RioRequest r;
+                if (count == 0) r = head;
+                else if (!rq.TryPeekReceive(count, out r) || r.Array != head.Array) break;
+                iov[count] = new Libc.iovec { iov_base = r.Length == 0 ? dummy : array + r.Offset, iov_len = (nuint)r.Length };
+                messages[count] = new Libc.mmsghdr
+                {
+                    msg_hdr = new Libc.msghdr { msg_name = names + count * nameSize, msg_namelen = nameSize, msg_iov = iov + count, msg_iovlen = 1 },
+                };
+            }
+            do got = SocketCalls.RecvMmsg(_handle, messages, count, 0, out err);
+            while (got < 0 && err == Errno.EINTR);
+        }
+        if (got < 0)
+        {
+            if (err == Errno.EAGAIN)
+            {
+                Interlocked.Exchange(ref _rioReadable, 0);
+                return false;
+            }
+            rq.CompleteReceive(DatagramAware(err), 0);
+            return true;
+        }
+        for (int i = 0; i < got; i++)
+        {
+            rq.TryPeekReceive(out var r);
+            ref var m = ref messages[i];
+            int status = RioDatagramArrived(r, (int)m.msg_len, m.msg_hdr.msg_flags, new ReadOnlySpan<byte>(names + i * nameSize, (int)m.msg_hdr.msg_namelen));
+            rq.CompleteReceive(status, m.msg_len);
+        }
+        return true;
+    }
+
+    /// <summary>A datagram of <paramref name="n"/> bytes is in <paramref name="r"/>'s slice: its status, its address and flags slices written.</summary>
+    private int RioDatagramArrived(in RioRequest r, int n, int msgFlags, ReadOnlySpan<byte> linuxName)
+    {
+        bool truncated = (msgFlags & Libc.MSG_TRUNC) != 0;
+        if (r.RemoteAddress.Array is not null) WriteWindowsAddress(linuxName, r.RemoteAddress.Span);
+        if (r.LocalAddress.Array is not null) RioLocalAddress(r.LocalAddress.Span);
+        if (r.FlagsSlice.Array is not null) BinaryPrimitives.WriteUInt32LittleEndian(r.FlagsSlice.Span, truncated ? (uint)Ws2Spi.MSG_TRUNC : 0);
+        return truncated && r.Length > 0 ? Ws2Spi.WSAEMSGSIZE : 0;
     }
 
     private unsafe bool RioReceiveDatagram(in RioRequest r, out int status, out uint bytes)
@@ -98,13 +219,19 @@ internal sealed partial class InetSocket
             status = DatagramAware(err);
             return true;
         }
-        bool truncated = (msgFlags & Libc.MSG_TRUNC) != 0;
         bytes = (uint)n;
-        if (truncated && r.Length > 0) status = Ws2Spi.WSAEMSGSIZE;
-        if (r.RemoteAddress.Array is not null) WriteWindowsAddress(new ReadOnlySpan<byte>(name, (int)nameLength), r.RemoteAddress.Span);
-        if (r.LocalAddress.Array is not null && LocalEndPoint is { } local) SockAddr.From(local).AsSpan().CopyTo(r.LocalAddress.Span);
-        if (r.FlagsSlice.Array is not null) BinaryPrimitives.WriteUInt32LittleEndian(r.FlagsSlice.Span, truncated ? (uint)Ws2Spi.MSG_TRUNC : 0);
+        status = RioDatagramArrived(r, (int)n, msgFlags, new ReadOnlySpan<byte>(name, (int)nameLength));
         return true;
+    }
+
+    private byte[]? _rioLocal; // the bound address (Windows layout), read once
+
+    /// <summary>RIOReceiveEx's local-address slice: the socket's bound address (Windows layout), zero-filling the rest.</summary>
+    private void RioLocalAddress(Span<byte> slice)
+    {
+        slice.Clear();
+        if ((_rioLocal ??= LocalEndPoint is { } local ? SockAddr.From(local) : null) is { } bytes)
+            bytes.AsSpan(0, Math.Min(bytes.Length, slice.Length)).CopyTo(slice);
     }
 
     /// <summary>A Linux sockaddr (family 10 for IPv6) into a Windows one (23), zero-filling the rest of the slice.</summary>

@@ -17,9 +17,57 @@ internal sealed partial class InetSocket
     {
         while (rq.TryPeekSend(out var r))
         {
+            if (IsStream && _rioSent == 0 && r.Length > 0 && rq.TryPeekSend(1, out _))
+            {
+                if (!RioSendStreamBatch(rq, r)) return;
+                continue;
+            }
             if (!RioSendOne(r, out int status, out uint bytes)) return;
             rq.CompleteSend(status, bytes);
         }
+    }
+
+    /// <summary>
+    /// One write of the slices of the oldest send and the ones after it that share its registered array (up to
+    /// <see cref="RioBatch"/>): each slice written whole completes; a short write leaves the rest of the first
+    /// incomplete one for the next attempt. False when the write would block.
+    /// </summary>
+    private unsafe bool RioSendStreamBatch(RioRequestQueue rq, in RioRequest head)
+    {
+        var iov = stackalloc Libc.iovec[RioBatch];
+        int count = 0;
+        nint n;
+        int err;
+        fixed (byte* array = head.Array)
+        {
+            iov[count++] = new Libc.iovec { iov_base = array + head.Offset, iov_len = (nuint)head.Length };
+            while (count < RioBatch && rq.TryPeekSend(count, out var next) && next.Array == head.Array && next.Length > 0)
+                iov[count++] = new Libc.iovec { iov_base = array + next.Offset, iov_len = (nuint)next.Length };
+            do n = SocketCalls.SendMsg(_handle, iov, count, null, 0, Libc.MSG_NOSIGNAL, out err);
+            while (n < 0 && err == Errno.EINTR);
+        }
+        if (n < 0)
+        {
+            if (err == Errno.EAGAIN)
+            {
+                Interlocked.Exchange(ref _rioWritable, 0);
+                return false;
+            }
+            rq.CompleteSend(DatagramAware(err), 0);
+            return true;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            nint len = (nint)iov[i].iov_len;
+            if (n < len)
+            {
+                _rioSent = (int)n; // the rest of this one goes next
+                break;
+            }
+            rq.CompleteSend(0, (uint)len);
+            n -= len;
+        }
+        return true;
     }
 
     private unsafe bool RioSendOne(in RioRequest r, out int status, out uint bytes)

@@ -44,6 +44,13 @@ internal static unsafe partial class Libc
         public int msg_flags;
     }
 
+    /// <summary>One message of recvmmsg(2) / sendmmsg(2): its header and the bytes it carried.</summary>
+    public struct mmsghdr
+    {
+        public msghdr msg_hdr;
+        public uint msg_len;
+    }
+
     /// <summary>x86-64 packs epoll_event (12 bytes); other architectures align it (16 bytes).</summary>
     public static readonly bool PackedEpollEvent = RuntimeInformation.ProcessArchitecture == Architecture.X64;
 
@@ -54,6 +61,7 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)] public static partial nint recvmsg(int fd, msghdr* msg, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial nint recv(int fd, void* buf, nuint len, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial nint sendmsg(int fd, msghdr* msg, int flags);
+    [LibraryImport("libc", SetLastError = true)] public static partial int recvmmsg(int fd, mmsghdr* msgvec, uint vlen, int flags, void* timeout);
     [LibraryImport("libc", SetLastError = true)] public static partial int connect(int fd, void* addr, uint addrlen);
     [LibraryImport("libc", SetLastError = true)] public static partial int getsockname(int fd, void* addr, uint* addrlen);
     [LibraryImport("libc", SetLastError = true)] public static partial int getpeername(int fd, void* addr, uint* addrlen);

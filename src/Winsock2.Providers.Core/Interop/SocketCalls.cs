@@ -36,6 +36,16 @@ internal static unsafe partial class SocketCalls
         return n;
     }
 
+    /// <summary>
+    /// recvmmsg(2) without a timeout: up to <paramref name="count"/> messages into the headers the caller filled; the
+    /// number received (each header's msg_len, msg_namelen and msg_flags set) or -1 with errno.
+    /// </summary>
+    public static int RecvMmsg(SafeSocketHandle s, Libc.mmsghdr* messages, int count, int flags, out int errno)
+    {
+        using var held = new Held(s);
+        return (int)Checked(Libc.recvmmsg(held.Fd, messages, (uint)count, flags, null), out errno);
+    }
+
     /// <summary>recv(2) into one buffer.</summary>
     public static nint Recv(SafeSocketHandle s, void* buffer, nuint length, int flags, out int errno)
     {

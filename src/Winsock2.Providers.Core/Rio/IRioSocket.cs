@@ -2,7 +2,7 @@ namespace Winsock2.Providers.Core;
 
 /// <summary>
 /// What a provider socket implements to take Registered I/O. The transport consumes its request queue's posted
-/// requests (<see cref="RioRequestQueue.TryPeekReceive"/>, <see cref="RioRequestQueue.CompleteReceive"/>,
+/// requests (<see cref="RioRequestQueue.TryPeekReceive(out RioRequest)"/>, <see cref="RioRequestQueue.CompleteReceive"/>,
 /// <see cref="RioRequestQueue.Publish"/>), one thread at a time per queue, and aborts them when the socket closes
 /// (<see cref="RioRequestQueue.Abort"/>).
 /// </summary>

@@ -5,7 +5,8 @@ namespace Winsock2.Providers.Core;
 /// (<see cref="Publish"/>, one lock per batch); the consumer is the application (RIODequeueCompletion, one thread at a
 /// time — a second at once is RIO_CORRUPT_CQ). It never overflows: each posted request reserves its entry
 /// (<see cref="Reserve"/>) until its result is published, and a post that finds no room is WSAENOBUFS. The request
-/// queues on it commit their outstanding limits (their sum stays within the size, as Windows requires).
+/// queues on it commit their outstanding limits (their sum stays within the size, as Windows requires). The ring's
+/// memory follows use: it starts small and grows (up to the size) when reservations need it.
 /// </summary>
 public sealed class RioCompletionQueue : RIO_CQ
 {
@@ -13,7 +14,7 @@ public sealed class RioCompletionQueue : RIO_CQ
     private RIORESULT[] _ring;
     private bool[] _notifying;
     private long _head, _tail;
-    private long _reserved;   // posted requests whose results are not yet published
+    private long _used;       // entries taken: results in the ring, and posted requests whose results are not yet published
     private long _notifiable; // entries in the ring whose request lacked RIO_MSG_DONT_NOTIFY
     private long _committed;  // the outstanding limits of the request queues on this queue
     private int _dequeuing;
@@ -21,11 +22,14 @@ public sealed class RioCompletionQueue : RIO_CQ
     private RioRequestQueue[] _queues = [];
     private readonly RioNotifier? _notifier;
 
+    /// <summary>The ring's first capacity (a queue made large takes memory only as requests use it).</summary>
+    private const int InitialCapacity = 256;
+
     internal RioCompletionQueue(int size, RioNotifier? notifier)
     {
         Size = size;
-        _ring = new RIORESULT[size];
-        _notifying = new bool[size];
+        _ring = new RIORESULT[Math.Min(size, InitialCapacity)];
+        _notifying = new bool[_ring.Length];
         _notifier = notifier;
     }
 
@@ -43,9 +47,57 @@ public sealed class RioCompletionQueue : RIO_CQ
     /// <summary>Reserves the entry of one posted request: false when the queue has no room (WSAENOBUFS).</summary>
     internal bool Reserve()
     {
-        if (Interlocked.Increment(ref _reserved) + Count <= Size) return true;
-        Interlocked.Decrement(ref _reserved);
+        long used = Interlocked.Increment(ref _used);
+        if (used <= Size && (used <= Volatile.Read(ref _ring).Length || Grow(used))) return true;
+        Interlocked.Decrement(ref _used);
         return false;
+    }
+
+    /// <summary>Makes the ring hold <paramref name="needed"/> entries (doubling, up to the size): false without the memory.</summary>
+    private bool Grow(long needed)
+    {
+        lock (_gate)
+        {
+            if (_ring.Length >= needed) return true;
+            return Reallocate((int)Math.Min(Size, Math.Max(needed, 2L * _ring.Length)));
+        }
+    }
+
+    /// <summary>
+    /// Under the lock: moves the results to a ring of <paramref name="capacity"/> entries, waiting out a dequeue in
+    /// progress (which never blocks); false without the memory.
+    /// </summary>
+    private bool Reallocate(int capacity)
+    {
+        RIORESULT[] ring;
+        bool[] notifying;
+        try
+        {
+            ring = new RIORESULT[capacity];
+            notifying = new bool[capacity];
+        }
+        catch (OutOfMemoryException)
+        {
+            return false;
+        }
+        var spin = new SpinWait();
+        while (Interlocked.Exchange(ref _dequeuing, 1) != 0) spin.SpinOnce();
+        try
+        {
+            long h = _head, t = _tail;
+            for (long k = h; k < t; k++)
+            {
+                ring[(int)(k % capacity)] = _ring[(int)(k % _ring.Length)];
+                notifying[(int)(k % capacity)] = _notifying[(int)(k % _ring.Length)];
+            }
+            _notifying = notifying;
+            Volatile.Write(ref _ring, ring);
+            return true;
+        }
+        finally
+        {
+            Volatile.Write(ref _dequeuing, 0);
+        }
     }
 
     /// <summary>A request queue attaches with <paramref name="need"/> outstanding requests: false when the queue cannot hold them (WSAENOBUFS).</summary>
@@ -85,15 +137,15 @@ public sealed class RioCompletionQueue : RIO_CQ
     /// <summary>Publishes one direction's staged results as one batch; fires the armed notification when one of them asks for it.</summary>
     internal void Publish(RioRing ring, ulong socketContext)
     {
-        long notifyingBefore;
-        int n;
         bool fire = false;
         lock (_gate)
         {
-            notifyingBefore = _notifiable;
-            n = ring.Drain(socketContext, this);
-            Interlocked.Add(ref _reserved, -n);
-            if (_notifiable > notifyingBefore && _notifier is not null) fire = _notifier.TakeArmed();
+            ring.Drain(socketContext, this, out int notifying);
+            if (notifying > 0)
+            {
+                Interlocked.Add(ref _notifiable, notifying);
+                if (_notifier is not null) fire = _notifier.TakeArmed();
+            }
         }
         if (fire) _notifier!.Fire();
     }
@@ -105,7 +157,6 @@ public sealed class RioCompletionQueue : RIO_CQ
         int i = (int)(t % _ring.Length);
         _ring[i] = result;
         _notifying[i] = notifying;
-        if (notifying) Interlocked.Increment(ref _notifiable);
         Volatile.Write(ref _tail, t + 1);
     }
 
@@ -116,12 +167,13 @@ public sealed class RioCompletionQueue : RIO_CQ
     /// </summary>
     internal uint Dequeue(RIORESULT[] array, int max)
     {
-        if (_closed || Interlocked.Exchange(ref _dequeuing, 1) != 0) return Ws2Spi.RIO_CORRUPT_CQ;
+        if (_closed) return Ws2Spi.RIO_CORRUPT_CQ;
+        if (Count == 0)
+            foreach (var rq in Volatile.Read(ref _queues)) rq.Poll(); // may publish here: not inside the dequeue
+        if (Interlocked.Exchange(ref _dequeuing, 1) != 0) return Ws2Spi.RIO_CORRUPT_CQ;
         try
         {
             if (_closed) return Ws2Spi.RIO_CORRUPT_CQ;
-            if (Count == 0)
-                foreach (var rq in Volatile.Read(ref _queues)) rq.Poll();
             return (uint)Take(array, max);
         }
         finally
@@ -145,6 +197,7 @@ public sealed class RioCompletionQueue : RIO_CQ
         }
         if (notified != 0) Interlocked.Add(ref _notifiable, -notified);
         Volatile.Write(ref _head, h + n);
+        if (n != 0) Interlocked.Add(ref _used, -n); // the entries are free for new requests
         return n;
     }
 
@@ -162,37 +215,12 @@ public sealed class RioCompletionQueue : RIO_CQ
     {
         lock (_gate)
         {
-            var spin = new SpinWait();
-            while (Interlocked.Exchange(ref _dequeuing, 1) != 0) spin.SpinOnce();
-            try
-            {
-                if (size < Count + Volatile.Read(ref _reserved) || size < _committed) return Ws2Spi.WSAETOOMANYREFS;
-                RIORESULT[] ring;
-                bool[] notifying;
-                try
-                {
-                    ring = new RIORESULT[size];
-                    notifying = new bool[size];
-                }
-                catch (OutOfMemoryException)
-                {
-                    return Ws2Spi.WSAENOBUFS;
-                }
-                long h = _head, t = _tail;
-                for (long k = h; k < t; k++)
-                {
-                    ring[(int)(k % size)] = _ring[(int)(k % _ring.Length)];
-                    notifying[(int)(k % size)] = _notifying[(int)(k % _ring.Length)];
-                }
-                _ring = ring;
-                _notifying = notifying;
-                Size = size;
-                return 0;
-            }
-            finally
-            {
-                Volatile.Write(ref _dequeuing, 0);
-            }
+            long used = Volatile.Read(ref _used);
+            if (size < used || size < _committed) return Ws2Spi.WSAETOOMANYREFS;
+            int capacity = (int)Math.Min(size, Math.Max(used, Math.Min(_ring.Length, InitialCapacity)));
+            if (capacity != _ring.Length && !Reallocate(capacity)) return Ws2Spi.WSAENOBUFS;
+            Size = size;
+            return 0;
         }
     }
 

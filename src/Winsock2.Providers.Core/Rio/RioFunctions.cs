@@ -58,9 +58,6 @@ public sealed partial class RioFunctions
         return 0;
     }
 
-    /// <summary>The offset of RIOCreateRequestQueue's pointer in the table's bytes (a layered provider wraps it).</summary>
-    public const int CreateRequestQueueOffset = 8 + 6 * ExtensionFunctionPointer.Size;
-
     // ---- buffers ----
 
     private static RIO_BUFFERID? RegisterBuffer(byte[] DataBuffer, uint DataLength)

@@ -51,17 +51,24 @@ internal sealed class RioNotifier
         return 0;
     }
 
-    /// <summary>RIONotify: 0, or WSAEALREADY while an arming has not fired yet (the error is returned, not set).</summary>
+    /// <summary>
+    /// RIONotify: 0, or WSAEALREADY while an arming has not fired yet (the error is returned, not set). With NotifyReset
+    /// the event is reset before the arming, so a completion that fires it right away is never lost to the reset.
+    /// </summary>
     public int Arm(RioCompletionQueue cq)
     {
         lock (cq.Gate)
         {
             if (_armed) return Ws2Spi.WSAEALREADY;
-            _armed = true;
         }
         if (_type == Ws2Spi.RIO_EVENT_COMPLETION && _notifyReset) _upcalls.WPUResetEvent(_event, out _);
         bool fire;
-        lock (cq.Gate) fire = cq.HasNotifying && TakeArmed();
+        lock (cq.Gate)
+        {
+            if (_armed) return Ws2Spi.WSAEALREADY;
+            fire = cq.HasNotifying; // results already waiting fire at once
+            _armed = !fire;
+        }
         if (fire) Fire();
         return 0;
     }

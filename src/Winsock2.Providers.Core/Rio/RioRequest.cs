@@ -1,7 +1,7 @@
 namespace Winsock2.Providers.Core;
 
 /// <summary>
-/// One posted send or receive as the transport sees it (<see cref="RioRequestQueue.TryPeekReceive"/>): the data slice
+/// One posted send or receive as the transport sees it (<see cref="RioRequestQueue.TryPeekReceive(out RioRequest)"/>): the data slice
 /// (<see cref="Array"/> null and <see cref="Length"/> 0 for a request without data), the application's
 /// RequestContext and flags, and for RIOReceiveEx / RIOSendEx the address and flags slices.
 /// </summary>

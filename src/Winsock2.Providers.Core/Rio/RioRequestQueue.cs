@@ -4,7 +4,7 @@ namespace Winsock2.Providers.Core;
 /// A socket's Registered I/O request queue: its posted receives and sends (<see cref="RioRing"/>, each a lock-free
 /// ring with one producer, the application, and one consumer, the transport), the completion queues their results go
 /// to, and the SocketContext. The application's side is <see cref="RioFunctions"/>; the transport's side is
-/// <see cref="TryPeekReceive"/> / <see cref="CompleteReceive"/> (and the send pair), <see cref="Publish"/> and
+/// <see cref="TryPeekReceive(out RioRequest)"/> / <see cref="CompleteReceive"/> (and the send pair), <see cref="Publish"/> and
 /// <see cref="Abort"/>, made by one thread at a time per queue (the transport serializes them).
 /// </summary>
 public sealed class RioRequestQueue : RIO_RQ
@@ -46,6 +46,15 @@ public sealed class RioRequestQueue : RIO_RQ
 
     /// <summary>The oldest committed send, not removed.</summary>
     public bool TryPeekSend(out RioRequest request) => _sends.TryPeek(out request);
+
+    /// <summary>
+    /// The committed receive <paramref name="ahead"/> places after the oldest (0: the oldest), not removed: a transport
+    /// filling several receives from one read looks ahead with it.
+    /// </summary>
+    public bool TryPeekReceive(int ahead, out RioRequest request) => _receives.TryPeek(ahead, out request);
+
+    /// <summary>The committed send <paramref name="ahead"/> places after the oldest (0: the oldest), not removed.</summary>
+    public bool TryPeekSend(int ahead, out RioRequest request) => _sends.TryPeek(ahead, out request);
 
     /// <summary>Removes the oldest committed receive and stages its result (visible at <see cref="Publish"/>).</summary>
     public void CompleteReceive(int status, uint bytes) => _receives.Complete(status, bytes);

@@ -102,6 +102,19 @@ internal sealed class RioRing
         return true;
     }
 
+    /// <summary>The committed request <paramref name="ahead"/> places after the oldest not yet completed (0: the oldest).</summary>
+    public bool TryPeek(int ahead, out RioRequest request)
+    {
+        long seq = _head + ahead;
+        if (ahead < 0 || seq >= Volatile.Read(ref _committed))
+        {
+            request = default;
+            return false;
+        }
+        request = Volatile.Read(ref _layout)[seq].Request;
+        return true;
+    }
+
     /// <summary>Completes the oldest committed request, its result staged (the transport's thread): false when there was none.</summary>
     public bool Complete(int status, uint bytes)
     {
@@ -133,22 +146,25 @@ internal sealed class RioRing
 
     /// <summary>
     /// Under the completion queue's lock: appends each staged result to <paramref name="cq"/>, in completion order, and
-    /// frees their slots. The count appended.
+    /// frees their slots. The count appended, and in <paramref name="notifying"/> how many lacked RIO_MSG_DONT_NOTIFY.
     /// </summary>
-    public int Drain(ulong socketContext, RioCompletionQueue cq)
+    public int Drain(ulong socketContext, RioCompletionQueue cq, out int notifying)
     {
+        notifying = 0;
         long r = _released, h = Volatile.Read(ref _head);
         var layout = Volatile.Read(ref _layout);
         for (long i = r; i < h; i++)
         {
             ref var slot = ref layout[i];
+            bool notifies = (slot.Request.Flags & Ws2Spi.RIO_MSG_DONT_NOTIFY) == 0;
+            if (notifies) notifying++;
             cq.AddLocked(new RIORESULT
             {
                 Status = slot.Status,
                 BytesTransferred = slot.Bytes,
                 SocketContext = socketContext,
                 RequestContext = slot.Request.RequestContext,
-            }, (slot.Request.Flags & Ws2Spi.RIO_MSG_DONT_NOTIFY) == 0);
+            }, notifies);
             slot.Request = default; // the request's arrays are not kept alive by a free slot
         }
         Volatile.Write(ref _released, h);

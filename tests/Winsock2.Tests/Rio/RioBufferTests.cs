@@ -130,4 +130,34 @@ public class RioBufferTests : RioTest
         FailsWith(WSAEINVAL, t.RIOReceive!(rq, new RIO_BUF(id, 0, 16), 1, 0, 1));
         closesocket(s);
     }
+
+    private sealed class ForeignBufferId : RIO_BUFFERID { }
+    private sealed class ForeignCq : RIO_CQ { }
+    private sealed class ForeignRq : RIO_RQ { }
+
+    [Fact]
+    public void RIOReceive_BufferIdNotFromRIORegisterBuffer_WSAEFAULT()
+    {
+        var s = RioUdp(out _);
+        var t = Table(s);
+        var rq = Rq(t, s, Cq(t));
+        FailsWith(WSAEFAULT, t.RIOReceive!(rq, new RIO_BUF(new ForeignBufferId(), 0, 8), 1, 0, 0));
+        FailsWith(WSAEFAULT, t.RIOSend!(rq, new RIO_BUF(new ForeignBufferId(), 0, 8), 1, 0, 0));
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOFunctions_QueuesNotFromTheirCreateFunctions_WSAEINVAL()
+    {
+        var s = RioUdp(out _);
+        var t = Table(s);
+        var id = Register(t, new byte[8]);
+        FailsWith(WSAEINVAL, t.RIOReceive!(new ForeignRq(), new RIO_BUF(id, 0, 8), 1, 0, 0));
+        FailsWith(WSAEINVAL, t.RIOResizeRequestQueue!(new ForeignRq(), 1, 1));
+        FailsWith(WSAEINVAL, t.RIOCreateRequestQueue!(s, 1, 1, 1, 1, new ForeignCq(), new ForeignCq(), 0));
+        FailsWith(WSAEINVAL, t.RIOResizeCompletionQueue!(new ForeignCq(), 8));
+        Assert.Equal(WSAEINVAL, t.RIONotify!(new ForeignCq()));
+        Assert.Equal(RIO_CORRUPT_CQ, t.RIODequeueCompletion!(new ForeignCq(), new RIORESULT[1], 1));
+        closesocket(s);
+    }
 }

@@ -121,4 +121,72 @@ public class RioDatagramTests : RioTest
         closesocket(peer);
         closesocket(s);
     }
+
+    [Fact]
+    public void RIOReceiveEx_LocalAddressSlice_TheBoundAddress()
+    {
+        var s = RioUdp(out var addr);
+        var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var buffer = new byte[64];
+        var id = Register(t, buffer);
+        Assert.Equal(1, t.RIOReceiveEx!(rq, new RIO_BUF(id, 0, 8), 1, new RIO_BUF(id, 32, 28), default, default, default, 0, 1));
+        Assert.Equal(1, sendto(peer, Bytes("x"), 1, 0, addr, addr.Length));
+        Assert.Equal(0, Dequeue(t, cq, 1)[0].Status);
+        Assert.Equal(SockAddr.ToEndPoint(addr), SockAddr.ToEndPoint(buffer[32..48]));
+        closesocket(peer);
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOSend_ConnectedUdp_GoesToThePeer()
+    {
+        var s = RioUdp(out var addr);
+        var dest = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var any = Loopback();
+        Ok(bind(dest, any, any.Length), "bind");
+        var destAddr = Loopback(PortOf(dest));
+        Ok(connect(s, destAddr, destAddr.Length), "connect");
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var id = Register(t, Bytes("abc"));
+        Assert.True(t.RIOSend!(rq, new RIO_BUF(id, 0, 3), 1, 0, 1));
+        Assert.Equal((0, 3u), Dequeue(t, cq, 1).Select(r => (r.Status, r.BytesTransferred)).Single());
+        var got = new byte[8];
+        Assert.Equal(3, recv(dest, got, 8, 0));
+        Assert.Equal("abc", Text(got, 3));
+        closesocket(dest);
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOReceiveEx_ManyDatagramsWaiting_EachInItsRequestInOrder()
+    {
+        var s = RioUdp(out var addr);
+        var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
+        var any = Loopback();
+        Ok(bind(peer, any, any.Length), "bind");
+        var t = Table(s);
+        var cq = Cq(t, 64);
+        var rq = Rq(t, s, cq, 24, 1);
+        for (int i = 0; i < 20; i++) Assert.Equal(i + 1, sendto(peer, Enumerable.Repeat((byte)i, i + 1).ToArray(), i + 1, 0, addr, addr.Length));
+        var data = new byte[20 * 32];
+        var names = new byte[20 * 28];
+        RIO_BUFFERID d = Register(t, data), n = Register(t, names);
+        for (int i = 0; i < 20; i++) // deferred, then committed at once: the transport sees all twenty together
+            Assert.Equal(1, t.RIOReceiveEx!(rq, new RIO_BUF(d, (uint)i * 32, 32), 1, default, new RIO_BUF(n, (uint)i * 28, 28), default, default, RIO_MSG_DEFER, i));
+        Assert.True(t.RIOReceive!(rq, default, 0, RIO_MSG_COMMIT_ONLY, 0));
+        var all = Dequeue(t, cq, 20);
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal((0, (uint)(i + 1), (ulong)i), (all[i].Status, all[i].BytesTransferred, all[i].RequestContext));
+            Assert.All(data.Skip(i * 32).Take(i + 1), b => Assert.Equal((byte)i, b));
+            Assert.Equal(PortOf(peer), SockAddr.ToEndPoint(names[(i * 28)..(i * 28 + 16)]).Port);
+        }
+        closesocket(peer);
+        closesocket(s);
+    }
 }

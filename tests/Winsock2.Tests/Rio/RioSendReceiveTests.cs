@@ -5,10 +5,12 @@ namespace Winsock2.Tests.Rio;
 /// <summary>RIOSend and RIOReceive on TCP: data moves through registered slices, results carry the contexts, limits hold.</summary>
 public class RioSendReceiveTests : RioTest
 {
-    [Fact]
-    public void RIOReceive_Tcp_FillsSliceFromPeer()
+    [Theory]
+    [InlineData(AF_INET)]
+    [InlineData(AF_INET6)]
+    public void RIOReceive_Tcp_FillsSliceFromPeer(int af)
     {
-        var (c, s) = RioTcpPair();
+        var (c, s) = RioTcpPair(af);
         var t = Table(s);
         var cq = Cq(t);
         var rq = Rq(t, s, cq, context: 77);
@@ -229,5 +231,65 @@ public class RioSendReceiveTests : RioTest
         FailsWith(WSAEINVAL, t.RIOReceive!(null!, new RIO_BUF(id, 0, 16), 1, 0, 0));
         FailsWith(WSAEINVAL, t.RIOSend!(null!, new RIO_BUF(id, 0, 16), 1, 0, 0));
         closesocket(s);
+    }
+
+    [Fact]
+    public void RIOReceive_PeerResets_WSAECONNRESET_ForEveryLaterReceive()
+    {
+        var (c, s) = RioTcpPair();
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var id = Register(t, new byte[16]);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 8), 1, 0, 1));
+        Ok(setsockopt(c, SOL_SOCKET, SO_LINGER, new linger { l_onoff = 1, l_linger = 0 })); // closing resets the connection
+        closesocket(c);
+        Assert.Equal(WSAECONNRESET, Dequeue(t, cq, 1)[0].Status);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 8, 8), 1, 0, 2));
+        Assert.Equal(WSAECONNRESET, Dequeue(t, cq, 1)[0].Status);
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOReceive_TcpNotConnected_WSAENOTCONN()
+    {
+        var s = RioSocket(SOCK_STREAM);
+        var t = Table(s);
+        var cq = Cq(t);
+        var rq = Rq(t, s, cq);
+        var id = Register(t, new byte[16]);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 8), 1, 0, 1));
+        Assert.Equal(WSAENOTCONN, Dequeue(t, cq, 1)[0].Status);
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOReceive_ManyPostedAcrossTwoBuffers_EveryByteOnceInOrder()
+    {
+        var (c, s) = RioTcpPair();
+        var t = Table(s);
+        var cq = Cq(t, 64);
+        var rq = Rq(t, s, cq, 32, 1);
+        var first = new byte[16 * 8];
+        var second = new byte[16 * 8];
+        RIO_BUFFERID a = Register(t, first), b = Register(t, second);
+        for (int i = 0; i < 32; i++) // slices 0-7 and 16-23 in the first array, the others in the second
+            Assert.True(t.RIOReceive!(rq, new RIO_BUF((i / 8) % 2 == 0 ? a : b, (uint)Slot(i) * 8, 8), 1, 0, i));
+        var data = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        Assert.Equal(256, send(c, data, 256, 0));
+        var got = new List<byte>();
+        int next = 0;
+        while (got.Count < 256)
+        {
+            var r = Dequeue(t, cq, 1)[0];
+            Assert.Equal(0, r.Status);
+            Assert.Equal((ulong)next++, r.RequestContext); // in posting order
+            var array = (r.RequestContext / 8) % 2 == 0 ? first : second;
+            got.AddRange(array.Skip(Slot((int)r.RequestContext) * 8).Take((int)r.BytesTransferred));
+        }
+        Assert.Equal(data, got);
+        closesocket(c);
+        closesocket(s);
+        static int Slot(int i) => i % 8 + 8 * (i / 16);
     }
 }
