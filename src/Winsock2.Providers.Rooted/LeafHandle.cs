@@ -14,7 +14,7 @@ internal sealed class LeafHandle : RootedSocket, IConnectionOwner
     public enum Phase { Inviting, Joined, Ended }
 
     public LeafHandle(RootSocket root, uint joinFlags)
-        : base(root.Provider, root.Info, (root.Flags & Ws2Spi.WSA_FLAG_OVERLAPPED) | Ws2Spi.WSA_FLAG_MULTIPOINT_C_LEAF | Ws2Spi.WSA_FLAG_MULTIPOINT_D_LEAF,
+        : base(root.Provider, root.Info, (root.Flags & (Ws2Spi.WSA_FLAG_OVERLAPPED | Ws2Spi.WSA_FLAG_REGISTERED_IO)) | Ws2Spi.WSA_FLAG_MULTIPOINT_C_LEAF | Ws2Spi.WSA_FLAG_MULTIPOINT_D_LEAF,
             root.Gate, root.Options)
     {
         Root = root;
