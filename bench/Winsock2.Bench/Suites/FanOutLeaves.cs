@@ -68,10 +68,14 @@ public abstract class FanOutLeaves : IDisposable
                 ? l.Report[0] : new LeafReport(0, "leaf did not see the end of the stream in time", 0)).ToList();
         }
 
-        /// <summary>The root is disposed first (its sockets closed), so a leaf still running ends within its timeout.</summary>
+        /// <summary>
+        /// The root is disposed first (its sockets closed), so a leaf still running ends soon or within its idle timeout;
+        /// this waits at most 5 s in all (the threads are background threads).
+        /// </summary>
         public override void Dispose()
         {
-            foreach (var l in _leaves) l.Thread.Join(5_000);
+            long deadline = Environment.TickCount64 + 5_000;
+            foreach (var l in _leaves) l.Thread.Join(TimeSpan.FromMilliseconds(Math.Max(0, deadline - Environment.TickCount64)));
         }
     }
 
@@ -128,9 +132,10 @@ public abstract class FanOutLeaves : IDisposable
             lock (_gate) return _reports.Select(r => r ?? new LeafReport(0, "leaf process did not report the end of the stream in time", 0)).ToList();
         }
 
+        /// <summary>Every child at once: stdin closed, up to 10 s to exit, then killed.</summary>
         public override void Dispose()
         {
-            foreach (var c in _children) c.Dispose();
+            Parallel.ForEach(_children, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _children.Count) }, c => c.Dispose());
             foreach (var r in _readers) r.Join(5_000);
         }
 
