@@ -133,7 +133,7 @@ public sealed class RioFanOut : IFanOutSide
             int batch = Math.Clamp(64 * 1024 / frame, 1, slots / 2);
             var (t, id, cq, rq, buffer) = (_t!, _id!, _cq!, _rq!, _buffer);
             var free = new Stack<int>(Enumerable.Range(0, slots).Reverse());
-            var results = new RIORESULT[DequeueBatch];
+            var results = new RIORESULT[slots]; // one dequeue can return every slot
             long deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
             long sent = 0;
             int deferred = 0;
