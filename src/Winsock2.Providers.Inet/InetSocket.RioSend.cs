@@ -22,6 +22,11 @@ internal sealed partial class InetSocket
                 if (!RioSendStreamBatch(rq, r)) return;
                 continue;
             }
+            if (IsDatagram && rq.TryPeekSend(1, out _))
+            {
+                if (!RioSendDatagramBatch(rq, r)) return;
+                continue;
+            }
             if (!RioSendOne(r, out int status, out uint bytes)) return;
             rq.CompleteSend(status, bytes);
         }
@@ -70,24 +75,81 @@ internal sealed partial class InetSocket
         return true;
     }
 
+    /// <summary>
+    /// One sendmmsg for the oldest send and the ones after it whose data slices share its registered array (up to
+    /// <see cref="RioBatch"/>), each one datagram to its remote-address slice or the connected peer. A send whose
+    /// address is no IPv4 or IPv6 sockaddr ends the batch (it fails on its own). False when the first would block.
+    /// </summary>
+    private unsafe bool RioSendDatagramBatch(RioRequestQueue rq, in RioRequest head)
+    {
+        var messages = stackalloc Libc.mmsghdr[RioBatch];
+        var iov = stackalloc Libc.iovec[RioBatch];
+        byte* names = stackalloc byte[RioBatch * SockAddr.SizeIn6];
+        byte* dummy = stackalloc byte[1];
+        int count = 0, sent, err;
+        fixed (byte* array = head.Array)
+        {
+            for (; count < RioBatch; count++)
+            {
+                RioRequest r;
+                if (count == 0) r = head;
+                else if (!rq.TryPeekSend(count, out r) || r.Array != head.Array) break;
+                byte* name = names + count * SockAddr.SizeIn6;
+                uint nameLength = 0;
+                if (r.RemoteAddress.Array is not null && (nameLength = LinuxAddress(r.RemoteAddress.Span, name)) == 0) break;
+                iov[count] = new Libc.iovec { iov_base = r.Length == 0 ? dummy : array + r.Offset, iov_len = (nuint)r.Length };
+                messages[count] = new Libc.mmsghdr
+                {
+                    msg_hdr = new Libc.msghdr { msg_name = nameLength == 0 ? null : name, msg_namelen = nameLength, msg_iov = iov + count, msg_iovlen = 1 },
+                };
+            }
+            if (count == 0) return RioSendOneAndComplete(rq, head);
+            do sent = SocketCalls.SendMmsg(_handle, messages, count, Libc.MSG_NOSIGNAL, out err);
+            while (sent < 0 && err == Errno.EINTR);
+        }
+        if (sent < 0)
+        {
+            if (err == Errno.EAGAIN)
+            {
+                Interlocked.Exchange(ref _rioWritable, 0);
+                return false;
+            }
+            rq.CompleteSend(DatagramAware(err), 0);
+            return true;
+        }
+        for (int i = 0; i < sent; i++) rq.CompleteSend(0, messages[i].msg_len);
+        return true;
+    }
+
+    /// <summary>The single-send path for one request, completing it: false when it would block.</summary>
+    private bool RioSendOneAndComplete(RioRequestQueue rq, in RioRequest r)
+    {
+        if (!RioSendOne(r, out int status, out uint bytes)) return false;
+        rq.CompleteSend(status, bytes);
+        return true;
+    }
+
+    /// <summary>A Windows sockaddr (AF_INET, or AF_INET6 = 23) as Linux lays it out into <paramref name="to"/>: its length, or 0 for another family.</summary>
+    private static unsafe uint LinuxAddress(ReadOnlySpan<byte> windows, byte* to)
+    {
+        int family = SockAddr.Family(windows);
+        int length = family == Ws2Spi.AF_INET ? SockAddr.SizeIn : family == Ws2Spi.AF_INET6 ? SockAddr.SizeIn6 : 0;
+        if (length == 0 || windows.Length < length) return 0;
+        windows[..length].CopyTo(new Span<byte>(to, length));
+        if (family == Ws2Spi.AF_INET6) BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(to, 2), 10);
+        return (uint)length;
+    }
+
     private unsafe bool RioSendOne(in RioRequest r, out int status, out uint bytes)
     {
         status = 0;
         bytes = 0;
         byte* to = stackalloc byte[SockAddr.SizeIn6];
         uint toLength = 0;
-        if (IsDatagram && r.RemoteAddress.Array is not null)
+        if (IsDatagram && r.RemoteAddress.Array is not null && (toLength = LinuxAddress(r.RemoteAddress.Span, to)) == 0)
         {
-            var a = r.RemoteAddress.Span;
-            int family = SockAddr.Family(a);
-            toLength = family == Ws2Spi.AF_INET ? (uint)SockAddr.SizeIn : family == Ws2Spi.AF_INET6 ? (uint)SockAddr.SizeIn6 : 0;
-            if (toLength == 0)
-            {
-                status = Ws2Spi.WSAEAFNOSUPPORT;
-                return true;
-            }
-            a[..(int)toLength].CopyTo(new Span<byte>(to, (int)toLength));
-            if (family == Ws2Spi.AF_INET6) BinaryPrimitives.WriteUInt16LittleEndian(new Span<byte>(to, 2), 10);
+            status = Ws2Spi.WSAEAFNOSUPPORT;
+            return true;
         }
         byte* dummy = stackalloc byte[1];
         while (true)

@@ -62,6 +62,7 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)] public static partial nint recv(int fd, void* buf, nuint len, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial nint sendmsg(int fd, msghdr* msg, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial int recvmmsg(int fd, mmsghdr* msgvec, uint vlen, int flags, void* timeout);
+    [LibraryImport("libc", SetLastError = true)] public static partial int sendmmsg(int fd, mmsghdr* msgvec, uint vlen, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial int connect(int fd, void* addr, uint addrlen);
     [LibraryImport("libc", SetLastError = true)] public static partial int getsockname(int fd, void* addr, uint* addrlen);
     [LibraryImport("libc", SetLastError = true)] public static partial int getpeername(int fd, void* addr, uint* addrlen);

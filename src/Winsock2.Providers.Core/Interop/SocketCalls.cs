@@ -46,6 +46,13 @@ internal static unsafe partial class SocketCalls
         return (int)Checked(Libc.recvmmsg(held.Fd, messages, (uint)count, flags, null), out errno);
     }
 
+    /// <summary>sendmmsg(2): up to <paramref name="count"/> messages; the number sent (each header's msg_len set) or -1 with errno.</summary>
+    public static int SendMmsg(SafeSocketHandle s, Libc.mmsghdr* messages, int count, int flags, out int errno)
+    {
+        using var held = new Held(s);
+        return (int)Checked(Libc.sendmmsg(held.Fd, messages, (uint)count, flags), out errno);
+    }
+
     /// <summary>recv(2) into one buffer.</summary>
     public static nint Recv(SafeSocketHandle s, void* buffer, nuint length, int flags, out int errno)
     {

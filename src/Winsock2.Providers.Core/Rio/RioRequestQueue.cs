@@ -4,8 +4,10 @@ namespace Winsock2.Providers.Core;
 /// A socket's Registered I/O request queue: its posted receives and sends (<see cref="RioRing"/>, each a lock-free
 /// ring with one producer, the application, and one consumer, the transport), the completion queues their results go
 /// to, and the SocketContext. The application's side is <see cref="RioFunctions"/>; the transport's side is
-/// <see cref="TryPeekReceive(out RioRequest)"/> / <see cref="CompleteReceive"/> (and the send pair), <see cref="Publish"/> and
-/// <see cref="Abort"/>, made by one thread at a time per queue (the transport serializes them).
+/// <see cref="TryPeekReceive(out RioRequest)"/> / <see cref="CompleteReceive"/> (and the send pair),
+/// <see cref="Publish"/> and <see cref="Abort"/>. Each direction is consumed by one thread at a time (receives and sends
+/// may be consumed on different threads); <see cref="Publish"/> may be called from either (each direction publishes
+/// under its completion queue's lock); <see cref="Abort"/> is made while neither direction is being consumed.
 /// </summary>
 public sealed class RioRequestQueue : RIO_RQ
 {

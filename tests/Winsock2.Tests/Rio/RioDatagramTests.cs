@@ -34,10 +34,7 @@ public class RioDatagramTests : RioTest
     public void RIOReceiveEx_Udp_WritesSendersAddress(int af)
     {
         var s = RioUdp(out var addr, af);
-        var peer = Check(socket(af, SOCK_DGRAM, IPPROTO_UDP));
-        var any = af == AF_INET ? Loopback() : Loopback6();
-        Ok(bind(peer, any, any.Length), "bind");
-        var peerAddr = af == AF_INET ? Loopback(PortOf(peer)) : Loopback6(PortOf(peer));
+        var peer = PlainUdp(out var peerAddr, af);
         var t = Table(s);
         var cq = Cq(t);
         var rq = Rq(t, s, cq);
@@ -58,10 +55,7 @@ public class RioDatagramTests : RioTest
     public void RIOSendEx_Udp_SendsToTheAddressSlice()
     {
         var s = RioUdp(out _);
-        var dest = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-        var any = Loopback();
-        Ok(bind(dest, any, any.Length), "bind");
-        var destAddr = Loopback(PortOf(dest));
+        var dest = PlainUdp(out var destAddr);
         var t = Table(s);
         var cq = Cq(t);
         var rq = Rq(t, s, cq);
@@ -144,10 +138,7 @@ public class RioDatagramTests : RioTest
     public void RIOSend_ConnectedUdp_GoesToThePeer()
     {
         var s = RioUdp(out var addr);
-        var dest = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-        var any = Loopback();
-        Ok(bind(dest, any, any.Length), "bind");
-        var destAddr = Loopback(PortOf(dest));
+        var dest = PlainUdp(out var destAddr);
         Ok(connect(s, destAddr, destAddr.Length), "connect");
         var t = Table(s);
         var cq = Cq(t);
@@ -166,9 +157,7 @@ public class RioDatagramTests : RioTest
     public void RIOReceiveEx_ManyDatagramsWaiting_EachInItsRequestInOrder()
     {
         var s = RioUdp(out var addr);
-        var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-        var any = Loopback();
-        Ok(bind(peer, any, any.Length), "bind");
+        var peer = PlainUdp(out _);
         var t = Table(s);
         var cq = Cq(t, 64);
         var rq = Rq(t, s, cq, 24, 1);
@@ -187,6 +176,39 @@ public class RioDatagramTests : RioTest
             Assert.Equal(PortOf(peer), SockAddr.ToEndPoint(names[(i * 28)..(i * 28 + 16)]).Port);
         }
         closesocket(peer);
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOSendEx_ManyCommittedAtOnce_EachDatagramInOrder_ABadAddressFailsAlone()
+    {
+        var s = RioUdp(out _);
+        var dest = PlainUdp(out var destAddr);
+        var t = Table(s);
+        var cq = Cq(t, 64);
+        var rq = Rq(t, s, cq, 1, 24);
+        var data = new byte[20 * 8];
+        var names = new byte[20 * 28];
+        for (int i = 0; i < 20; i++)
+        {
+            data[i * 8] = (byte)i;
+            if (i != 7) destAddr.CopyTo(names, i * 28); // the eighth has no address family
+        }
+        RIO_BUFFERID d = Register(t, data), n = Register(t, names);
+        for (int i = 0; i < 20; i++)
+            Assert.True(t.RIOSendEx!(rq, new RIO_BUF(d, (uint)i * 8, 8), 1, default, new RIO_BUF(n, (uint)i * 28, 28), default, default, RIO_MSG_DEFER, i));
+        Assert.True(t.RIOSend!(rq, default, 0, RIO_MSG_COMMIT_ONLY, 0));
+        var all = Dequeue(t, cq, 20);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (ulong)i), all.Select(r => r.RequestContext));
+        for (int i = 0; i < 20; i++)
+            Assert.Equal(i == 7 ? (WSAEAFNOSUPPORT, 0u) : (0, 8u), (all[i].Status, all[i].BytesTransferred));
+        var got = new byte[16];
+        foreach (int i in Enumerable.Range(0, 20).Where(i => i != 7))
+        {
+            Assert.Equal(8, recv(dest, got, got.Length, 0));
+            Assert.Equal((byte)i, got[0]);
+        }
+        closesocket(dest);
         closesocket(s);
     }
 }

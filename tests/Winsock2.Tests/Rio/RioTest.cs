@@ -48,6 +48,16 @@ public abstract class RioTest : WinsockTest
         return s;
     }
 
+    /// <summary>A bound plain (not Registered I/O) UDP socket on loopback and its address: the peer of a test.</summary>
+    protected static SOCKET PlainUdp(out byte[] address, int af = AF_INET)
+    {
+        var s = Check(socket(af, SOCK_DGRAM, IPPROTO_UDP));
+        var any = af == AF_INET ? Loopback() : Loopback6();
+        Ok(bind(s, any, any.Length), "bind");
+        address = af == AF_INET ? Loopback(PortOf(s)) : Loopback6(PortOf(s));
+        return s;
+    }
+
     /// <summary>A polled completion queue of <paramref name="size"/> entries, which must be made.</summary>
     protected static RIO_CQ Cq(RIO_EXTENSION_FUNCTION_TABLE t, uint size = 64, RIO_NOTIFICATION_COMPLETION? n = null)
     {
