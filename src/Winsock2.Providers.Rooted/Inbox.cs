@@ -87,21 +87,20 @@ internal sealed class Inbox(Completion completion, object gate)
     public int RioTake(RioRequestQueue rq, LeafHandle? filter, int family)
     {
         int completed = 0;
-        while (true)
+        lock (_messages) // once for the batch; the session lock is held too, so Consumed may resume reading from here
         {
-            InboxEntry e;
-            lock (_messages)
+            while (_messages.TryPeekFirst(filter, out int index) && rq.TryPeekReceive(out var req))
             {
-                if (!_messages.TryPeekFirst(filter, out int index) || !rq.TryPeekReceive(out var req)) return completed;
                 ref var first = ref _messages.At(index);
                 var piece = first.Data.AsSpan(first.Start + first.Taken, first.Remaining);
                 first.Taken += RioReceiveFill.Complete(rq, req, piece, first.EndOfMessage, first.Source?.RemoteEndPoint, family);
                 completed++;
                 if (first.Remaining > 0) continue;
-                e = _messages.RemoveAt(index);
+                var e = _messages.RemoveAt(index);
+                e.Origin?.Consumed(e.Cost);
             }
-            e.Origin?.Consumed(e.Cost);
         }
+        return completed;
     }
 
     /// <summary>Tries to satisfy a receive from queued messages (under the session lock). True = filled (Bytes/OutFlags set).</summary>

@@ -4,9 +4,9 @@ namespace Winsock2.Providers.Rooted.Wire;
 
 /// <summary>
 /// Incremental decoder for one connection's byte stream. Every length is checked against its type's bound
-/// before anything is allocated, and a payload buffer grows with the bytes that actually arrived (from
-/// <see cref="InitialCapacity"/>, doubling, never past the announced length): a header announcing a 1 MiB frame
-/// costs 4 KiB until the peer sends the bytes. In the join phase (<see cref="JoinPhase"/>) only the join
+/// before anything is allocated, and a payload buffer grows with the bytes that actually arrived (at most twice
+/// them, at least <see cref="InitialCapacity"/>, doubling, never past the announced length): a header announcing a
+/// 1 MiB frame costs 4 KiB until the peer sends the bytes. In the join phase (<see cref="JoinPhase"/>) only the join
 /// frames, LEAVE and heartbeats are accepted, so before a join completes no more than the join frame's bound
 /// is ever allocated. A malformed stream (bad magic or version, unknown type, a type not allowed yet, oversized
 /// frame) makes <see cref="Feed"/> return false and the decoder stays failed.
@@ -102,7 +102,9 @@ internal sealed class FrameDecoder(int maxMessage)
                     if (JoinPhase) break;
                     continue;
                 }
-                _payload = length == 0 ? [] : new byte[Math.Min(length, InitialCapacity)];
+                // Sized by the bytes already here (at most twice them, at least InitialCapacity): a frame that
+                // mostly arrived with its header is allocated once, a bare header still costs InitialCapacity.
+                _payload = length == 0 ? [] : new byte[Math.Min(length, Math.Max(InitialCapacity, 2 * data.Length))];
             }
             int n = Math.Min(_payloadLength - _payloadFill, data.Length);
             if (_payloadFill + n > _payload!.Length) Grow(_payloadFill + n);
