@@ -53,7 +53,7 @@ public abstract class FanOutLeaves : IDisposable
                 var t = new Thread(() =>
                 {
                     bool ready = false;
-                    report[0] = side.RunLeaf(root, messageSize, () => { ready = true; Ready(); });
+                    report[0] = Guarded(side, root, messageSize, () => { ready = true; Ready(); });
                     if (!ready) EndedUnready();
                 }) { IsBackground = true, Name = "fanout-leaf" };
                 _leaves.Add((t, report));
@@ -151,6 +151,13 @@ public abstract class FanOutLeaves : IDisposable
         }
     }
 
+    /// <summary>One leaf on the calling thread; an exception the side did not expect is the leaf's error, never the thread's end.</summary>
+    private static LeafReport Guarded(IFanOutSide side, IPEndPoint root, int messageSize, Action ready)
+    {
+        try { return side.RunLeaf(root, messageSize, ready); }
+        catch (Exception e) { return new LeafReport(0, $"leaf: {e.GetType().Name}: {e.Message}", 0); }
+    }
+
     /// <summary>
     /// A fresh process runs its verifier cold (the measuring process warmed its own in an untimed round): check a
     /// synthetic stream first (up to 2,000 frames, at most 16 MiB), so the run measures the path, not the JIT.
@@ -185,7 +192,7 @@ public abstract class FanOutLeaves : IDisposable
         for (int i = 0; i < count; i++)
         {
             int index = i;
-            threads[i] = new Thread(() => reports[index] = side.RunLeaf(root, messageSize, () =>
+            threads[i] = new Thread(() => reports[index] = Guarded(side, root, messageSize, () =>
             {
                 if (Interlocked.Increment(ref ready) == count) allReady.Set();
             })) { IsBackground = true, Name = "fanout-leaf" };
