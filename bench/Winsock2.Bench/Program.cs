@@ -26,7 +26,11 @@ public static class Program
         {
             return Run(options);
         }
-        finally { WSACleanup(); }
+        finally
+        {
+            WSACleanup();
+            Baselines.NetMqFanOut.Cleanup();
+        }
     }
 
     private static int Run(Options options)
@@ -41,20 +45,29 @@ public static class Program
             results.Add(new SuiteResult(suite, cases, suite.Notes(options).ToList()));
         }
         foreach (var r in results) Console.Out.Write(MarkdownTable.Suite(r));
+        foreach (var goal in Goals.Lines(results).Where(g => !g.EndsWith(": not run.", StringComparison.Ordinal)))
+            Console.Error.WriteLine($"goal: {goal}");
         Console.Error.WriteLine($"Winsock2.Bench: {started.Elapsed.TotalSeconds:F1} s");
 
-        if (options.WriteDocs)
+        if (options.WriteDocs || options.ChartPath is not null)
         {
             var machine = MachineInfo.Collect();
             var fan = results.FirstOrDefault(r => r.Suite.Name == "fanout");
-            string? svg = fan is null ? null : FanOutChart.Svg(FanOutChart.Points(fan, FanOutSuite.PerLeaf),
-                $"{machine.Cores} cores, {machine.Date:yyyy-MM-dd}; solid = baseline (System.Net.Sockets), dashed = ours");
-            Console.Error.WriteLine($"wrote {DocsWriter.Write(options, machine, results, svg)}");
+            var points = fan is null ? default : FanOutChart.Points(fan, FanOutSuite.PerLeaf);
+            string? svg = fan is null ? null : FanOutChart.Svg(points.Points, points.Sides,
+                $"{machine.Cores} cores, {machine.Date:yyyy-MM-dd}; medians of this run; raw = hand-batched System.Net.Sockets");
+            if (options.ChartPath is { } chart && svg is not null)
+            {
+                File.WriteAllText(chart, svg);
+                Console.Error.WriteLine($"wrote {chart}");
+            }
+            if (options.WriteDocs) Console.Error.WriteLine($"wrote {DocsWriter.Write(options, machine, results, svg)}");
         }
 
         var failed = results.SelectMany(r => r.Cases).Where(c => c.Failed).ToList();
         foreach (var c in failed)
-            Console.Error.WriteLine($"FAILED: {c.Case.Suite} · {c.Case.Name}: {c.OursFailure ?? c.BaselineFailure}");
+            for (int i = 0; i < c.Case.Sides.Count; i++)
+                if (c.Failure(i) is { } why) Console.Error.WriteLine($"FAILED: {c.Case.Suite} · {c.Case.Name} · {c.Case.Sides[i].Name}: {why}");
         return failed.Count == 0 ? 0 : 1;
     }
 }

@@ -8,7 +8,8 @@ namespace Winsock2.Bench.Harness;
 /// <summary>
 /// The bench started again as a helper process (`--child ROLE HOST:PORT COUNT`), so peers do not count in the
 /// measured process. The child prints "ready" once its peers are connected and exits when its stdin closes (or
-/// after 120 s).
+/// after 120 s); fan-out leaves (role fanout-leaf) report at the end of their stream and exit. A child that has not
+/// exited 10 s after its stdin closed is killed.
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
@@ -44,7 +45,7 @@ public sealed class ChildProcess : IDisposable
     public void Dispose()
     {
         try { _process.StandardInput.Close(); } catch (IOException) { }
-        if (!_process.WaitForExit(10_000)) _process.Kill();
+        if (!_process.WaitForExit(10_000)) _process.Kill(entireProcessTree: true);
         _process.Dispose();
     }
 
@@ -67,10 +68,24 @@ public sealed class ChildProcess : IDisposable
         return (double.Parse(h, System.Globalization.CultureInfo.InvariantCulture), double.Parse(w, System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Fan-out leaves (`SIDE SIZE` after the count): run to the end of the stream, report, exit.</summary>
+    private static int RunFanOutLeaves(IPEndPoint root, int count, string[] extra)
+    {
+        if (extra is not [var side, var sizeText] || !int.TryParse(sizeText, out int size)) return 2;
+        bool started = WSAStartup(0x0202, out _) == 0;
+        try { return Suites.FanOutLeaves.RunChild(root, count, side, size, Console.Out); }
+        finally
+        {
+            if (started) WSACleanup();
+            Baselines.NetMqFanOut.Cleanup();
+        }
+    }
+
     /// <summary>The child's side: creates the peers for its role, says ready, waits for stdin to close.</summary>
     public static int Run(string[] args)
     {
         if (args.Length < 3 || !IPEndPoint.TryParse(args[1], out var target) || !int.TryParse(args[2], out int count)) return 2;
+        if (args[0] == Suites.FanOutLeaves.ChildRole) return RunFanOutLeaves(target, count, args[3..]);
         var before = Footprint();
         var peers = new List<Socket>();
         var leaves = new List<SOCKET>();

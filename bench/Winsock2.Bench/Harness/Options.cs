@@ -1,17 +1,20 @@
 namespace Winsock2.Bench.Harness;
 
 /// <summary>The command line: which suite, how big, and whether to rewrite docs/benchmarks.md.</summary>
-public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Rounds, string CommandLine, string? CaseFilter = null)
+public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Rounds, string CommandLine, string? CaseFilter = null, string? ChartPath = null)
 {
     public static readonly string[] SuiteNames = ["fanout", "join", "recv", "latency", "memory", "multicast", "iocp", "rooted-soak"];
 
-    /// <summary>Parses `[suite] [--quick] [--write-docs] [--rounds N] [--case TEXT]`; null (with a message) when the line is wrong.</summary>
+    /// <summary>
+    /// Parses `[suite] [--quick] [--write-docs] [--rounds N] [--case TEXT] [--chart FILE]`; null (with a message) when the
+    /// line is wrong. --chart writes this run's fan-out chart (SVG) to FILE without touching docs/.
+    /// </summary>
     public static Options? Parse(string[] args, TextWriter error)
     {
         string suite = "all";
         bool quick = false, writeDocs = false;
         int rounds = 0;
-        string? caseFilter = null;
+        string? caseFilter = null, chart = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -20,10 +23,11 @@ public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Round
                 case "--write-docs": writeDocs = true; break;
                 case "--rounds" when i + 1 < args.Length && int.TryParse(args[i + 1], out rounds) && rounds is > 0 and <= 50: i++; break;
                 case "--case" when i + 1 < args.Length: caseFilter = args[++i]; break;
+                case "--chart" when i + 1 < args.Length: chart = args[++i]; break;
                 case var s when !s.StartsWith('-') && Normalize(s) is { } name: suite = name; break;
                 default:
                     error.WriteLine($"unknown argument '{args[i]}'");
-                    error.WriteLine("usage: Winsock2.Bench [all|fanout|join|recv|latency|memory|multicast|iocp|rooted-soak|1-8] [--quick] [--write-docs] [--rounds N] [--case TEXT]");
+                    error.WriteLine("usage: Winsock2.Bench [all|fanout|join|recv|latency|memory|multicast|iocp|rooted-soak|1-8] [--quick] [--write-docs] [--rounds N] [--case TEXT] [--chart FILE]");
                     return null;
             }
         }
@@ -34,7 +38,7 @@ public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Round
             error.WriteLine("--case runs part of a suite: it cannot rewrite docs/benchmarks.md (--write-docs)");
             return null;
         }
-        return new Options(suite, quick, writeDocs, rounds, line.TrimEnd(), caseFilter);
+        return new Options(suite, quick, writeDocs, rounds, line.TrimEnd(), caseFilter, chart);
     }
 
     /// <summary>Accepts a suite by name or by its number in issue 6 (1 fan-out … 6 multicast, 7 IOCP echo).</summary>

@@ -34,6 +34,19 @@ public static class Availability
         finally { closesocket(s); }
     }
 
+    /// <summary>
+    /// Registered I/O on the rooted provider: null when a c_leaf/d_leaf SOCK_SEQPACKET socket created with
+    /// WSA_FLAG_REGISTERED_IO answers WSAIoctl(SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER, WSAID_MULTIPLE_RIO) with a
+    /// full function table.
+    /// </summary>
+    public static string? RegisteredIo()
+    {
+        var s = WSASocket(AF_INET, SOCK_SEQPACKET, 0, null, 0, Rooted.LeafFlags | WSA_FLAG_REGISTERED_IO);
+        if (!s.IsValid) return $"WSASocket(AF_INET, SOCK_SEQPACKET, 0, …, C_LEAF|D_LEAF|OVERLAPPED|REGISTERED_IO) fails with {WSAGetLastError()} on this build.";
+        try { return Rio.Table(s, out var why) is null ? $"{why} on a rooted socket on this build." : null; }
+        finally { closesocket(s); }
+    }
+
     private static string? Probe(int af, int type, int protocol, uint flags, string call)
     {
         var s = WSASocket(af, type, protocol, null, 0, flags);

@@ -23,9 +23,9 @@ public static class DocsWriter
         var sb = new StringBuilder();
         sb.AppendLine("# Benchmarks").AppendLine();
         sb.AppendLine("Written by the harness in `bench/Winsock2.Bench` (issue 6); do not edit by hand — rerun it. Every suite " +
-                      "measures our code and its baseline in the same run, alternating ours, baseline, ours, baseline … " +
+                      "measures our code and its baseline (the fan-out suite: four sides) in the same run, alternating ours, baseline, ours, baseline … " +
                       $"({options.Rounds} rounds, after one untimed warm-up of each side), and reports the median, the spread " +
-                      "(min–max over the rounds) and ours/baseline = median(ours) / median(baseline). The *Better* column says " +
+                      "(min–max over the rounds) and ours/baseline = median(ours) / median(baseline) (every side / the baseline). The *Better* column says " +
                       "which direction is good for each metric: for a *higher* metric a ratio above 1 favours ours, for a " +
                       "*lower* metric a ratio below 1 does. Everything runs on loopback (127.0.0.1); every loop is bounded in " +
                       "count and time. `--quick` runs each suite small and checks correctness only; timing never fails a run.");
@@ -34,7 +34,7 @@ public static class DocsWriter
         sb.AppendLine("## Machine").AppendLine();
         foreach (var line in machine.Lines()) sb.AppendLine($"- {line}");
         sb.AppendLine();
-        sb.AppendLine("## Goals (issue 6)").AppendLine();
+        sb.AppendLine("## Goals").AppendLine();
         foreach (var line in Goals.Lines(results)) sb.AppendLine($"- {line}");
         sb.AppendLine();
         sb.AppendLine("What bounds the fan-out cells below 0.8×, what was tried and what was measured: " +

@@ -5,75 +5,99 @@ using Winsock2.Bench.Harness;
 namespace Winsock2.Bench.Report;
 
 /// <summary>
-/// Draws the fan-out chart as SVG by hand: per-leaf messages/s (log scale) against N leaves (log2 scale), one colour
-/// per message size, baseline solid with circles, ours dashed with squares.
+/// Draws the fan-out chart as SVG by hand: one panel per message size, per-leaf messages/s (log scale, shared by the
+/// panels) against N leaves (log2 scale), one colour per side; leaves on threads solid with circles, leaves in their
+/// own processes dashed with squares. A side with no number in a cell (unavailable or failed) has no point there.
 /// </summary>
 public static class FanOutChart
 {
-    private const int W = 760, H = 460, Left = 80, Right = 200, Top = 50, Bottom = 60;
-    private static readonly string[] Colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
+    private const int W = 1000, H = 470, Left = 70, Right = 230, Top = 60, Bottom = 60, Gap = 24;
+    private static readonly string[] Colours = ["#d62728", "#1f77b4", "#2ca02c", "#555555", "#9467bd", "#ff7f0e"];
 
-    public sealed record Point(int Size, int Leaves, double? Ours, double? Baseline);
+    /// <summary>One side's median per-leaf rate in one cell.</summary>
+    public sealed record Point(int Size, int Leaves, bool Children, string Side, double Rate);
 
-    /// <summary>The median per-leaf rate of every fan-out case that has one.</summary>
-    public static IReadOnlyList<Point> Points(SuiteResult fanOut, Metric perLeaf) =>
-        fanOut.Cases
-            .Where(c => c.Case.Parameters.ContainsKey("size") && c.Case.Parameters.ContainsKey("leaves"))
-            .Select(c => new Point(c.Case.Parameters["size"], c.Case.Parameters["leaves"],
-                c.OursFailure is null ? c.OursStats(perLeaf)?.Median : null,
-                c.BaselineFailure is null ? c.BaselineStats(perLeaf)?.Median : null))
-            .ToList();
-
-    public static string Svg(IReadOnlyList<Point> points, string subtitle)
+    /// <summary>The median per-leaf rate of every side of every fan-out case that has one, and the side names in order.</summary>
+    public static (IReadOnlyList<Point> Points, IReadOnlyList<string> Sides) Points(SuiteResult fanOut, Metric perLeaf)
     {
-        var values = points.SelectMany(p => new[] { p.Ours, p.Baseline }).OfType<double>().Where(v => v > 0).ToArray();
+        var points = new List<Point>();
+        var sides = new List<string>();
+        foreach (var c in fanOut.Cases.Where(c => c.Case.Parameters.ContainsKey("size") && c.Case.Parameters.ContainsKey("leaves")))
+        {
+            for (int i = 0; i < c.Case.Sides.Count; i++)
+            {
+                string name = c.Case.Sides[i].Name;
+                if (!sides.Contains(name)) sides.Add(name);
+                if (c.StatsOf(i, perLeaf) is { Median: > 0 } s)
+                    points.Add(new Point(c.Case.Parameters["size"], c.Case.Parameters["leaves"],
+                        c.Case.Parameters.GetValueOrDefault("children") == 1, name, s.Median));
+            }
+        }
+        return (points, sides);
+    }
+
+    public static string Svg(IReadOnlyList<Point> points, IReadOnlyList<string> sides, string subtitle)
+    {
         var leaves = points.Select(p => p.Leaves).Distinct().Order().ToArray();
         var sizes = points.Select(p => p.Size).Distinct().Order().ToArray();
-        double lo = values.Length == 0 ? 1 : Math.Floor(Math.Log10(values.Min()));
-        double hi = values.Length == 0 ? 6 : Math.Ceiling(Math.Log10(values.Max()));
+        double lo = points.Count == 0 ? 1 : Math.Floor(Math.Log10(points.Min(p => p.Rate)));
+        double hi = points.Count == 0 ? 6 : Math.Ceiling(Math.Log10(points.Max(p => p.Rate)));
         if (hi <= lo) hi = lo + 1;
         double xMin = leaves.Length == 0 ? 0 : Math.Log2(leaves[0]), xMax = leaves.Length == 0 ? 1 : Math.Log2(leaves[^1]);
         if (xMax <= xMin) xMax = xMin + 1;
-        double X(int n) => Left + (Math.Log2(n) - xMin) / (xMax - xMin) * (W - Left - Right);
+        int panels = Math.Max(1, sizes.Length);
+        double panelWidth = (W - Left - Right - Gap * (panels - 1)) / (double)panels;
+        double X(int panel, int n) => Left + panel * (panelWidth + Gap) + 12 + (Math.Log2(n) - xMin) / (xMax - xMin) * (panelWidth - 24);
         double Y(double v) => Top + (hi - Math.Log10(v)) / (hi - lo) * (H - Top - Bottom);
 
         var sb = new StringBuilder();
         sb.AppendLine($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-family=\"sans-serif\" font-size=\"12\">");
         sb.AppendLine($"<rect width=\"{W}\" height=\"{H}\" fill=\"white\"/>");
-        sb.AppendLine($"<text x=\"{W / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">Fan-out: per-leaf messages/s against N leaves</text>");
-        sb.AppendLine($"<text x=\"{W / 2}\" y=\"38\" text-anchor=\"middle\" fill=\"#555\">{Escape(subtitle)}</text>");
-        for (double d = lo; d <= hi; d++)
+        sb.AppendLine($"<text x=\"{(W - Right + Left) / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">Fan-out: per-leaf messages/s against N leaves, per side</text>");
+        sb.AppendLine($"<text x=\"{(W - Right + Left) / 2}\" y=\"38\" text-anchor=\"middle\" fill=\"#555\">{Escape(subtitle)}</text>");
+        for (int panel = 0; panel < panels; panel++)
         {
-            double y = Y(Math.Pow(10, d));
-            sb.AppendLine($"<line x1=\"{Left}\" y1=\"{F(y)}\" x2=\"{W - Right}\" y2=\"{F(y)}\" stroke=\"#ddd\"/>");
-            sb.AppendLine($"<text x=\"{Left - 6}\" y=\"{F(y + 4)}\" text-anchor=\"end\">{Format.Short(Math.Pow(10, d))}</text>");
+            double x0 = Left + panel * (panelWidth + Gap), x1 = x0 + panelWidth;
+            for (double d = lo; d <= hi; d++)
+            {
+                double y = Y(Math.Pow(10, d));
+                sb.AppendLine($"<line x1=\"{F(x0)}\" y1=\"{F(y)}\" x2=\"{F(x1)}\" y2=\"{F(y)}\" stroke=\"#ddd\"/>");
+                if (panel == 0) sb.AppendLine($"<text x=\"{Left - 6}\" y=\"{F(y + 4)}\" text-anchor=\"end\">{Format.Short(Math.Pow(10, d))}</text>");
+            }
+            foreach (int n in leaves)
+            {
+                double x = X(panel, n);
+                sb.AppendLine($"<line x1=\"{F(x)}\" y1=\"{Top}\" x2=\"{F(x)}\" y2=\"{H - Bottom}\" stroke=\"#eee\"/>");
+                sb.AppendLine($"<text x=\"{F(x)}\" y=\"{H - Bottom + 18}\" text-anchor=\"middle\">{n}</text>");
+            }
+            sb.AppendLine($"<rect x=\"{F(x0)}\" y=\"{Top}\" width=\"{F(panelWidth)}\" height=\"{H - Top - Bottom}\" fill=\"none\" stroke=\"#333\"/>");
+            if (sizes.Length > 0)
+                sb.AppendLine($"<text x=\"{F((x0 + x1) / 2)}\" y=\"{Top - 8}\" text-anchor=\"middle\" font-weight=\"bold\">{Format.Size(sizes[panel])} messages</text>");
+            for (int s = 0; s < sides.Count; s++)
+            {
+                foreach (bool children in new[] { false, true })
+                {
+                    var series = points.Where(p => sizes.Length > 0 && p.Size == sizes[panel] && p.Side == sides[s] && p.Children == children)
+                        .OrderBy(p => p.Leaves).Select(p => (X(panel, p.Leaves), Y(p.Rate))).ToArray();
+                    Series(sb, series, Colours[s % Colours.Length], children);
+                }
+            }
         }
-        foreach (int n in leaves)
-        {
-            double x = X(n);
-            sb.AppendLine($"<line x1=\"{F(x)}\" y1=\"{Top}\" x2=\"{F(x)}\" y2=\"{H - Bottom}\" stroke=\"#eee\"/>");
-            sb.AppendLine($"<text x=\"{F(x)}\" y=\"{H - Bottom + 18}\" text-anchor=\"middle\">{n}</text>");
-        }
-        sb.AppendLine($"<line x1=\"{Left}\" y1=\"{H - Bottom}\" x2=\"{W - Right}\" y2=\"{H - Bottom}\" stroke=\"#333\"/>");
-        sb.AppendLine($"<line x1=\"{Left}\" y1=\"{Top}\" x2=\"{Left}\" y2=\"{H - Bottom}\" stroke=\"#333\"/>");
         sb.AppendLine($"<text x=\"{(Left + W - Right) / 2}\" y=\"{H - 18}\" text-anchor=\"middle\">N leaves</text>");
         sb.AppendLine($"<text transform=\"translate(18 {(Top + H - Bottom) / 2}) rotate(-90)\" text-anchor=\"middle\">messages/s per leaf (log)</text>");
 
-        int legendY = Top + 10;
-        bool anyOurs = points.Any(p => p.Ours is not null);
-        for (int i = 0; i < sizes.Length; i++)
+        double lx = W - Right + 20;
+        int ly = Top + 10;
+        for (int s = 0; s < sides.Count; s++)
         {
-            string colour = Colours[i % Colours.Length];
-            var series = points.Where(p => p.Size == sizes[i]).OrderBy(p => p.Leaves).ToArray();
-            Series(sb, series.Where(p => p.Baseline is > 0).Select(p => (X(p.Leaves), Y(p.Baseline!.Value))).ToArray(), colour, dashed: false);
-            Series(sb, series.Where(p => p.Ours is > 0).Select(p => (X(p.Leaves), Y(p.Ours!.Value))).ToArray(), colour, dashed: true);
-            Legend(sb, W - Right + 16, legendY, colour, false, $"{Format.Size(sizes[i])} baseline");
-            legendY += 18;
-            Legend(sb, W - Right + 16, legendY, colour, true, $"{Format.Size(sizes[i])} ours" + (anyOurs ? "" : " (n/a)"));
-            legendY += 24;
+            bool any = points.Any(p => p.Side == sides[s]);
+            Legend(sb, lx, ly, Colours[s % Colours.Length], false, sides[s] + (any ? "" : " (no data)"));
+            ly += 20;
         }
-        if (!anyOurs)
-            sb.AppendLine($"<text x=\"{W - Right + 16}\" y=\"{legendY + 6}\" fill=\"#555\">ours: not yet available</text>");
+        ly += 10;
+        Legend(sb, lx, ly, "#333", false, "leaves on threads");
+        ly += 20;
+        Legend(sb, lx, ly, "#333", true, "leaves in own processes");
         sb.AppendLine("</svg>");
         return sb.ToString();
     }

@@ -26,16 +26,31 @@ public static class FanOutFrame
 
 /// <summary>
 /// A leaf's check of the stream it receives, fed in chunks of any size: every frame must have the agreed length and
-/// the next sequence number. A loss, duplicate or reorder is an error, and the run counts as failed.
+/// the next sequence number. A loss, duplicate or reorder is an error, and the run counts as failed — except that a
+/// verifier made with <c>countGaps</c> (for a side documented to drop, NetMQ PUB/SUB at its high-water mark) counts
+/// a forward gap as lost messages instead; a duplicate or reorder is still an error.
 /// </summary>
-public sealed class FrameVerifier(int payload)
+public sealed class FrameVerifier(int payload, bool countGaps = false)
 {
     private readonly int _frame = FanOutFrame.Length(payload);
     private readonly byte[] _partial = new byte[FanOutFrame.Length(payload)];
     private int _partialLength;
 
     public long Received { get; private set; }
+    public long Lost { get; private set; }
     public string? Error { get; private set; }
+
+    /// <summary>The next sequence number expected: messages received plus messages known lost.</summary>
+    public long Next => Received + Lost;
+
+    /// <summary>The sender's count at the end of the stream: messages after the last one received were lost too.</summary>
+    public void EndAt(long sent)
+    {
+        if (Error is not null) return;
+        if (sent < Next) Error = $"the stream ended at {sent} messages after message {Next - 1}";
+        else if (sent > Next && countGaps) Lost += sent - Next;
+        else if (sent > Next) Error = $"the stream ended at {sent} messages, {sent - Next} of them never arrived";
+    }
 
     public void Feed(ReadOnlySpan<byte> data)
     {
@@ -70,11 +85,12 @@ public sealed class FrameVerifier(int payload)
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(f);
         ulong seq = BinaryPrimitives.ReadUInt64LittleEndian(f[4..]);
         int p = _frame - FanOutFrame.Header;
-        if (length != (uint)p) Error = $"frame length {length}, expected {p} (message {Received})";
-        else if (seq != (ulong)Received) Error = $"sequence {seq}, expected {Received}: lost, duplicated or reordered";
+        if (length != (uint)p) Error = $"frame length {length}, expected {p} (message {Next})";
+        else if (seq < (ulong)Next || (seq > (ulong)Next && !countGaps)) Error = $"sequence {seq}, expected {Next}: lost, duplicated or reordered";
         else if (p > 0 && (f[FanOutFrame.Header] != (byte)seq || f[^1] != (byte)(seq >> 8))) Error = $"payload of message {seq} is corrupt";
         else
         {
+            Lost += (long)seq - Next; // a gap (only with countGaps)
             Received++;
             return true;
         }

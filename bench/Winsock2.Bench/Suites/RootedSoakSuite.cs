@@ -61,11 +61,13 @@ public sealed class RootedSoakSuite : ISuite
 
     private static Sample RunBaseline(int leaves, long messages, TimeSpan budget)
     {
-        using var fan = new SocketFanOut();
-        fan.Start(leaves, Size);
+        using var leafThreads = new FanOutLeaves.InProcess();
+        using var root = FanOutSides.Raw.CreateRoot();
+        leafThreads.Start(FanOutSides.Raw, root.Open(leaves, Size), leaves, Size);
+        if (root.Admit(leaves, () => leafThreads.Settled(leaves), TimeSpan.FromSeconds(60)) is { } why) return Sample.Fail(why);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        long sent = fan.SendLoop(messages, budget);
-        var reports = fan.WaitReceivers(TimeSpan.FromSeconds(120));
+        long sent = root.SendLoop(messages, budget);
+        var reports = leafThreads.Wait(TimeSpan.FromSeconds(120));
         double seconds = clock.Elapsed.TotalSeconds;
         if (reports.FirstOrDefault(r => r.Error is not null) is { Error: { } e }) return Sample.Fail(e);
         if (reports.Any(r => r.Received != sent)) return Sample.Fail("a leaf did not receive every message");
