@@ -80,17 +80,4 @@ public class RioTableTests : RioTest
         Fails(WSAENOTSOCK, WSAIoctl(new SOCKET(0x7FFF_FFF0), SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER, WSAID_MULTIPLE_RIO,
             new RIO_EXTENSION_FUNCTION_TABLE(), out _, null, null));
     }
-
-    [SkippableFact]
-    public void WSAIoctl_SocketKindWithoutRio_WSAEOPNOTSUPP()
-    {
-        var s = Check(WSASocket(AF_INET, SOCK_SEQPACKET, 0, null, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_MULTIPOINT_C_LEAF | WSA_FLAG_MULTIPOINT_D_LEAF));
-        var t = new RIO_EXTENSION_FUNCTION_TABLE();
-        int rc = WSAIoctl(s, SIO_GET_MULTIPLE_EXTENSION_FUNCTION_POINTER, WSAID_MULTIPLE_RIO, t, out _, null, null);
-        int error = WSAGetLastError();
-        closesocket(s);
-        Skip.If(rc == 0, "rooted sockets take Registered I/O: no socket kind here lacks it");
-        Assert.Equal(SOCKET_ERROR, rc);
-        Assert.Equal(WSAEOPNOTSUPP, error);
-    }
 }
