@@ -35,4 +35,24 @@ public sealed class RioTableSharingTests : RioTest
             closesocket(udp);
         }
     }
+
+    [Fact]
+    public void RIOCreateRequestQueue_SocketOfAnotherProvider_WSAENOTSOCK()
+    {
+        var udp = RioSocket(SOCK_DGRAM);
+        var leaf = Check(WSASocket(AF_INET, SOCK_SEQPACKET, 0, null, 0,
+            RioFlags | WSA_FLAG_MULTIPOINT_C_LEAF | WSA_FLAG_MULTIPOINT_D_LEAF));
+        try
+        {
+            var t = Table(udp);
+            var cq = Cq(t);
+            FailsWith(WSAENOTSOCK, t.RIOCreateRequestQueue!(leaf, 8, 1, 8, 1, cq, cq, 0));
+            t.RIOCloseCompletionQueue!(cq);
+        }
+        finally
+        {
+            closesocket(leaf);
+            closesocket(udp);
+        }
+    }
 }
