@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using static Winsock2.Ws2_32;
 
 namespace Winsock2.Tests.Rooted;
@@ -47,24 +46,7 @@ public abstract class RioRootedTest : RootedTest
         t.RIORegisterBuffer!(b, (uint)b.Length) ?? throw new InvalidOperationException($"RIORegisterBuffer failed with {WSAGetLastError()}");
 
     /// <summary>Dequeues until <paramref name="count"/> results arrived (the deadline only fails a stuck test).</summary>
-    protected static RIORESULT[] Take(RIO_EXTENSION_FUNCTION_TABLE t, RIO_CQ cq, int count)
-    {
-        var all = new List<RIORESULT>();
-        var batch = new RIORESULT[Math.Max(count, 1)];
-        var clock = Stopwatch.StartNew();
-        while (all.Count < count)
-        {
-            uint n = t.RIODequeueCompletion!(cq, batch, (uint)(count - all.Count));
-            Assert.NotEqual(RIO_CORRUPT_CQ, n);
-            all.AddRange(batch.Take((int)n));
-            if (n == 0)
-            {
-                Assert.True(clock.ElapsedMilliseconds < 20_000, $"only {all.Count} of {count} completions arrived");
-                Thread.Sleep(1);
-            }
-        }
-        return [.. all];
-    }
+    protected static RIORESULT[] Take(RIO_EXTENSION_FUNCTION_TABLE t, RIO_CQ cq, int count) => Rio.RioWait.Dequeue(t, cq, count);
 
     /// <summary>What is in the queue now (no wait).</summary>
     protected static RIORESULT[] TakeNow(RIO_EXTENSION_FUNCTION_TABLE t, RIO_CQ cq)
