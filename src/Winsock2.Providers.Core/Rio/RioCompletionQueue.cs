@@ -150,15 +150,19 @@ public sealed class RioCompletionQueue : RIO_CQ
         if (fire) _notifier!.Fire();
     }
 
-    /// <summary>Under the lock (from <see cref="RioRing.Drain"/>): appends one result.</summary>
-    internal void AddLocked(in RIORESULT result, bool notifying)
+    /// <summary>
+    /// Under the lock (from <see cref="RioRing.Drain"/>): writes one result <paramref name="k"/> places past the visible
+    /// ones, not yet visible (<see cref="RevealLocked"/>).
+    /// </summary>
+    internal void StageLocked(int k, in RIORESULT result, bool notifying)
     {
-        long t = _tail;
-        int i = (int)(t % _ring.Length);
+        int i = (int)((_tail + k) % _ring.Length);
         _ring[i] = result;
         _notifying[i] = notifying;
-        Volatile.Write(ref _tail, t + 1);
     }
+
+    /// <summary>Under the lock: makes the <paramref name="count"/> results staged by <see cref="StageLocked"/> visible at once.</summary>
+    internal void RevealLocked(int count) => Volatile.Write(ref _tail, _tail + count);
 
     /// <summary>
     /// RIODequeueCompletion: moves up to <paramref name="max"/> results into <paramref name="array"/>; RIO_CORRUPT_CQ

@@ -145,8 +145,10 @@ internal sealed class RioRing
     }
 
     /// <summary>
-    /// Under the completion queue's lock: appends each staged result to <paramref name="cq"/>, in completion order, and
-    /// frees their slots. The count appended, and in <paramref name="notifying"/> how many lacked RIO_MSG_DONT_NOTIFY.
+    /// Under the completion queue's lock: writes each staged result into <paramref name="cq"/>, in completion order,
+    /// frees their slots (the requests' places), and only then makes the results visible — an application that dequeues
+    /// a result and reposts at once always finds its place free. The count appended, and in
+    /// <paramref name="notifying"/> how many lacked RIO_MSG_DONT_NOTIFY.
     /// </summary>
     public int Drain(ulong socketContext, RioCompletionQueue cq, out int notifying)
     {
@@ -158,7 +160,7 @@ internal sealed class RioRing
             ref var slot = ref layout[i];
             bool notifies = (slot.Request.Flags & Ws2Spi.RIO_MSG_DONT_NOTIFY) == 0;
             if (notifies) notifying++;
-            cq.AddLocked(new RIORESULT
+            cq.StageLocked((int)(i - r), new RIORESULT
             {
                 Status = slot.Status,
                 BytesTransferred = slot.Bytes,
@@ -167,7 +169,8 @@ internal sealed class RioRing
             }, notifies);
             slot.Request = default; // the request's arrays are not kept alive by a free slot
         }
-        Volatile.Write(ref _released, h);
+        Volatile.Write(ref _released, h); // the places are free before the results can be dequeued
+        cq.RevealLocked((int)(h - r));
         return (int)(h - r);
     }
 
