@@ -95,14 +95,15 @@ internal abstract partial class RootedSocket : IRioSocket
         try
         {
             bool appended = false, any = false;
+            // the socket's state does not change under the lock: judged once for the batch, only the size per message
+            int state = Closed ? Ws2Spi.WSAENOTSOCK
+                : SendShut ? Ws2Spi.WSAESHUTDOWN
+                : ReceiverOnly ? Ws2Spi.WSAEOPNOTSUPP
+                : -1;
+            int unjoined = Joined ? 0 : EndedError != 0 ? EndedError : Ws2Spi.WSAENOTCONN;
             while (rq.TryPeekSend(out var req))
             {
-                int error = Closed ? Ws2Spi.WSAENOTSOCK
-                    : SendShut ? Ws2Spi.WSAESHUTDOWN
-                    : ReceiverOnly ? Ws2Spi.WSAEOPNOTSUPP
-                    : req.Length > RootedLimits.MaxMessage ? Ws2Spi.WSAEMSGSIZE
-                    : Joined ? 0
-                    : EndedError != 0 ? EndedError : Ws2Spi.WSAENOTCONN;
+                int error = state >= 0 ? state : req.Length > RootedLimits.MaxMessage ? Ws2Spi.WSAEMSGSIZE : unjoined;
                 if (error == 0)
                 {
                     if (_shaper.DelayMs() > 0 || !RoomFor(req.Length)) { ArmForTokens(); break; }

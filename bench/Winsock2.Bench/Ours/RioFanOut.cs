@@ -26,14 +26,13 @@ public sealed class RioFanOut : IFanOutSide
     private static int Slots(int frame, int most, int bytes) => Math.Clamp(bytes / frame, 16, most);
 
     /// <summary>
-    /// The request queue's outstanding limit for <paramref name="slots"/> requests the side keeps posted: twice that.
-    /// The provider makes a batch of results visible in the completion queue a moment before it frees their requests'
-    /// places (and their completion-queue reservations), so a queue of exactly the posted count can refuse the repost of
-    /// a slot already dequeued (WSAENOBUFS). The completion queue is twice the request queue's limits, for the same reason.
+    /// The request queue's outstanding limit for <paramref name="slots"/> requests the side keeps posted: exactly that (a
+    /// dequeued request's place is free at once, so its slot can be reposted right away).
     /// </summary>
-    private static uint Limit(int slots) => 2 * (uint)slots;
+    private static uint Limit(int slots) => (uint)slots;
 
-    private static uint CqSize(int slots) => 2 * (Limit(slots) + 1);
+    /// <summary>The completion queue: the request queue's limits in both directions (the other direction's is 1).</summary>
+    private static uint CqSize(int slots) => Limit(slots) + 1;
 
     public LeafReport RunLeaf(IPEndPoint root, int messageSize, Action ready)
     {

@@ -6,7 +6,8 @@ namespace Winsock2.Providers.Core;
 /// time — a second at once is RIO_CORRUPT_CQ). It never overflows: each posted request reserves its entry
 /// (<see cref="Reserve"/>) until its result is published, and a post that finds no room is WSAENOBUFS. The request
 /// queues on it commit their outstanding limits (their sum stays within the size, as Windows requires). The ring's
-/// memory follows use: it starts small and grows (up to the size) when reservations need it.
+/// memory follows use: it starts small and grows (up to the size, rounded up to a power of two so an index is a mask)
+/// when reservations need it.
 /// </summary>
 public sealed class RioCompletionQueue : RIO_CQ
 {
@@ -28,7 +29,7 @@ public sealed class RioCompletionQueue : RIO_CQ
     internal RioCompletionQueue(int size, RioNotifier? notifier)
     {
         Size = size;
-        _ring = new RIORESULT[Math.Min(size, InitialCapacity)];
+        _ring = new RIORESULT[Pow2(Math.Min(size, InitialCapacity))];
         _notifying = new bool[_ring.Length];
         _notifier = notifier;
     }
@@ -59,7 +60,7 @@ public sealed class RioCompletionQueue : RIO_CQ
         lock (_gate)
         {
             if (_ring.Length >= needed) return true;
-            return Reallocate((int)Math.Min(Size, Math.Max(needed, 2L * _ring.Length)));
+            return Reallocate(Pow2((int)Math.Min(Size, Math.Max(needed, 2L * _ring.Length))));
         }
     }
 
@@ -99,6 +100,9 @@ public sealed class RioCompletionQueue : RIO_CQ
             Volatile.Write(ref _dequeuing, 0);
         }
     }
+
+    /// <summary>The ring's length for <paramref name="entries"/> entries: the next power of two.</summary>
+    private static int Pow2(int entries) => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(entries, 1));
 
     /// <summary>A request queue attaches with <paramref name="need"/> outstanding requests: false when the queue cannot hold them (WSAENOBUFS).</summary>
     internal bool Commit(RioRequestQueue rq, long need)
@@ -150,15 +154,19 @@ public sealed class RioCompletionQueue : RIO_CQ
         if (fire) _notifier!.Fire();
     }
 
-    /// <summary>Under the lock (from <see cref="RioRing.Drain"/>): appends one result.</summary>
-    internal void AddLocked(in RIORESULT result, bool notifying)
+    /// <summary>
+    /// Under the lock (from <see cref="RioRing.Drain"/>): writes one result <paramref name="k"/> places past the visible
+    /// ones, not yet visible (<see cref="RevealLocked"/>).
+    /// </summary>
+    internal void StageLocked(int k, in RIORESULT result, bool notifying)
     {
-        long t = _tail;
-        int i = (int)(t % _ring.Length);
+        int i = (int)((_tail + k) & (_ring.Length - 1));
         _ring[i] = result;
         _notifying[i] = notifying;
-        Volatile.Write(ref _tail, t + 1);
     }
+
+    /// <summary>Under the lock: makes the <paramref name="count"/> results staged by <see cref="StageLocked"/> visible at once.</summary>
+    internal void RevealLocked(int count) => Volatile.Write(ref _tail, _tail + count);
 
     /// <summary>
     /// RIODequeueCompletion: moves up to <paramref name="max"/> results into <paramref name="array"/>; RIO_CORRUPT_CQ
@@ -191,7 +199,7 @@ public sealed class RioCompletionQueue : RIO_CQ
         int notified = 0;
         for (int k = 0; k < n; k++)
         {
-            int i = (int)((h + k) % ring.Length);
+            int i = (int)((h + k) & (ring.Length - 1));
             array[k] = ring[i];
             if (notifying[i]) notified++;
         }
@@ -217,7 +225,7 @@ public sealed class RioCompletionQueue : RIO_CQ
         {
             long used = Volatile.Read(ref _used);
             if (size < used || size < _committed) return Ws2Spi.WSAETOOMANYREFS;
-            int capacity = (int)Math.Min(size, Math.Max(used, Math.Min(_ring.Length, InitialCapacity)));
+            int capacity = Pow2((int)Math.Min(size, Math.Max(used, Math.Min(_ring.Length, InitialCapacity))));
             if (capacity != _ring.Length && !Reallocate(capacity)) return Ws2Spi.WSAENOBUFS;
             Size = size;
             return 0;

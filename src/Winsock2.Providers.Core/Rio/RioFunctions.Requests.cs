@@ -137,7 +137,9 @@ public sealed partial class RioFunctions
             if (err == 0 && flagsBuf.BufferId is not null && (err = RioBuffer.Resolve(flagsBuf, out f)) == 0 && f.Length < sizeof(uint))
                 err = Ws2Spi.WSAEFAULT;
             if (err != 0) return ExtensionFunctions.Result(err);
-            err = ring.Post(new RioRequest(d, (ulong)(long)context, flags, r, l, f));
+            err = r.IsPresent || l.IsPresent || f.IsPresent
+                ? ring.Post(d, (ulong)(long)context, flags, r, l, f)
+                : ring.Post(d, (ulong)(long)context, flags);
             if (err != 0) return ExtensionFunctions.Result(err);
             if ((flags & Ws2Spi.RIO_MSG_DEFER) == 0 && ring.Commit()) Posted(rq, receive);
             return true;

@@ -3,20 +3,21 @@ namespace Winsock2.Providers.Core;
 /// <summary>
 /// One posted send or receive as the transport sees it (<see cref="RioRequestQueue.TryPeekReceive(out RioRequest)"/>): the data slice
 /// (<see cref="Array"/> null and <see cref="Length"/> 0 for a request without data), the application's
-/// RequestContext and flags, and for RIOReceiveEx / RIOSendEx the address and flags slices.
+/// RequestContext and flags, and for RIOReceiveEx / RIOSendEx the address and flags slices (held apart, so a request
+/// without them is small: two references and four numbers).
 /// </summary>
 public readonly struct RioRequest
 {
-    internal RioRequest(RioSlice data, ulong requestContext, uint flags, RioSlice remoteAddress, RioSlice localAddress, RioSlice flagsSlice)
+    private readonly RioExSlices? _ex;
+
+    internal RioRequest(RioSlice data, ulong requestContext, uint flags, RioExSlices? ex)
     {
         Array = data.Array;
         Offset = data.Offset;
         Length = data.Length;
         RequestContext = requestContext;
         Flags = flags;
-        RemoteAddress = remoteAddress;
-        LocalAddress = localAddress;
-        FlagsSlice = flagsSlice;
+        _ex = ex;
     }
 
     /// <summary>The registered array of the data slice, or null for a request without data.</summary>
@@ -35,13 +36,13 @@ public readonly struct RioRequest
     public uint Flags { get; }
 
     /// <summary>RIOReceiveEx: where the sender's address goes; RIOSendEx: the destination (Windows sockaddr layout).</summary>
-    public RioSlice RemoteAddress { get; }
+    public RioSlice RemoteAddress => _ex is null ? default : _ex.RemoteAddress;
 
     /// <summary>RIOReceiveEx / RIOSendEx: the local address slice.</summary>
-    public RioSlice LocalAddress { get; }
+    public RioSlice LocalAddress => _ex is null ? default : _ex.LocalAddress;
 
     /// <summary>RIOReceiveEx: where the received message's flags go (a 4-byte DWORD).</summary>
-    public RioSlice FlagsSlice { get; }
+    public RioSlice FlagsSlice => _ex is null ? default : _ex.FlagsSlice;
 
     /// <summary>The data slice as a span (empty without data).</summary>
     public Span<byte> Data => Array is null ? default : Array.AsSpan(Offset, Length);

@@ -13,6 +13,7 @@ internal sealed class RioRing
     private struct Slot
     {
         public RioRequest Request;
+        public RioExSlices? Ex; // this slot's holder for Ex requests' slices, made once and reused
         public int Status;
         public uint Bytes;
     }
@@ -66,13 +67,30 @@ internal sealed class RioRing
     /// The application posts one request (its thread; posts are serialized, as RIO requires): 0; WSAENOBUFS at the limit
     /// or with the completion queue full; WSAEINVAL once RIOCloseCompletionQueue closed the completion queue.
     /// </summary>
-    public int Post(in RioRequest request)
+    public int Post(in RioSlice data, ulong context, uint flags)
     {
         if (Cq.IsClosed) return Ws2Spi.WSAEINVAL;
         long tail = _tail;
         if (tail - Volatile.Read(ref _released) >= Max) return Ws2Spi.WSAENOBUFS;
         if (!Cq.Reserve()) return Ws2Spi.WSAENOBUFS;
-        _layout[tail].Request = request;
+        _layout[tail].Request = new RioRequest(data, context, flags, null);
+        Volatile.Write(ref _tail, tail + 1);
+        return 0;
+    }
+
+    /// <summary>As <see cref="Post(in RioSlice, ulong, uint)"/>, for a request with address or flags slices (RIOReceiveEx / RIOSendEx).</summary>
+    public int Post(in RioSlice data, ulong context, uint flags, in RioSlice remote, in RioSlice local, in RioSlice flagsSlice)
+    {
+        if (Cq.IsClosed) return Ws2Spi.WSAEINVAL;
+        long tail = _tail;
+        if (tail - Volatile.Read(ref _released) >= Max) return Ws2Spi.WSAENOBUFS;
+        if (!Cq.Reserve()) return Ws2Spi.WSAENOBUFS;
+        ref var slot = ref _layout[tail];
+        var ex = slot.Ex ??= new RioExSlices();
+        ex.RemoteAddress = remote;
+        ex.LocalAddress = local;
+        ex.FlagsSlice = flagsSlice;
+        slot.Request = new RioRequest(data, context, flags, ex);
         Volatile.Write(ref _tail, tail + 1);
         return 0;
     }
@@ -145,8 +163,10 @@ internal sealed class RioRing
     }
 
     /// <summary>
-    /// Under the completion queue's lock: appends each staged result to <paramref name="cq"/>, in completion order, and
-    /// frees their slots. The count appended, and in <paramref name="notifying"/> how many lacked RIO_MSG_DONT_NOTIFY.
+    /// Under the completion queue's lock: writes each staged result into <paramref name="cq"/>, in completion order,
+    /// frees their slots (the requests' places), and only then makes the results visible — an application that dequeues
+    /// a result and reposts at once always finds its place free. The count appended, and in
+    /// <paramref name="notifying"/> how many lacked RIO_MSG_DONT_NOTIFY.
     /// </summary>
     public int Drain(ulong socketContext, RioCompletionQueue cq, out int notifying)
     {
@@ -158,7 +178,7 @@ internal sealed class RioRing
             ref var slot = ref layout[i];
             bool notifies = (slot.Request.Flags & Ws2Spi.RIO_MSG_DONT_NOTIFY) == 0;
             if (notifies) notifying++;
-            cq.AddLocked(new RIORESULT
+            cq.StageLocked((int)(i - r), new RIORESULT
             {
                 Status = slot.Status,
                 BytesTransferred = slot.Bytes,
@@ -166,8 +186,10 @@ internal sealed class RioRing
                 RequestContext = slot.Request.RequestContext,
             }, notifies);
             slot.Request = default; // the request's arrays are not kept alive by a free slot
+            if (slot.Ex is { } ex) ex.RemoteAddress = ex.LocalAddress = ex.FlagsSlice = default;
         }
-        Volatile.Write(ref _released, h);
+        Volatile.Write(ref _released, h); // the places are free before the results can be dequeued
+        cq.RevealLocked((int)(h - r));
         return (int)(h - r);
     }
 
