@@ -42,7 +42,7 @@ internal static class AcceptLoop
 {
     /// <summary>
     /// The oldest pending connection, waiting (alertably) while none is there; or null with the error: WSAENOTSOCK
-    /// once closed, WSAEINVAL when not listening, WSAEWOULDBLOCK when nonblocking and none waits (FD_ACCEPT is then
+    /// once closed (WSAEINTR when closed by another thread while this call waited), WSAEINVAL when not listening, WSAEWOULDBLOCK when nonblocking and none waits (FD_ACCEPT is then
     /// re-enabled), the provider's error taking one, or the wait's error.
     /// </summary>
     public static TPending? Take<TPending>(IListeningSocket<TPending> socket, out int errno) where TPending : class
@@ -73,6 +73,7 @@ internal static class AcceptLoop
                 try { wait = socket.ReadyWaiters.WaitFor(socket, static s => s.IsClosed || s.HasPending, -1, static (s, ms) => s.SleepUntilPending(ms)); }
                 finally { socket.WaitEnded(); }
             }
+            if (wait == 0 && socket.IsClosed) wait = Ws2Spi.WSAEINTR; // closed by another thread under the blocked call
             if (wait != 0)
             {
                 errno = wait;
