@@ -142,7 +142,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         }
         // The joining thread reads its own answer (Connection.SleepUntilAnswered), and the reactor watches the
         // connection once the wait is over. The condition is looked at without the lock (re-checked under it below).
-        int wait = WaitFor(this, static s => s.State != Phase.Joining || s.Closed, static (s, ms) => s.Conn?.SleepUntilAnswered(ms));
+        int wait = WaitFor(this, static s => s.State != Phase.Joining || s.Closed, static (s, ms) => SleepUntilAnswered(s.Conn, ms));
         c.Watch();
         lock (Gate)
         {

@@ -62,7 +62,7 @@ internal sealed partial class RootSocket
         }
         // The inviting thread reads the leaf's answer itself (Connection.SleepUntilAnswered); the reactor watches the
         // connection once the wait is over. The condition is looked at without the lock (re-checked under it below).
-        int wait = WaitFor(leaf, static l => l.State != LeafHandle.Phase.Inviting || l.Closed, static (l, ms) => l.Conn?.SleepUntilAnswered(ms));
+        int wait = WaitFor(leaf, static l => l.State != LeafHandle.Phase.Inviting || l.Closed, static (l, ms) => SleepUntilAnswered(l.Conn, ms));
         c.Watch();
         lock (Gate)
         {
