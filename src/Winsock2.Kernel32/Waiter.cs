@@ -7,18 +7,47 @@ namespace Winsock2.Kernel;
 /// </summary>
 internal sealed class Waiter
 {
-    private const int Idle = 0, Woken = 1, Sleeping = 2;
+    private const int Idle = 0, Woken = 1, Sleeping = 2, SleepingElsewhere = 3;
 
     private readonly object _gate = new();
     private int _state;
 
+    /// <summary>True while the thread sleeps on this waiter or elsewhere (a test seam: a blocked call is known to be asleep).</summary>
+    public bool Asleep => Volatile.Read(ref _state) is Sleeping or SleepingElsewhere;
+
+    /// <summary>
+    /// What ends a sleep the thread takes elsewhere (<see cref="BeginSleepElsewhere"/>), e.g. a write to a descriptor
+    /// the thread polls besides a socket. Set once by the thread itself before its first such sleep.
+    /// </summary>
+    public Action? WakeElsewhere { get; set; }
+
     /// <summary>Wakes the thread if it sleeps, or makes its next sleep return at once.</summary>
     public void Wake()
     {
-        if (Interlocked.Exchange(ref _state, Woken) != Sleeping) return;
+        int was = Interlocked.Exchange(ref _state, Woken);
+        if (was == SleepingElsewhere)
+        {
+            WakeElsewhere?.Invoke();
+            return;
+        }
+        if (was != Sleeping) return;
         // The sleeper checks the state under the lock before it waits, so this pulse cannot be lost.
         lock (_gate) Monitor.Pulse(_gate);
     }
+
+    /// <summary>
+    /// The thread is about to sleep somewhere other than this monitor (a poll that <see cref="WakeElsewhere"/> ends):
+    /// false when a wake is already pending (consumed; do not sleep). After the sleep, <see cref="EndSleepElsewhere"/>.
+    /// </summary>
+    public bool BeginSleepElsewhere()
+    {
+        if (Interlocked.CompareExchange(ref _state, SleepingElsewhere, Idle) != Woken) return true;
+        Volatile.Write(ref _state, Idle); // consume the pending wake
+        return false;
+    }
+
+    /// <summary>The sleep <see cref="BeginSleepElsewhere"/> began is over: a wake that came meanwhile is consumed.</summary>
+    public void EndSleepElsewhere() => Volatile.Write(ref _state, Idle);
 
     /// <summary>Sleeps until woken or until <paramref name="milliseconds"/> pass (-1 = forever).</summary>
     public void Sleep(int milliseconds)

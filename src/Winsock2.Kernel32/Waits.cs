@@ -59,7 +59,16 @@ internal static class Waits
     /// or WSAEINPROGRESS when called from an APC while another blocking call is in progress on this thread.
     /// Whoever makes <paramref name="done"/> true must wake <see cref="ThreadContext.Waiter"/>.
     /// </summary>
-    public static int BlockingWait<TState>(TState state, Func<TState, bool> done, int timeoutMs)
+    public static int BlockingWait<TState>(TState state, Func<TState, bool> done, int timeoutMs) =>
+        BlockingWait(state, done, timeoutMs, null);
+
+    /// <summary>
+    /// <see cref="BlockingWait{TState}(TState, Func{TState, bool}, int)"/> with its own sleep: <paramref name="sleep"/>(state,
+    /// milliseconds or -1) replaces the waiter's, and must end when <see cref="ThreadContext.Waiter"/> is woken (through
+    /// <see cref="Waiter.BeginSleepElsewhere"/>) so closesocket, WSACancelBlockingCall and APCs still end or interrupt it.
+    /// A call that waits for its own socket sleeps on the socket's readiness too, and does the work itself when it wakes.
+    /// </summary>
+    public static int BlockingWait<TState>(TState state, Func<TState, bool> done, int timeoutMs, Action<TState, int>? sleep)
     {
         var ctx = ThreadContext.Current;
         if (ctx.BlockingDepth > 0 && ctx.ApcDepth > 0) return Ws2Spi.WSAEINPROGRESS;
@@ -70,8 +79,9 @@ internal static class Waits
         {
             // A completion is often microseconds away (the reactor is handing data over): look a few times
             // before paying for a sleep and a wake-up.
+            // A call with its own sleep does the work itself when it wakes: nobody else makes done true meanwhile.
             var spinner = new SpinWait();
-            for (int i = 0; i < SpinBeforeSleep && !done(state) && !ctx.HasApcs; i++) spinner.SpinOnce(sleep1Threshold: -1);
+            for (int i = sleep is null ? 0 : SpinBeforeSleep; i < SpinBeforeSleep && !done(state) && !ctx.HasApcs; i++) spinner.SpinOnce(sleep1Threshold: -1);
             while (!done(state))
             {
                 if (ctx.HasApcs) ctx.RunApcs();
@@ -79,7 +89,8 @@ internal static class Waits
                 if (ctx.CancelBlocking) return Ws2Spi.WSAEINTR;
                 int left = deadline == long.MaxValue ? -1 : (int)Math.Max(0, deadline - Environment.TickCount64);
                 if (left == 0) return Ws2Spi.WSAETIMEDOUT;
-                ctx.Waiter.Sleep(left);
+                if (sleep is null) ctx.Waiter.Sleep(left);
+                else sleep(state, left);
             }
             return 0;
         }

@@ -1,3 +1,5 @@
+using Winsock2.Kernel;
+
 namespace Winsock2.Providers.Core;
 
 /// <summary>A listening provider socket as the shared accept steps see it (<typeparamref name="TPending"/>: what waits to be accepted).</summary>
@@ -17,6 +19,19 @@ internal interface IListeningSocket<TPending> : IEventSelectable where TPending 
     void PutBack(TPending pending);
     /// <summary>Refuses a taken connection (CF_REJECT). Under the lock.</summary>
     void Refuse(TPending pending);
+
+    /// <summary>True when a blocking accept sleeps through <see cref="SleepUntilPending"/> (false: the waiter's sleep, after a short spin).</summary>
+    bool SleepsOnItsSockets => false;
+
+    /// <summary>
+    /// A blocking accept's sleep while nothing is pending (without the lock): the provider may sleep on its listener
+    /// and on the connections that have not made their request yet, and do their work itself. It must end when the
+    /// thread's <see cref="ThreadContext.Waiter"/> is woken (closesocket, WSACancelBlockingCall, an APC).
+    /// </summary>
+    void SleepUntilPending(int milliseconds) => ThreadContext.Current.Waiter.Sleep(milliseconds);
+
+    /// <summary>The blocking accept's wait ended (without the lock): what <see cref="SleepUntilPending"/> took over goes back.</summary>
+    void WaitEnded() { }
 }
 
 /// <summary>
@@ -27,7 +42,7 @@ internal static class AcceptLoop
 {
     /// <summary>
     /// The oldest pending connection, waiting (alertably) while none is there; or null with the error: WSAENOTSOCK
-    /// once closed, WSAEINVAL when not listening, WSAEWOULDBLOCK when nonblocking and none waits (FD_ACCEPT is then
+    /// once closed (WSAEINTR when closed by another thread while this call waited), WSAEINVAL when not listening, WSAEWOULDBLOCK when nonblocking and none waits (FD_ACCEPT is then
     /// re-enabled), the provider's error taking one, or the wait's error.
     /// </summary>
     public static TPending? Take<TPending>(IListeningSocket<TPending> socket, out int errno) where TPending : class
@@ -51,7 +66,14 @@ internal static class AcceptLoop
             }
             // Looked at without the lock (the loop takes it to act): a waiter that spins on the lock would hold off the
             // reactor thread delivering the very connection it waits for, and each release would wake the reactor.
-            int wait = socket.ReadyWaiters.WaitFor(socket, static s => s.IsClosed || s.HasPending, -1);
+            int wait;
+            if (!socket.SleepsOnItsSockets) wait = socket.ReadyWaiters.WaitFor(socket, static s => s.IsClosed || s.HasPending, -1);
+            else
+            {
+                try { wait = socket.ReadyWaiters.WaitFor(socket, static s => s.IsClosed || s.HasPending, -1, static (s, ms) => s.SleepUntilPending(ms)); }
+                finally { socket.WaitEnded(); }
+            }
+            if (wait == 0 && socket.IsClosed) wait = Ws2Spi.WSAEINTR; // closed by another thread under the blocked call
             if (wait != 0)
             {
                 errno = wait;

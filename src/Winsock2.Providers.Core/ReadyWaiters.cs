@@ -34,12 +34,13 @@ internal sealed class ReadyWaiters(object gate)
     /// <summary>
     /// A blocking wait (alertable) on the calling thread, registered as a waiter so that readiness changes wake it,
     /// until <paramref name="done"/>(<paramref name="state"/>) holds or the timeout passes: 0 or the wait's error.
+    /// <paramref name="sleep"/>, when given, replaces the waiter's sleep (a call that waits on its own socket).
     /// </summary>
-    public int WaitFor<TState>(TState state, Func<TState, bool> done, int timeoutMs)
+    public int WaitFor<TState>(TState state, Func<TState, bool> done, int timeoutMs, Action<TState, int>? sleep = null)
     {
         var ctx = ThreadContext.Current;
         Add(ctx);
-        try { return Waits.BlockingWait(state, done, timeoutMs); }
+        try { return Waits.BlockingWait(state, done, timeoutMs, sleep); }
         finally { Remove(ctx); }
     }
 }

@@ -39,6 +39,30 @@ internal sealed partial class Connection
     }
 
     /// <summary>
+    /// The joining thread's sleep in a blocking WSAJoinLeaf while its connection is not watched yet (it calls
+    /// <see cref="Watch"/> when the wait ends): it sleeps on the socket's readiness and on its own wake-up together
+    /// (<see cref="SocketWait"/>), and on readiness does what the reactor would — finishes the connect, reads the
+    /// answer frame — so the answer reaches it without a reactor wake-up and a hand-over between threads. Reading goes
+    /// through <see cref="RequestRead"/>, so the one-reader rule holds as for any reader. Woken (closesocket,
+    /// WSACancelBlockingCall, an APC), it returns and the blocking wait looks at why.
+    /// </summary>
+    public void SleepUntilAnswered(int milliseconds)
+    {
+        var waiter = ThreadContext.Current.Waiter;
+        if (IsTerminated || Volatile.Read(ref _reactorId) != 0)
+        {
+            waiter.Sleep(milliseconds); // ended, or watched: whoever ends the wait wakes the thread
+            return;
+        }
+        short events = (short)(Libc.POLLIN | Libc.POLLRDHUP
+            | (Volatile.Read(ref _connecting) || Volatile.Read(ref _waitingWritable) ? Libc.POLLOUT : 0));
+        short revents = SocketWait.Sleep(waiter, _fd, events, milliseconds);
+        // Nothing, or closed under the wait (the closer ends the connection and wakes the thread): look again.
+        if (revents == 0 || (revents & Libc.POLLNVAL) != 0) return;
+        OnReady((uint)(ushort)revents); // poll's bits are epoll's for these events
+    }
+
+    /// <summary>
     /// A write met a full buffer (<see cref="ParkUntilWritable"/>, under the lock): the registration must report
     /// EPOLLOUT. Registrations other than <see cref="Watch"/>'s always do; a write that parks before Watch stored its id
     /// leaves the change to Watch, which looks at the parked flag after it did.

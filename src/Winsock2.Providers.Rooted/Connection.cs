@@ -74,6 +74,8 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     }
 
     public IConnectionOwner Owner { get; set; }
+    /// <summary>The descriptor number, only to poll it (a thread that does the reactor's work for a handshake).</summary>
+    public int Fd => _fd;
     public IPEndPoint? Remote { get; private set; }
     /// <summary>Asked of the kernel: System.Net.Sockets does not know the endpoints of a socket connected through libc.</summary>
     public IPEndPoint? Local => IsTerminated ? null : SocketCalls.EndPoint(_handle, peer: false);

@@ -39,6 +39,8 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     public override bool Joined => State == Phase.Joined;
     public override bool Ended => State == Phase.Ended;
     public override bool Listening => _listening;
+    protected override (Socket Listener, ulong Id, List<Connection> Handshaking)? AcceptParts =>
+        _listening && _bound is { } b ? (b, _listenerId, _handshaking) : null;
     protected override LinkedList<Connection>? JoinRequests => _invites;
     public override IPEndPoint? PeerEndPoint => State == Phase.Joined ? Conn?.Remote : null;
     public override IPEndPoint? LocalEndPoint => Conn?.Local ?? (_bound is null ? null : SocketCalls.EndPoint(_bound.SafeHandle, peer: false));
@@ -136,11 +138,15 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             else c.FinishConnectIfDone();
             nonBlocking = NonBlocking;
         }
-        c.Watch(); // now that the lock is released (Connection.Watch)
-        if (nonBlocking) return Handle; // FD_CONNECT tells the outcome; never WSAEWOULDBLOCK
-        // Looked at without the lock (re-checked under it below): a waiter spinning on the lock would hold off the
-        // reactor delivering the answer it waits for.
-        int wait = WaitFor(() => State != Phase.Joining || Closed, -1);
+        if (nonBlocking)
+        {
+            c.Watch(); // now that the lock is released (Connection.Watch)
+            return Handle; // FD_CONNECT tells the outcome; never WSAEWOULDBLOCK
+        }
+        // The joining thread reads its own answer (Connection.SleepUntilAnswered), and the reactor watches the
+        // connection once the wait is over. The condition is looked at without the lock (re-checked under it below).
+        int wait = WaitFor(this, static s => s.State != Phase.Joining || s.Closed, static (s, ms) => SleepUntilAnswered(s.Conn, ms));
+        c.Watch();
         lock (Gate)
         {
             if (State is Phase.Joined or Phase.Ended) return Handle; // joined, whatever the root did since (FD_CLOSE follows)

@@ -55,11 +55,15 @@ internal sealed partial class RootSocket
             else c.FinishConnectIfDone();
             nonBlocking = NonBlocking;
         }
-        c.Watch(); // now that the lock is released (Connection.Watch)
-        if (nonBlocking) return handle; // FD_CONNECT on this socket tells the outcome; never WSAEWOULDBLOCK
-        // Looked at without the lock (re-checked under it below): a waiter spinning on the lock would hold off the
-        // reactor delivering the answer it waits for.
-        int wait = WaitFor(() => leaf.State != LeafHandle.Phase.Inviting || leaf.Closed, -1);
+        if (nonBlocking)
+        {
+            c.Watch(); // now that the lock is released (Connection.Watch)
+            return handle; // FD_CONNECT on this socket tells the outcome; never WSAEWOULDBLOCK
+        }
+        // The inviting thread reads the leaf's answer itself (Connection.SleepUntilAnswered); the reactor watches the
+        // connection once the wait is over. The condition is looked at without the lock (re-checked under it below).
+        int wait = WaitFor(leaf, static l => l.State != LeafHandle.Phase.Inviting || l.Closed, static (l, ms) => SleepUntilAnswered(l.Conn, ms));
+        c.Watch();
         lock (Gate)
         {
             // Admitted: the join completed, whatever the leaf did since (a leaf that left at once gives FD_CLOSE).

@@ -94,6 +94,8 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
     public LeafHandle? Inviting { get; private set; }
     public override bool Joined => !Closed;
     public override bool Listening => _listening;
+    protected override (Socket Listener, ulong Id, List<Connection> Handshaking)? AcceptParts =>
+        _listening && _os is { } os ? (os, _listenerId, _handshaking) : null;
     protected override LinkedList<Connection>? JoinRequests => _pending;
     public override IPEndPoint? LocalEndPoint => _os is null ? null : SocketCalls.EndPoint(_os.SafeHandle, peer: false);
     public ulong AdmissionLeft => Options.AdmissionCapacity > _reserved ? Options.AdmissionCapacity - _reserved : 0;

@@ -26,6 +26,10 @@ internal abstract partial class RootedSocket
     /// <summary>A blocking wait (alertable) until <paramref name="done"/> holds or the timeout passes.</summary>
     protected int WaitFor(Func<bool> done, int timeoutMs) => _readyWaiters.WaitFor(done, static d => d(), timeoutMs);
 
+    /// <summary>A blocking wait without a timeout that sleeps with <paramref name="sleep"/> (see <see cref="Waits.BlockingWait{TState}(TState, Func{TState, bool}, int, Action{TState, int})"/>).</summary>
+    protected int WaitFor<TState>(TState state, Func<TState, bool> done, Action<TState, int> sleep) =>
+        _readyWaiters.WaitFor(state, done, -1, sleep);
+
     /// <summary>The selection was (re)made (under the lock): FD_WRITE if the member may send, then the level-triggered events.</summary>
     public void OnSelectionChanged()
     {

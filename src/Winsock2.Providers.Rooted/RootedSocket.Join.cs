@@ -1,6 +1,7 @@
 using System.Net;
 using Winsock2.Providers.Rooted.Wire;
 using Winsock2.Providers.Core;
+using Winsock2.Kernel;
 
 namespace Winsock2.Providers.Rooted;
 
@@ -58,6 +59,13 @@ internal abstract partial class RootedSocket
                 return handle;
             }
         }
+    }
+
+    /// <summary>A blocking join's sleep: on its connection (<see cref="Connection.SleepUntilAnswered"/>), or the thread's own once it has none.</summary>
+    protected static void SleepUntilAnswered(Connection? c, int milliseconds)
+    {
+        if (c is not null) c.SleepUntilAnswered(milliseconds);
+        else ThreadContext.Current.Waiter.Sleep(milliseconds);
     }
 
     /// <summary>The join requests waiting for accept (a listening c_root's or c_leaf's), or null.</summary>

@@ -67,16 +67,22 @@ internal abstract partial class RootedSocket
 
     /// <summary>
     /// The listener is readable (under the lock): every waiting TCP connection becomes a handshaking connection
-    /// owned by <paramref name="owner"/>, which must send JOIN_REQUEST within the join timeout.
+    /// owned by <paramref name="owner"/>, which must send JOIN_REQUEST within the join timeout. With
+    /// <paramref name="unwatched"/> (a blocked accept taking them itself), up to <paramref name="unwatchedLimit"/> go
+    /// there unwatched by the reactor (the accepting thread reads them, and has them watched when its wait ends).
     /// </summary>
-    protected void AcceptWaiting(Socket listener, IConnectionOwner owner, List<Connection> handshaking)
+    protected void AcceptWaiting(Socket listener, IConnectionOwner owner, List<Connection> handshaking,
+        List<Connection>? unwatched = null, int unwatchedLimit = 0)
     {
         while (SocketCalls.Accept4(listener.SafeHandle, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, out _) is { } accepted)
         {
-            handshaking.Add(new Connection(owner, new Socket(accepted), connecting: false, Options.HeartbeatMs)
+            bool self = unwatched is not null && unwatched.Count < unwatchedLimit;
+            var c = new Connection(owner, new Socket(accepted), connecting: false, Options.HeartbeatMs, watch: !self)
             {
                 JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
-            });
+            };
+            handshaking.Add(c);
+            if (self) unwatched!.Add(c);
         }
     }
 }

@@ -100,11 +100,13 @@ public abstract class WinsockTest : IDisposable
     {
         private readonly Thread _thread;
         private Exception? _error;
+        private Winsock2.Kernel.ThreadContext? _context;
 
         public Worker(Action body)
         {
             _thread = new Thread(() =>
             {
+                _context = Winsock2.Kernel.ThreadContext.Current;
                 try { body(); }
                 catch (Exception e) { _error = e; }
             }) { IsBackground = true };
@@ -114,8 +116,12 @@ public abstract class WinsockTest : IDisposable
         /// <summary>The worker thread's managed id.</summary>
         public int ManagedThreadId => _thread.ManagedThreadId;
 
-        /// <summary>The thread sleeps in a wait (a blocking call that gave up spinning), or has finished.</summary>
-        public bool Sleeping => (_thread.ThreadState & (ThreadState.WaitSleepJoin | ThreadState.Stopped)) != 0;
+        /// <summary>
+        /// The thread sleeps in a wait (a blocking call that gave up spinning, including one asleep in poll on its own
+        /// socket, which the runtime counts as running), or has finished.
+        /// </summary>
+        public bool Sleeping => (_thread.ThreadState & (ThreadState.WaitSleepJoin | ThreadState.Stopped)) != 0
+                                || _context?.Waiter.Asleep == true;
 
         /// <summary>Waits for it to finish; rethrows its exception.</summary>
         public void Join() => Join(Timeout.Infinite);

@@ -17,6 +17,7 @@ internal static unsafe partial class Libc
     public const int MSG_OOB = 0x1, MSG_PEEK = 0x2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100,
         MSG_NOSIGNAL = 0x4000;
     public const int SOCK_NONBLOCK = 0x800, SOCK_CLOEXEC = 0x80000;
+    public const int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
     public const int SOL_SOCKET = 1, SO_ERROR = 4;
     public const int FIONREAD = 0x541B, SIOCATMARK = 0x8905;
 
@@ -68,6 +69,10 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)] public static partial int getpeername(int fd, void* addr, uint* addrlen);
     [LibraryImport("libc", SetLastError = true)] public static partial int accept4(int fd, void* addr, uint* addrlen, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial int ioctl(int fd, nuint request, int* arg);
+    [LibraryImport("libc", SetLastError = true)] public static partial int eventfd(uint initval, int flags);
+    [LibraryImport("libc", SetLastError = true)] public static partial nint read(int fd, void* buf, nuint count);
+    [LibraryImport("libc", SetLastError = true)] public static partial nint write(int fd, void* buf, nuint count);
+    [LibraryImport("libc", SetLastError = true)] public static partial int close(int fd);
     [LibraryImport("libc", SetLastError = true)] public static partial int getsockopt(int fd, int level, int optname, void* optval, uint* optlen);
 
     public static int Errno => Marshal.GetLastPInvokeError();
