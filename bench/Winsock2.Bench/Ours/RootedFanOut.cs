@@ -82,6 +82,8 @@ public class RootedFanOutRoot(bool registeredIo) : IFanOutRoot
         MessageSize = messageSize;
         RootSocket = Rooted.Valid(WSASocket(AF_INET, SOCK_SEQPACKET, 0, null, 0,
             Rooted.RootFlags | (registeredIo ? WSA_FLAG_REGISTERED_IO : 0)), "WSASocket(root)");
+        // A blocking send waits for the slowest leaf; bounded, so a leaf that vanished fails the run instead of hanging it.
+        Rooted.Ok(setsockopt(RootSocket, SOL_SOCKET, SO_SNDTIMEO, 30_000), "setsockopt(SO_SNDTIMEO)");
         return SockAddr.ToEndPoint(Rooted.ListenOnLoopback(RootSocket, leaves));
     }
 
