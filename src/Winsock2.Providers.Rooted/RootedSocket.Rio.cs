@@ -36,9 +36,8 @@ internal abstract partial class RootedSocket : IRioSocket
         Connection? resume;
         lock (Gate)
         {
-            if (Rio is not { } rq || Closed) return;
-            RioTakeWaiting(rq);
-            rq.Publish();
+            if (Rio is null || Closed) return;
+            RioDeliverWaiting();
             resume = RioResumable();
         }
         resume?.ReadInline();
@@ -94,7 +93,7 @@ internal abstract partial class RootedSocket : IRioSocket
         _rioPumping = true;
         try
         {
-            bool appended = false, any = false;
+            bool appended = false;
             // the socket's state does not change under the lock: judged once for the batch, only the size per message
             int state = Closed ? Ws2Spi.WSAENOTSOCK
                 : SendShut ? Ws2Spi.WSAESHUTDOWN
@@ -112,9 +111,8 @@ internal abstract partial class RootedSocket : IRioSocket
                     appended = true;
                 }
                 rq.CompleteSend(error, error == 0 ? (uint)req.Length : 0);
-                any = true;
             }
-            if (any) rq.Publish();
+            rq.Publish(); // nothing staged: returns at once
             if (appended) RioAppended();
         }
         finally { _rioPumping = false; }

@@ -69,22 +69,27 @@ internal sealed class RioRing
     /// </summary>
     public int Post(in RioSlice data, ulong context, uint flags)
     {
-        if (Cq.IsClosed) return Ws2Spi.WSAEINVAL;
-        long tail = _tail;
-        if (tail - Volatile.Read(ref _released) >= Max) return Ws2Spi.WSAENOBUFS;
-        if (!Cq.Reserve()) return Ws2Spi.WSAENOBUFS;
+        int err = Place(out long tail);
+        if (err != 0) return err;
         _layout[tail].Request = new RioRequest(data, context, flags, null);
         Volatile.Write(ref _tail, tail + 1);
+        return 0;
+    }
+
+    /// <summary>The checks every post makes: a place under the limit and one in the completion queue, reserved; the sequence it gets.</summary>
+    private int Place(out long tail)
+    {
+        tail = _tail;
+        if (Cq.IsClosed) return Ws2Spi.WSAEINVAL;
+        if (tail - Volatile.Read(ref _released) >= Max || !Cq.Reserve()) return Ws2Spi.WSAENOBUFS;
         return 0;
     }
 
     /// <summary>As <see cref="Post(in RioSlice, ulong, uint)"/>, for a request with address or flags slices (RIOReceiveEx / RIOSendEx).</summary>
     public int Post(in RioSlice data, ulong context, uint flags, in RioSlice remote, in RioSlice local, in RioSlice flagsSlice)
     {
-        if (Cq.IsClosed) return Ws2Spi.WSAEINVAL;
-        long tail = _tail;
-        if (tail - Volatile.Read(ref _released) >= Max) return Ws2Spi.WSAENOBUFS;
-        if (!Cq.Reserve()) return Ws2Spi.WSAENOBUFS;
+        int err = Place(out long tail);
+        if (err != 0) return err;
         ref var slot = ref _layout[tail];
         var ex = slot.Ex ??= new RioExSlices();
         ex.RemoteAddress = remote;
@@ -108,17 +113,7 @@ internal sealed class RioRing
     }
 
     /// <summary>The oldest committed request not yet completed (the transport's thread).</summary>
-    public bool TryPeek(out RioRequest request)
-    {
-        long h = _head;
-        if (h == Volatile.Read(ref _committed))
-        {
-            request = default;
-            return false;
-        }
-        request = Volatile.Read(ref _layout)[h].Request;
-        return true;
-    }
+    public bool TryPeek(out RioRequest request) => TryPeek(0, out request);
 
     /// <summary>The committed request <paramref name="ahead"/> places after the oldest not yet completed (0: the oldest).</summary>
     public bool TryPeek(int ahead, out RioRequest request)
