@@ -86,11 +86,7 @@ public class RioBufferTests : RioTest
     {
         var s = RioUdp(out var addr);
         var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-        var t = Table(s);
-        var cq = Cq(t);
-        var rq = Rq(t, s, cq);
-        var buffer = new byte[16];
-        var id = Register(t, buffer);
+        var (t, cq, rq, buffer, id) = Rig(s, 16);
         Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 16), 1, 0, 1));
         t.RIODeregisterBuffer!(id);
         Assert.Equal(3, sendto(peer, Bytes("abc"), 3, 0, addr, addr.Length));
@@ -105,11 +101,7 @@ public class RioBufferTests : RioTest
     {
         var s = RioUdp(out var addr);
         var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-        var t = Table(s);
-        var cq = Cq(t);
-        var rq = Rq(t, s, cq);
-        var buffer = new byte[64];
-        var id = Register(t, buffer);
+        var (t, cq, rq, buffer, id) = Rig(s, 64);
         Assert.Equal(1, t.RIOReceiveEx!(rq, new RIO_BUF(id, 0, 16), 1, default, default, new RIO_BUF(id, 32, 32), default, 0, 1));
         Assert.Equal(3, sendto(peer, Bytes("abc"), 3, 0, addr, addr.Length));
         Assert.Equal(0, Dequeue(t, cq, 1)[0].Status);

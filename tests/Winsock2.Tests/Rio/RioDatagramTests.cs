@@ -35,11 +35,7 @@ public class RioDatagramTests : RioTest
     {
         var s = RioUdp(out var addr, af);
         var peer = PlainUdp(out var peerAddr, af);
-        var t = Table(s);
-        var cq = Cq(t);
-        var rq = Rq(t, s, cq);
-        var buffer = new byte[128];
-        var id = Register(t, buffer);
+        var (t, cq, rq, buffer, id) = Rig(s, 128);
         Assert.Equal(1, t.RIOReceiveEx!(rq, new RIO_BUF(id, 0, 32), 1, default, new RIO_BUF(id, 64, 28), default, new RIO_BUF(id, 96, 4), 0, 5));
         Assert.Equal(4, sendto(peer, Bytes("ping"), 4, 0, addr, addr.Length));
         var r = Dequeue(t, cq, 1)[0];
@@ -81,11 +77,7 @@ public class RioDatagramTests : RioTest
     {
         var s = RioUdp(out var addr);
         var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-        var t = Table(s);
-        var cq = Cq(t);
-        var rq = Rq(t, s, cq);
-        var buffer = new byte[64];
-        var id = Register(t, buffer);
+        var (t, cq, rq, buffer, id) = Rig(s, 64);
         Assert.Equal(1, t.RIOReceiveEx!(rq, new RIO_BUF(id, 0, 4), 1, default, default, default, new RIO_BUF(id, 32, 4), 0, 1));
         Assert.Equal(10, sendto(peer, Bytes("0123456789"), 10, 0, addr, addr.Length));
         var r = Dequeue(t, cq, 1)[0];
@@ -102,11 +94,7 @@ public class RioDatagramTests : RioTest
     {
         var s = RioUdp(out var addr);
         var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-        var t = Table(s);
-        var cq = Cq(t);
-        var rq = Rq(t, s, cq);
-        var buffer = new byte[64];
-        var id = Register(t, buffer);
+        var (t, cq, rq, buffer, id) = Rig(s, 64);
         Assert.Equal(1, t.RIOReceiveEx!(rq, default, 0, default, new RIO_BUF(id, 0, 28), default, default, 0, 4));
         Assert.Equal(3, sendto(peer, Bytes("abc"), 3, 0, addr, addr.Length));
         var r = Dequeue(t, cq, 1)[0];
@@ -121,11 +109,7 @@ public class RioDatagramTests : RioTest
     {
         var s = RioUdp(out var addr);
         var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-        var t = Table(s);
-        var cq = Cq(t);
-        var rq = Rq(t, s, cq);
-        var buffer = new byte[64];
-        var id = Register(t, buffer);
+        var (t, cq, rq, buffer, id) = Rig(s, 64);
         Assert.Equal(1, t.RIOReceiveEx!(rq, new RIO_BUF(id, 0, 8), 1, new RIO_BUF(id, 32, 28), default, default, default, 0, 1));
         Assert.Equal(1, sendto(peer, Bytes("x"), 1, 0, addr, addr.Length));
         Assert.Equal(0, Dequeue(t, cq, 1)[0].Status);

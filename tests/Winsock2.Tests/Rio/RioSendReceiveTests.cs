@@ -79,11 +79,7 @@ public class RioSendReceiveTests : RioTest
     public void RIOReceive_WaitAll_CompletesOnlyWithTheFullSlice()
     {
         var (c, s) = RioTcpPair();
-        var t = Table(s);
-        var cq = Cq(t);
-        var rq = Rq(t, s, cq);
-        var buffer = new byte[8];
-        var id = Register(t, buffer);
+        var (t, cq, rq, buffer, id) = Rig(s, 8);
         Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 8), 1, RIO_MSG_WAITALL, 1));
         Assert.Equal(3, send(c, Bytes("abc"), 3, 0));
         Assert.Equal(0u, t.RIODequeueCompletion!(cq, new RIORESULT[1], 1)); // 3 bytes are in: not complete
@@ -99,11 +95,7 @@ public class RioSendReceiveTests : RioTest
     public void RIOReceive_WaitAllConnectionEnds_CompletesWithWhatCame()
     {
         var (c, s) = RioTcpPair();
-        var t = Table(s);
-        var cq = Cq(t);
-        var rq = Rq(t, s, cq);
-        var buffer = new byte[8];
-        var id = Register(t, buffer);
+        var (t, cq, rq, buffer, id) = Rig(s, 8);
         Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 8), 1, RIO_MSG_WAITALL, 1));
         Assert.Equal(3, send(c, Bytes("abc"), 3, 0));
         Ok(shutdown(c, SD_SEND));

@@ -57,6 +57,18 @@ public abstract class RioTest : WinsockTest
         return s;
     }
 
+    /// <summary>
+    /// What most tests start with on <paramref name="s"/>: its provider's table, a polled completion queue, a request
+    /// queue on both, and a registered buffer of <paramref name="size"/> bytes.
+    /// </summary>
+    protected static (RIO_EXTENSION_FUNCTION_TABLE T, RIO_CQ Cq, RIO_RQ Rq, byte[] Buffer, RIO_BUFFERID Id) Rig(SOCKET s, int size)
+    {
+        var t = Table(s);
+        var cq = Cq(t);
+        var buffer = new byte[size];
+        return (t, cq, Rq(t, s, cq), buffer, Register(t, buffer));
+    }
+
     /// <summary>A polled completion queue of <paramref name="size"/> entries, which must be made.</summary>
     protected static RIO_CQ Cq(RIO_EXTENSION_FUNCTION_TABLE t, uint size = 64, RIO_NOTIFICATION_COMPLETION? n = null)
     {
