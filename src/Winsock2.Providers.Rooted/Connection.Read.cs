@@ -40,11 +40,20 @@ internal sealed partial class Connection
     /// </summary>
     internal Action<int>? ReadReturned;
 
+    /// <summary>True while a reader is at work on this connection (tests and diagnostics).</summary>
+    public bool ReadingNow => Volatile.Read(ref _readRequests) != 0;
+
     /// <summary>True while reading is stopped for a full receive buffer (tests and diagnostics).</summary>
     public bool ReadPaused { get { lock (Owner.Gate) return _readPaused; } }
 
-    /// <summary>A frame the decoder found in a read: its payload at Offset/Length of the read, or its own array (Owned).</summary>
-    private readonly record struct DecodedFrame(FrameType Type, int Offset, int Length, byte[]? Owned);
+    /// <summary>
+    /// A frame the decoder found in a read: its payload at Offset/Length of the read, or its own array (Owned); or a
+    /// piece (<see cref="Piece"/>) of a data frame of <see cref="Total"/> bytes that spans reads.
+    /// </summary>
+    private readonly record struct DecodedFrame(FrameType Type, int Offset, int Length, byte[]? Owned, PieceOf Piece = PieceOf.None, int Total = 0);
+
+    /// <summary>Which piece of a spanning data frame a <see cref="DecodedFrame"/> is.</summary>
+    private enum PieceOf : byte { None, First, Middle, Last }
 
     public void OnReady(uint events)
     {
@@ -171,14 +180,21 @@ internal sealed partial class Connection
         while (!data.IsEmpty)
         {
             frames.Clear();
-            int used = _decoder.DecodeInPlace(data, frames, static (list, type, offset, length, owned) => list.Add(new(type, offset, length, owned)));
+            int used = _decoder.DecodePieces(data, frames, static (list, type, offset, length, owned) => list.Add(new(type, offset, length, owned)),
+                static (list, type, offset, length, total, first, last) =>
+                    list.Add(new(type, offset, length, null, first ? PieceOf.First : last ? PieceOf.Last : PieceOf.Middle, total)));
             lock (Owner.Gate)
             {
                 bool anyData = false;
                 foreach (var f in frames)
                 {
                     if (IsTerminated || _decoder.Failed) break;
-                    if (f.Type is FrameType.Data or FrameType.DataMore)
+                    if (f.Piece != PieceOf.None)
+                    {
+                        DeliverPiece(f, data.Slice(f.Offset, f.Length));
+                        anyData = true;
+                    }
+                    else if (f.Type is FrameType.Data or FrameType.DataMore)
                     {
                         Owner.OnData(this, f.Type == FrameType.Data, f.Owned is null ? data.Slice(f.Offset, f.Length) : f.Owned, f.Owned);
                         anyData = true;
@@ -197,6 +213,18 @@ internal sealed partial class Connection
             data = data[used..];
         }
         return true;
+    }
+
+    /// <summary>
+    /// Under the lock: a piece of a data frame that spans reads. The first piece asks the owner whether it takes the
+    /// payload piece by piece (<see cref="IConnectionOwner.OnDataStart"/>); if not, the decoder keeps it and the frame
+    /// comes whole later.
+    /// </summary>
+    private void DeliverPiece(in DecodedFrame f, ReadOnlySpan<byte> piece)
+    {
+        if (f.Piece != PieceOf.First) Owner.OnDataPiece(this, piece, last: f.Piece == PieceOf.Last);
+        else if (Owner.OnDataStart(this, f.Type == FrameType.Data, f.Total, piece)) _decoder.ClaimPieces();
+        else _decoder.BufferPieces(piece);
     }
 
     /// <summary>Under the lock: the owner has room for more of this connection's messages.</summary>

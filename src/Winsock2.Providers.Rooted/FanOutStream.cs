@@ -31,7 +31,7 @@ internal sealed class FanOutStream
         int size = header.Length + length;
         if (_current is null || _currentFill + size > _current.Length)
         {
-            _current = new byte[Math.Max(RootedLimits.ChunkSize, size)];
+            _current = GC.AllocateUninitializedArray<byte>(Math.Max(RootedLimits.ChunkSize, size)); // only appended bytes are ever read
             _currentStart = End;
             _currentFill = 0;
             _chunks.Add((_currentStart, _current));

@@ -23,6 +23,17 @@ internal interface IConnectionOwner
     /// </summary>
     void OnData(Connection c, bool endOfMessage, ReadOnlySpan<byte> payload, byte[]? owned);
 
+    /// <summary>
+    /// A DATA (or DATA_MORE) frame of <paramref name="total"/> payload bytes spans reads; <paramref name="first"/> is its
+    /// first piece (valid during the call only). True: the owner takes this piece and every later one
+    /// (<see cref="OnDataPiece"/>) and keeps the message itself; false (the default): the connection keeps the payload
+    /// and calls <see cref="OnData"/> once it is whole.
+    /// </summary>
+    bool OnDataStart(Connection c, bool endOfMessage, int total, ReadOnlySpan<byte> first) => false;
+
+    /// <summary>The next piece of the frame <see cref="OnDataStart"/> took (valid during the call only); <paramref name="last"/> ends it.</summary>
+    void OnDataPiece(Connection c, ReadOnlySpan<byte> piece, bool last) { }
+
     /// <summary>After the data frames of one read were handed over: readiness and events are re-derived once per read.</summary>
     void DataDelivered(Connection c);
 

@@ -19,7 +19,7 @@ internal sealed class InboxStore
         if (n > RootedLimits.ChunkSize / 4) return new InboxEntry(payload.ToArray(), 0, n, source, origin, endOfMessage);
         if (_chunk is null || _fill + n > _chunk.Length)
         {
-            _chunk = new byte[RootedLimits.ChunkSize];
+            _chunk = GC.AllocateUninitializedArray<byte>(RootedLimits.ChunkSize); // only copied-in bytes are ever read
             _fill = 0;
         }
         payload.CopyTo(_chunk.AsSpan(_fill));

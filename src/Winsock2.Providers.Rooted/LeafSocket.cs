@@ -197,6 +197,18 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         Inbox.Deliver(null, c, payload, owned, endOfMessage);
     }
 
+    /// <summary>A message that spans reads goes straight into the posted RIO receive that holds it whole, when one is next.</summary>
+    public bool OnDataStart(Connection c, bool endOfMessage, int total, ReadOnlySpan<byte> first) =>
+        c == Conn && State == Phase.Joined && !SenderOnly && !Closed && Rio is { } rq && !Inbox.HasMessage(null)
+        && _rioPieces.Start(rq, endOfMessage, total, first);
+
+    public void OnDataPiece(Connection c, ReadOnlySpan<byte> piece, bool last)
+    {
+        if (c == Conn) _rioPieces.Piece(Rio, piece, last, Family);
+    }
+
+    private readonly RioPieceFill _rioPieces = new();
+
     /// <summary>After a read's messages: readiness and events are re-derived once.</summary>
     public void DataDelivered(Connection c)
     {

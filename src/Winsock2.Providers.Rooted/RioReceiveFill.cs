@@ -16,14 +16,20 @@ internal static class RioReceiveFill
     {
         int n = Math.Min(req.Length, piece.Length);
         if (n > 0) piece[..n].CopyTo(req.Data);
+        CompleteInPlace(rq, req, n, n == piece.Length && endOfMessage, from, family);
+        return n;
+    }
+
+    /// <summary>
+    /// Completes the oldest posted receive with the <paramref name="n"/> bytes already written into its slice: the flags
+    /// slice gets 0 when <paramref name="whole"/> (the message ends there), else MSG_PARTIAL; the address as above.
+    /// </summary>
+    public static void CompleteInPlace(RioRequestQueue rq, in RioRequest req, int n, bool whole, IPEndPoint? from, int family)
+    {
         if (req.FlagsSlice.Array is not null && req.FlagsSlice.Length >= sizeof(uint))
-        {
-            uint flags = n == piece.Length && endOfMessage ? 0u : (uint)Ws2Spi.MSG_PARTIAL;
-            BinaryPrimitives.WriteUInt32LittleEndian(req.FlagsSlice.Span, flags);
-        }
+            BinaryPrimitives.WriteUInt32LittleEndian(req.FlagsSlice.Span, whole ? 0u : (uint)Ws2Spi.MSG_PARTIAL);
         if (from is not null && req.RemoteAddress.Array is not null && req.RemoteAddress.Length >= SockAddr.SizeOf(family))
             SockAddr.From(from).AsSpan().CopyTo(req.RemoteAddress.Span);
         rq.CompleteReceive(0, (uint)n);
-        return n;
     }
 }

@@ -14,11 +14,8 @@ public sealed class RioCompletionQueue : RIO_CQ
     private readonly Lock _gate = new();
     private RIORESULT[] _ring;
     private bool[] _notifying;
-    private long _head, _tail;
-    private long _used;       // entries taken: results in the ring, and posted requests whose results are not yet published
-    private long _notifiable; // entries in the ring whose request lacked RIO_MSG_DONT_NOTIFY
+    private RioQueueCounters _c;
     private long _committed;  // the outstanding limits of the request queues on this queue
-    private int _dequeuing;
     private volatile bool _closed;
     private RioRequestQueue[] _queues = [];
     private readonly RioNotifier? _notifier;
@@ -38,7 +35,7 @@ public sealed class RioCompletionQueue : RIO_CQ
     public int Size { get; private set; }
 
     /// <summary>Results published and not yet dequeued.</summary>
-    public int Count => (int)(Volatile.Read(ref _tail) - Volatile.Read(ref _head));
+    public int Count => (int)(Volatile.Read(ref _c.Tail) - Volatile.Read(ref _c.Head));
 
     /// <summary>RIOCloseCompletionQueue closed it.</summary>
     public bool IsClosed => _closed;
@@ -48,9 +45,9 @@ public sealed class RioCompletionQueue : RIO_CQ
     /// <summary>Reserves the entry of one posted request: false when the queue has no room (WSAENOBUFS).</summary>
     internal bool Reserve()
     {
-        long used = Interlocked.Increment(ref _used);
+        long used = Interlocked.Increment(ref _c.Used);
         if (used <= Size && (used <= Volatile.Read(ref _ring).Length || Grow(used))) return true;
-        Interlocked.Decrement(ref _used);
+        Interlocked.Decrement(ref _c.Used);
         return false;
     }
 
@@ -82,10 +79,10 @@ public sealed class RioCompletionQueue : RIO_CQ
             return false;
         }
         var spin = new SpinWait();
-        while (Interlocked.Exchange(ref _dequeuing, 1) != 0) spin.SpinOnce();
+        while (Interlocked.Exchange(ref _c.Dequeuing, 1) != 0) spin.SpinOnce();
         try
         {
-            long h = _head, t = _tail;
+            long h = _c.Head, t = _c.Tail;
             for (long k = h; k < t; k++)
             {
                 ring[(int)(k % capacity)] = _ring[(int)(k % _ring.Length)];
@@ -97,7 +94,7 @@ public sealed class RioCompletionQueue : RIO_CQ
         }
         finally
         {
-            Volatile.Write(ref _dequeuing, 0);
+            Volatile.Write(ref _c.Dequeuing, 0);
         }
     }
 
@@ -147,7 +144,7 @@ public sealed class RioCompletionQueue : RIO_CQ
             ring.Drain(socketContext, this, out int notifying);
             if (notifying > 0)
             {
-                Interlocked.Add(ref _notifiable, notifying);
+                Interlocked.Add(ref _c.Notifiable, notifying);
                 if (_notifier is not null) fire = _notifier.TakeArmed();
             }
         }
@@ -160,13 +157,13 @@ public sealed class RioCompletionQueue : RIO_CQ
     /// </summary>
     internal void StageLocked(int k, in RIORESULT result, bool notifying)
     {
-        int i = (int)((_tail + k) & (_ring.Length - 1));
+        int i = (int)((_c.Tail + k) & (_ring.Length - 1));
         _ring[i] = result;
         _notifying[i] = notifying;
     }
 
     /// <summary>Under the lock: makes the <paramref name="count"/> results staged by <see cref="StageLocked"/> visible at once.</summary>
-    internal void RevealLocked(int count) => Volatile.Write(ref _tail, _tail + count);
+    internal void RevealLocked(int count) => Volatile.Write(ref _c.Tail, _c.Tail + count);
 
     /// <summary>
     /// RIODequeueCompletion: moves up to <paramref name="max"/> results into <paramref name="array"/>; RIO_CORRUPT_CQ
@@ -178,7 +175,7 @@ public sealed class RioCompletionQueue : RIO_CQ
         if (_closed) return Ws2Spi.RIO_CORRUPT_CQ;
         if (Count == 0)
             foreach (var rq in Volatile.Read(ref _queues)) rq.Poll(); // may publish here: not inside the dequeue
-        if (Interlocked.Exchange(ref _dequeuing, 1) != 0) return Ws2Spi.RIO_CORRUPT_CQ;
+        if (Interlocked.Exchange(ref _c.Dequeuing, 1) != 0) return Ws2Spi.RIO_CORRUPT_CQ;
         try
         {
             if (_closed) return Ws2Spi.RIO_CORRUPT_CQ;
@@ -186,13 +183,13 @@ public sealed class RioCompletionQueue : RIO_CQ
         }
         finally
         {
-            Volatile.Write(ref _dequeuing, 0);
+            Volatile.Write(ref _c.Dequeuing, 0);
         }
     }
 
     private int Take(RIORESULT[] array, int max)
     {
-        long h = _head, t = Volatile.Read(ref _tail);
+        long h = _c.Head, t = Volatile.Read(ref _c.Tail);
         int n = (int)Math.Min(t - h, max);
         var ring = _ring;
         var notifying = _notifying;
@@ -203,14 +200,14 @@ public sealed class RioCompletionQueue : RIO_CQ
             array[k] = ring[i];
             if (notifying[i]) notified++;
         }
-        if (notified != 0) Interlocked.Add(ref _notifiable, -notified);
-        Volatile.Write(ref _head, h + n);
-        if (n != 0) Interlocked.Add(ref _used, -n); // the entries are free for new requests
+        if (notified != 0) Interlocked.Add(ref _c.Notifiable, -notified);
+        Volatile.Write(ref _c.Head, h + n);
+        if (n != 0) Interlocked.Add(ref _c.Used, -n); // the entries are free for new requests
         return n;
     }
 
     /// <summary>Entries in the queue that may fire a notification (their request lacked RIO_MSG_DONT_NOTIFY).</summary>
-    internal bool HasNotifying => Volatile.Read(ref _notifiable) > 0;
+    internal bool HasNotifying => Volatile.Read(ref _c.Notifiable) > 0;
 
     /// <summary>The lock RIONotify arms under (the one publishing fires under).</summary>
     internal Lock Gate => _gate;
@@ -223,7 +220,7 @@ public sealed class RioCompletionQueue : RIO_CQ
     {
         lock (_gate)
         {
-            long used = Volatile.Read(ref _used);
+            long used = Volatile.Read(ref _c.Used);
             if (size < used || size < _committed) return Ws2Spi.WSAETOOMANYREFS;
             int capacity = Pow2((int)Math.Min(size, Math.Max(used, Math.Min(_ring.Length, InitialCapacity))));
             if (capacity != _ring.Length && !Reallocate(capacity)) return Ws2Spi.WSAENOBUFS;

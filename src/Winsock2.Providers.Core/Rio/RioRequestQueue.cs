@@ -58,6 +58,12 @@ public sealed class RioRequestQueue : RIO_RQ
     /// <summary>The committed send <paramref name="ahead"/> places after the oldest (0: the oldest), not removed.</summary>
     public bool TryPeekSend(int ahead, out RioRequest request) => _sends.TryPeek(ahead, out request);
 
+    /// <summary>
+    /// Receives completed so far: the sequence number of the oldest committed receive (<see cref="TryPeekReceive(out RioRequest)"/>).
+    /// A transport filling that receive over several steps checks it did not change meanwhile (an abort completes it).
+    /// </summary>
+    public long ReceivesCompleted => _receives.Completed;
+
     /// <summary>Removes the oldest committed receive and stages its result (visible at <see cref="Publish"/>).</summary>
     public void CompleteReceive(int status, uint bytes) => _receives.Complete(status, bytes);
 

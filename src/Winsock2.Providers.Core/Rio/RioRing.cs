@@ -39,7 +39,7 @@ internal sealed class RioRing
     }
 
     private Layout _layout;
-    private long _tail, _committed, _head, _released;
+    private RioRingCounters _c;
 
     public RioRing(RioCompletionQueue cq, int max)
     {
@@ -56,10 +56,10 @@ internal sealed class RioRing
     public int Max { get; private set; }
 
     /// <summary>Requests posted and not yet published.</summary>
-    public int Outstanding => (int)(Volatile.Read(ref _tail) - Volatile.Read(ref _released));
+    public int Outstanding => (int)(Volatile.Read(ref _c.Tail) - Volatile.Read(ref _c.Released));
 
     /// <summary>Requests committed and not yet completed: what the transport has to do.</summary>
-    public int Posted => (int)(Volatile.Read(ref _committed) - Volatile.Read(ref _head));
+    public int Posted => (int)(Volatile.Read(ref _c.Committed) - Volatile.Read(ref _c.Head));
 
     private static int Capacity(int max) => (int)Math.Max(1u, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(max, 1)));
 
@@ -72,17 +72,17 @@ internal sealed class RioRing
         int err = Place(out long tail);
         if (err != 0) return err;
         _layout[tail].Request = new RioRequest(data, context, flags, null);
-        Volatile.Write(ref _tail, tail + 1);
+        Volatile.Write(ref _c.Tail, tail + 1);
         return 0;
     }
 
     /// <summary>The checks every post makes: a place under the limit and one in the completion queue, reserved; the sequence it gets.</summary>
     private int Place(out long tail)
     {
-        tail = _tail;
+        tail = _c.Tail;
         if (Cq.IsClosed) return Ws2Spi.WSAEINVAL;
-        if (tail - Volatile.Read(ref _released) >= Max || !Cq.Reserve()) return Ws2Spi.WSAENOBUFS;
-        return 0;
+        if (tail - _c.ReleasedSeen >= Max && tail - (_c.ReleasedSeen = Volatile.Read(ref _c.Released)) >= Max) return Ws2Spi.WSAENOBUFS;
+        return Cq.Reserve() ? 0 : Ws2Spi.WSAENOBUFS;
     }
 
     /// <summary>As <see cref="Post(in RioSlice, ulong, uint)"/>, for a request with address or flags slices (RIOReceiveEx / RIOSendEx).</summary>
@@ -96,21 +96,24 @@ internal sealed class RioRing
         ex.LocalAddress = local;
         ex.FlagsSlice = flagsSlice;
         slot.Request = new RioRequest(data, context, flags, ex);
-        Volatile.Write(ref _tail, tail + 1);
+        Volatile.Write(ref _c.Tail, tail + 1);
         return 0;
     }
 
     /// <summary>Makes every posted request visible to the transport (any thread): true when some were not yet.</summary>
     public bool Commit()
     {
-        long tail = Volatile.Read(ref _tail);
+        long tail = Volatile.Read(ref _c.Tail);
         while (true)
         {
-            long c = Volatile.Read(ref _committed);
+            long c = Volatile.Read(ref _c.Committed);
             if (c >= tail) return false;
-            if (Interlocked.CompareExchange(ref _committed, tail, c) == c) return true;
+            if (Interlocked.CompareExchange(ref _c.Committed, tail, c) == c) return true;
         }
     }
+
+    /// <summary>How many requests the transport completed: the sequence number of the oldest not yet completed (the transport's thread).</summary>
+    public long Completed => _c.Head;
 
     /// <summary>The oldest committed request not yet completed (the transport's thread).</summary>
     public bool TryPeek(out RioRequest request) => TryPeek(0, out request);
@@ -118,8 +121,8 @@ internal sealed class RioRing
     /// <summary>The committed request <paramref name="ahead"/> places after the oldest not yet completed (0: the oldest).</summary>
     public bool TryPeek(int ahead, out RioRequest request)
     {
-        long seq = _head + ahead;
-        if (ahead < 0 || seq >= Volatile.Read(ref _committed))
+        long seq = _c.Head + ahead;
+        if (ahead < 0 || (seq >= _c.CommittedSeen && seq >= (_c.CommittedSeen = Volatile.Read(ref _c.Committed))))
         {
             request = default;
             return false;
@@ -131,12 +134,12 @@ internal sealed class RioRing
     /// <summary>Completes the oldest committed request, its result staged (the transport's thread): false when there was none.</summary>
     public bool Complete(int status, uint bytes)
     {
-        long h = _head;
-        if (h == Volatile.Read(ref _committed)) return false;
+        long h = _c.Head;
+        if (h >= _c.CommittedSeen && h >= (_c.CommittedSeen = Volatile.Read(ref _c.Committed))) return false;
         ref var slot = ref Volatile.Read(ref _layout)[h];
         slot.Status = status;
         slot.Bytes = bytes;
-        Volatile.Write(ref _head, h + 1);
+        Volatile.Write(ref _c.Head, h + 1);
         return true;
     }
 
@@ -153,7 +156,7 @@ internal sealed class RioRing
     /// </summary>
     public void Publish(ulong socketContext)
     {
-        if (Volatile.Read(ref _released) == Volatile.Read(ref _head)) return;
+        if (Volatile.Read(ref _c.Released) == Volatile.Read(ref _c.Head)) return;
         Cq.Publish(this, socketContext);
     }
 
@@ -166,7 +169,7 @@ internal sealed class RioRing
     public int Drain(ulong socketContext, RioCompletionQueue cq, out int notifying)
     {
         notifying = 0;
-        long r = _released, h = Volatile.Read(ref _head);
+        long r = _c.Released, h = Volatile.Read(ref _c.Head);
         var layout = Volatile.Read(ref _layout);
         for (long i = r; i < h; i++)
         {
@@ -183,7 +186,7 @@ internal sealed class RioRing
             slot.Request = default; // the request's arrays are not kept alive by a free slot
             if (slot.Ex is { } ex) ex.RemoteAddress = ex.LocalAddress = ex.FlagsSlice = default;
         }
-        Volatile.Write(ref _released, h); // the places are free before the results can be dequeued
+        Volatile.Write(ref _c.Released, h); // the places are free before the results can be dequeued
         cq.RevealLocked((int)(h - r));
         return (int)(h - r);
     }
@@ -199,8 +202,8 @@ internal sealed class RioRing
         var layout = _layout;
         if (max > layout.New.Length)
         {
-            long tail = _tail;
-            if (Volatile.Read(ref _released) < layout.GrowSeq) return Ws2Spi.WSAETOOMANYREFS;
+            long tail = _c.Tail;
+            if (Volatile.Read(ref _c.Released) < layout.GrowSeq) return Ws2Spi.WSAETOOMANYREFS;
             Volatile.Write(ref _layout, new Layout(layout.New, new Slot[Capacity(max)], tail));
         }
         Max = max;

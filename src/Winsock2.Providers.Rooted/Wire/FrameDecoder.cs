@@ -21,6 +21,18 @@ internal sealed class FrameDecoder(int maxMessage)
     private byte[]? _payload;
     private int _payloadLength, _payloadFill;
     private FrameType _type;
+    private Pieces _pieces;
+
+    /// <summary>How the payload of the frame being received is kept (see <see cref="DecodePieces{TState}"/>).</summary>
+    private enum Pieces : byte
+    {
+        /// <summary>In the decoder's own array (<c>_payload</c>), handed on whole.</summary>
+        None,
+        /// <summary>Its first piece was reported; the caller has not yet said who keeps it (<see cref="ClaimPieces"/> or <see cref="BufferPieces"/>).</summary>
+        Undecided,
+        /// <summary>The caller takes each piece as it arrives; the decoder keeps nothing.</summary>
+        Claimed,
+    }
 
     public bool Failed { get; private set; }
     public string? Failure { get; private set; }
@@ -69,12 +81,58 @@ internal sealed class FrameDecoder(int maxMessage)
     public int DecodeInPlace<TState>(ReadOnlySpan<byte> data, TState state, FrameHandler<TState> onFrame) =>
         DecodeCore(data, state, onFrame, inPlace: true);
 
-    private int DecodeCore<TState>(ReadOnlySpan<byte> data, TState state, FrameHandler<TState> onFrame, bool inPlace)
+    /// <summary>
+    /// As <see cref="DecodeInPlace{TState}"/>, and a DATA or DATA_MORE frame that does not lie whole in
+    /// <paramref name="data"/> is offered in pieces: its first piece goes to <paramref name="onPiece"/> (first: true)
+    /// and decoding stops there until the caller decides — <see cref="ClaimPieces"/> (every later piece of the frame
+    /// goes to <paramref name="onPiece"/> as it arrives, the last with last: true, and the decoder keeps none of it) or
+    /// <see cref="BufferPieces"/> (the decoder keeps the payload and reports the frame whole, as without pieces).
+    /// </summary>
+    public int DecodePieces<TState>(ReadOnlySpan<byte> data, TState state, FrameHandler<TState> onFrame, PieceHandler<TState> onPiece) =>
+        DecodeCore(data, state, onFrame, inPlace: true, onPiece);
+
+    /// <summary>The undecided frame's payload goes to the caller piece by piece (see <see cref="DecodePieces{TState}"/>).</summary>
+    public void ClaimPieces()
+    {
+        if (_pieces == Pieces.Undecided) _pieces = Pieces.Claimed;
+    }
+
+    /// <summary>
+    /// The undecided frame's payload stays with the decoder: <paramref name="first"/> (the first piece reported) is
+    /// copied in, and the frame is reported whole once complete.
+    /// </summary>
+    public void BufferPieces(ReadOnlySpan<byte> first)
+    {
+        if (_pieces != Pieces.Undecided) return;
+        _pieces = Pieces.None;
+        _payload = GC.AllocateUninitializedArray<byte>(Math.Min(_payloadLength, Math.Max(InitialCapacity, 2 * first.Length)));
+        first.CopyTo(_payload);
+    }
+
+    private int DecodeCore<TState>(ReadOnlySpan<byte> data, TState state, FrameHandler<TState> onFrame, bool inPlace,
+        PieceHandler<TState>? onPiece = null)
     {
         if (Failed) return -1;
+        if (_pieces == Pieces.Undecided) return Reject("a frame's first piece was never claimed or buffered");
         int total = data.Length;
         while (!data.IsEmpty)
         {
+            if (_pieces == Pieces.Claimed)
+            {
+                int piece = Math.Min(_payloadLength - _payloadFill, data.Length);
+                int at = total - data.Length;
+                _payloadFill += piece;
+                data = data[piece..];
+                bool last = _payloadFill == _payloadLength;
+                if (last)
+                {
+                    _pieces = Pieces.None;
+                    _headerFill = 0;
+                }
+                onPiece!(state, _type, at, piece, _payloadLength, first: false, last);
+                if (Failed) return -1;
+                continue;
+            }
             if (_headerFill < Frame.HeaderSize)
             {
                 int take = Math.Min(Frame.HeaderSize - _headerFill, data.Length);
@@ -102,9 +160,17 @@ internal sealed class FrameDecoder(int maxMessage)
                     if (JoinPhase) break;
                     continue;
                 }
+                if (onPiece is not null && _type is FrameType.Data or FrameType.DataMore)
+                {
+                    // Split across reads: the caller decides who keeps it (ClaimPieces / BufferPieces) before the next call.
+                    _pieces = Pieces.Undecided;
+                    _payloadFill = data.Length;
+                    onPiece(state, _type, total - data.Length, data.Length, length, first: true, last: false);
+                    return Failed ? -1 : total;
+                }
                 // Sized by the bytes already here (at most twice them, at least InitialCapacity): a frame that
                 // mostly arrived with its header is allocated once, a bare header still costs InitialCapacity.
-                _payload = length == 0 ? [] : new byte[Math.Min(length, Math.Max(InitialCapacity, 2 * data.Length))];
+                _payload = length == 0 ? [] : GC.AllocateUninitializedArray<byte>(Math.Min(length, Math.Max(InitialCapacity, 2 * data.Length)));
             }
             int n = Math.Min(_payloadLength - _payloadFill, data.Length);
             if (_payloadFill + n > _payload!.Length) Grow(_payloadFill + n);
@@ -122,12 +188,17 @@ internal sealed class FrameDecoder(int maxMessage)
         return total - data.Length;
     }
 
-    /// <summary>Doubles the payload buffer until <paramref name="needed"/> fits (never past the announced length).</summary>
+    /// <summary>
+    /// Doubles the payload buffer until <paramref name="needed"/> fits (never past the announced length). Only the bytes
+    /// received are copied; the rest is left unzeroed, as every byte handed on was written first.
+    /// </summary>
     private void Grow(int needed)
     {
         int size = _payload!.Length;
         while (size < needed) size = (int)Math.Min((long)size * 2, _payloadLength);
-        Array.Resize(ref _payload, size);
+        var larger = GC.AllocateUninitializedArray<byte>(size);
+        _payload.AsSpan(0, _payloadFill).CopyTo(larger);
+        _payload = larger;
     }
 
     private static bool AllowedInJoinPhase(FrameType type) =>
@@ -154,3 +225,10 @@ internal sealed class FrameDecoder(int maxMessage)
 /// <see cref="FrameDecoder.DecodeInPlace"/>, or, when <paramref name="owned"/> is not null, that whole array.
 /// </summary>
 internal delegate void FrameHandler<in TState>(TState state, FrameType type, int offset, int length, byte[]? owned);
+
+/// <summary>
+/// A piece of a DATA or DATA_MORE frame of <paramref name="total"/> payload bytes that spans reads: <paramref name="length"/>
+/// bytes at <paramref name="offset"/> of the data passed to <see cref="FrameDecoder.DecodePieces"/>; the frame's first
+/// piece, its last, or one between.
+/// </summary>
+internal delegate void PieceHandler<in TState>(TState state, FrameType type, int offset, int length, int total, bool first, bool last);

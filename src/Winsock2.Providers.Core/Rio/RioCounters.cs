@@ -1,0 +1,54 @@
+using System.Runtime.InteropServices;
+
+namespace Winsock2.Providers.Core;
+
+/// <summary>
+/// The four counters of a <see cref="RioRing"/>, in two groups each on its own cache lines: what the application's
+/// posting thread writes (<see cref="Tail"/>, <see cref="Committed"/>, and its cached copy of
+/// <see cref="Released"/>), and what the transport's and the publisher's threads write (<see cref="Head"/>,
+/// <see cref="Released"/>, and the transport's cached copy of <see cref="Committed"/>). A post then dirties no line
+/// the transport reads per request, and the reverse: the two threads meet only when a cached copy runs out.
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 3 * CacheLine)]
+internal struct RioRingCounters
+{
+    private const int CacheLine = 64;
+
+    /// <summary>Posted by the application.</summary>
+    [FieldOffset(CacheLine)] public long Tail;
+    /// <summary>Visible to the transport.</summary>
+    [FieldOffset(CacheLine + 8)] public long Committed;
+    /// <summary>The posting thread's last look at <see cref="Released"/> (never ahead of it).</summary>
+    [FieldOffset(CacheLine + 16)] public long ReleasedSeen;
+
+    /// <summary>Completed by the transport.</summary>
+    [FieldOffset(2 * CacheLine)] public long Head;
+    /// <summary>Published into the completion queue.</summary>
+    [FieldOffset(2 * CacheLine + 8)] public long Released;
+    /// <summary>The transport's last look at <see cref="Committed"/> (never ahead of it).</summary>
+    [FieldOffset(2 * CacheLine + 16)] public long CommittedSeen;
+}
+
+/// <summary>
+/// The counters of a <see cref="RioCompletionQueue"/>, in two groups each on its own cache lines: the application's
+/// (<see cref="Used"/>, changed by every post and every dequeue, and <see cref="Head"/>, by every dequeue) and the
+/// publishers' (<see cref="Tail"/>, once per published batch). A post's reservation then no longer contends with a
+/// transport publishing on another thread.
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = 3 * CacheLine)]
+internal struct RioQueueCounters
+{
+    private const int CacheLine = 64;
+
+    /// <summary>Entries taken: results in the ring, and posted requests whose results are not yet published.</summary>
+    [FieldOffset(CacheLine)] public long Used;
+    /// <summary>Dequeued by the application.</summary>
+    [FieldOffset(CacheLine + 8)] public long Head;
+    /// <summary>Nonzero while a dequeue runs (a second at once is RIO_CORRUPT_CQ).</summary>
+    [FieldOffset(CacheLine + 16)] public int Dequeuing;
+
+    /// <summary>Published by the transports.</summary>
+    [FieldOffset(2 * CacheLine)] public long Tail;
+    /// <summary>Entries in the ring whose request lacked RIO_MSG_DONT_NOTIFY.</summary>
+    [FieldOffset(2 * CacheLine + 8)] public long Notifiable;
+}

@@ -1,0 +1,48 @@
+using Winsock2.Providers.Core;
+
+namespace Winsock2.Providers.Rooted;
+
+/// <summary>
+/// A message that spans reads, written piece by piece straight into the posted RIO receive it completes (no copy of
+/// its own in between): taken only when nothing waits in the inbox and the oldest posted receive holds the whole
+/// message. Used under the session lock, by the connection's one reader. If that receive completes otherwise
+/// meanwhile — closesocket aborts it, the session's end fails it — the rest of the message is dropped with it.
+/// </summary>
+internal sealed class RioPieceFill
+{
+    private RioRequest _request;
+    private long _sequence;
+    private int _filled;
+    private bool _endOfMessage, _active;
+
+    /// <summary>The first piece of a message of <paramref name="total"/> bytes: true when the oldest posted receive takes it whole.</summary>
+    public bool Start(RioRequestQueue rq, bool endOfMessage, int total, ReadOnlySpan<byte> first)
+    {
+        if (rq.IsClosed || !rq.TryPeekReceive(out var req) || req.Length < total) return false;
+        first.CopyTo(req.Data);
+        (_request, _sequence, _filled, _endOfMessage, _active) = (req, rq.ReceivesCompleted, first.Length, endOfMessage, true);
+        return true;
+    }
+
+    /// <summary>The next piece: copied on; the last completes the receive (staged, published with the read's others).</summary>
+    public void Piece(RioRequestQueue? rq, ReadOnlySpan<byte> piece, bool last, int family)
+    {
+        if (!_active) return;
+        if (rq is null || rq.IsClosed || rq.ReceivesCompleted != _sequence)
+        {
+            End();
+            return;
+        }
+        piece.CopyTo(_request.Data[_filled..]);
+        _filled += piece.Length;
+        if (!last) return;
+        RioReceiveFill.CompleteInPlace(rq, _request, _filled, _endOfMessage, null, family);
+        End();
+    }
+
+    private void End()
+    {
+        _active = false;
+        _request = default; // the application's array is not kept alive by a finished fill
+    }
+}
