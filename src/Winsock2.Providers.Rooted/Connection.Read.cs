@@ -114,6 +114,7 @@ internal sealed partial class Connection
     private unsafe bool ReadSome(byte[] buffer, List<DecodedFrame> frames)
     {
         int budget = RootedLimits.ReadTurnBytes;
+        var iov = stackalloc Libc.iovec[2];
         while (true)
         {
             int want;
@@ -135,10 +136,25 @@ internal sealed partial class Connection
             }
             nint n;
             int err;
-            fixed (byte* p = buffer)
+            // The rest of a frame the owner takes piece by piece may go straight where it keeps it: read first, then
+            // the following bytes into the buffer as usual.
+            int claimed = _decoder.ClaimedRemaining;
+            ArraySegment<byte> into = default;
+            int direct = claimed > 0 && !Volatile.Read(ref _lingering) && Owner.TryBeginDirect(this, claimed, out into) ? into.Count : 0;
+            try
             {
-                var iov = new Libc.iovec { iov_base = p, iov_len = (nuint)want };
-                n = SocketCalls.RecvMsg(_handle, &iov, 1, null, 0, Libc.MSG_DONTWAIT, out _, out _, out err);
+                fixed (byte* p = buffer)
+                fixed (byte* q = into.Array)
+                {
+                    int k = 0;
+                    if (direct > 0) iov[k++] = new Libc.iovec { iov_base = q + into.Offset, iov_len = (nuint)direct };
+                    iov[k++] = new Libc.iovec { iov_base = p, iov_len = (nuint)want };
+                    n = SocketCalls.RecvMsg(_handle, iov, k, null, 0, Libc.MSG_DONTWAIT, out _, out _, out err);
+                }
+            }
+            finally
+            {
+                if (direct > 0) Owner.EndDirect(this);
             }
             if (n < 0 && err == SocketCalls.EBADF) return true; // the socket was closed: nothing more to read
             if (n > 0)
@@ -146,7 +162,9 @@ internal sealed partial class Connection
                 Volatile.Write(ref LastReceived, Environment.TickCount64);
                 ReadReturned?.Invoke((int)n);
                 if (Volatile.Read(ref _lingering)) continue;
-                if (!Deliver(buffer.AsSpan(0, (int)n), frames)) return true;
+                int straight = (int)Math.Min(n, direct);
+                if (straight > 0 && !DeliverDirect(straight)) return true;
+                if (n > straight && !Deliver(buffer.AsSpan(0, (int)n - straight), frames)) return true;
                 budget -= (int)n;
                 if (budget <= 0) return false;
                 continue;
@@ -213,6 +231,27 @@ internal sealed partial class Connection
             data = data[used..];
         }
         return true;
+    }
+
+    /// <summary>
+    /// <paramref name="n"/> bytes of a claimed frame were read straight into the owner's slice: the decoder and the
+    /// owner learn of them under the lock. False when the connection ended.
+    /// </summary>
+    private bool DeliverDirect(int n)
+    {
+        lock (Owner.Gate)
+        {
+            if (IsTerminated) return false;
+            bool last = _decoder.AdvanceClaimed(n);
+            if (_decoder.Failed)
+            {
+                End(Ws2Spi.WSAECONNABORTED, abort: true);
+                return false;
+            }
+            Owner.OnDirect(this, n, last);
+            if (last) Owner.DataDelivered(this);
+            return !IsTerminated;
+        }
     }
 
     /// <summary>

@@ -34,6 +34,27 @@ internal interface IConnectionOwner
     /// <summary>The next piece of the frame <see cref="OnDataStart"/> took (valid during the call only); <paramref name="last"/> ends it.</summary>
     void OnDataPiece(Connection c, ReadOnlySpan<byte> piece, bool last) { }
 
+    /// <summary>
+    /// The reader's thread, without the lock, while the owner takes a frame piece by piece: where the next
+    /// <paramref name="remaining"/> payload bytes may be read straight into (a slice of the owner's, guarded by
+    /// <see cref="Winsock2.Providers.Core.RioRequestQueue.TryBeginReceiveFill"/>, which this returns begun), or false
+    /// (the default) to read them as usual. <see cref="OnDirect"/> follows a true, under the lock.
+    /// </summary>
+    bool TryBeginDirect(Connection c, int remaining, out ArraySegment<byte> into)
+    {
+        into = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Ends the read <see cref="TryBeginDirect"/> began (on the reader's thread, before taking the lock): the fill
+    /// guard is released.
+    /// </summary>
+    void EndDirect(Connection c) { }
+
+    /// <summary>Under the lock: <paramref name="n"/> payload bytes were read straight into the slice; <paramref name="last"/> ends the frame.</summary>
+    void OnDirect(Connection c, int n, bool last) { }
+
     /// <summary>After the data frames of one read were handed over: readiness and events are re-derived once per read.</summary>
     void DataDelivered(Connection c);
 

@@ -207,6 +207,23 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         if (c == Conn) _rioPieces.Piece(Rio, piece, last, Family);
     }
 
+    /// <summary>The rest of a message under way may be read straight into its posted receive (the fill guard begun).</summary>
+    public bool TryBeginDirect(Connection c, int remaining, out ArraySegment<byte> into)
+    {
+        into = default;
+        if (c != Conn || Rio is not { } rq || !_rioPieces.TryDirect(out var rest, out long sequence) || rest.Count != remaining) return false;
+        if (!rq.TryBeginReceiveFill(sequence)) return false;
+        into = rest;
+        return true;
+    }
+
+    public void EndDirect(Connection c) => Rio?.EndReceiveFill();
+
+    public void OnDirect(Connection c, int n, bool last)
+    {
+        if (c == Conn) _rioPieces.Direct(Rio, n, last, Family);
+    }
+
     private readonly RioPieceFill _rioPieces = new();
 
     /// <summary>After a read's messages: readiness and events are re-derived once.</summary>

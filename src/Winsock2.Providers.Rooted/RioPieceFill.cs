@@ -12,7 +12,7 @@ internal sealed class RioPieceFill
 {
     private RioRequest _request;
     private long _sequence;
-    private int _filled;
+    private int _filled, _total;
     private bool _endOfMessage, _active;
 
     /// <summary>The first piece of a message of <paramref name="total"/> bytes: true when the oldest posted receive takes it whole.</summary>
@@ -20,7 +20,7 @@ internal sealed class RioPieceFill
     {
         if (rq.IsClosed || !rq.TryPeekReceive(out var req) || req.Length < total) return false;
         first.CopyTo(req.Data);
-        (_request, _sequence, _filled, _endOfMessage, _active) = (req, rq.ReceivesCompleted, first.Length, endOfMessage, true);
+        (_request, _sequence, _filled, _total, _endOfMessage, _active) = (req, rq.ReceivesCompleted, first.Length, total, endOfMessage, true);
         return true;
     }
 
@@ -35,6 +35,41 @@ internal sealed class RioPieceFill
         }
         piece.CopyTo(_request.Data[_filled..]);
         _filled += piece.Length;
+        if (!last) return;
+        RioReceiveFill.CompleteInPlace(rq, _request, _filled, _endOfMessage, null, family);
+        End();
+    }
+
+    /// <summary>
+    /// The reader's own thread, without the lock: where the rest of the message may be read straight into its receive
+    /// (the caller brackets that read with <see cref="RioRequestQueue.TryBeginReceiveFill"/>), and the sequence number
+    /// to bracket it with. False when no fill is under way.
+    /// </summary>
+    public bool TryDirect(out ArraySegment<byte> rest, out long sequence)
+    {
+        sequence = _sequence;
+        if (!_active || _request.Array is not { } array)
+        {
+            rest = default;
+            return false;
+        }
+        rest = new ArraySegment<byte>(array, _request.Offset + _filled, _total - _filled);
+        return true;
+    }
+
+    /// <summary>
+    /// Under the lock: <paramref name="n"/> bytes were read straight into the receive (<see cref="TryDirect"/>);
+    /// <paramref name="last"/> completes it, as <see cref="Piece"/> does.
+    /// </summary>
+    public void Direct(RioRequestQueue? rq, int n, bool last, int family)
+    {
+        if (!_active) return;
+        if (rq is null || rq.IsClosed || rq.ReceivesCompleted != _sequence)
+        {
+            End();
+            return;
+        }
+        _filled += n;
         if (!last) return;
         RioReceiveFill.CompleteInPlace(rq, _request, _filled, _endOfMessage, null, family);
         End();

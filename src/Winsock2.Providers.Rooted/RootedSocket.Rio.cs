@@ -79,7 +79,7 @@ internal abstract partial class RootedSocket : IRioSocket
         if (RioInbox is not { } box) return;
         box.Inbox.RioTake(rq, box.Filter, Family);
         if (EndedError is var ended && ended != 0 && !box.Inbox.HasMessage(box.Filter))
-            while (rq.TryPeekReceive(out _)) rq.CompleteReceive(ended, 0);
+            rq.FailReceives(ended);
     }
 
     /// <summary>

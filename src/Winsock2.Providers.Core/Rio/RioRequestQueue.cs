@@ -15,6 +15,9 @@ public sealed class RioRequestQueue : RIO_RQ
     private readonly IRioSocket _socket;
     private volatile bool _closed;
     private int _released;
+    /// <summary>0; <see cref="Filling"/> while a transport writes into the oldest receive's slice outside its lock; <see cref="Completing"/> while another completes receives.</summary>
+    private int _fill;
+    private const int Filling = 1, Completing = 2;
 
     internal RioRequestQueue(IRioSocket socket, ulong socketContext, RioCompletionQueue receiveCq, int maxReceives,
         RioCompletionQueue sendCq, int maxSends)
@@ -64,6 +67,48 @@ public sealed class RioRequestQueue : RIO_RQ
     /// </summary>
     public long ReceivesCompleted => _receives.Completed;
 
+    /// <summary>
+    /// A transport is about to write into the slice of the oldest committed receive — sequence number
+    /// <paramref name="sequence"/> (<see cref="ReceivesCompleted"/>) — without the lock that orders its other uses (a
+    /// system call reading straight into it): true when that receive is still the oldest and the queue open, and until
+    /// <see cref="EndReceiveFill"/> no one else completes a receive (closesocket's abort and
+    /// <see cref="FailReceives"/> wait), so nothing is written into a slice whose request already completed.
+    /// </summary>
+    public bool TryBeginReceiveFill(long sequence)
+    {
+        if (Interlocked.CompareExchange(ref _fill, Filling, 0) != 0) return false;
+        if (!_closed && _receives.Completed == sequence && _receives.Posted > 0) return true;
+        Volatile.Write(ref _fill, 0);
+        return false;
+    }
+
+    /// <summary>The write <see cref="TryBeginReceiveFill"/> allowed is over.</summary>
+    public void EndReceiveFill() => Volatile.Write(ref _fill, 0);
+
+    /// <summary>Waits out a transport's fill in progress (a copy of at most one message) and keeps others out until <see cref="EndCompleting"/>.</summary>
+    private void BeginCompleting()
+    {
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _fill, Completing, 0) != 0) spin.SpinOnce(sleep1Threshold: -1);
+    }
+
+    private void EndCompleting() => Volatile.Write(ref _fill, 0);
+
+    /// <summary>
+    /// Every committed receive not yet completed completes with <paramref name="status"/> (the session ended: none
+    /// will be filled), after a fill in progress (<see cref="TryBeginReceiveFill"/>) is over. Under the lock that
+    /// orders the queue's consumers.
+    /// </summary>
+    public void FailReceives(int status)
+    {
+        BeginCompleting();
+        try
+        {
+            while (_receives.TryPeek(out _)) _receives.Complete(status, 0);
+        }
+        finally { EndCompleting(); }
+    }
+
     /// <summary>Removes the oldest committed receive and stages its result (visible at <see cref="Publish"/>).</summary>
     public void CompleteReceive(int status, uint bytes) => _receives.Complete(status, bytes);
 
@@ -87,7 +132,9 @@ public sealed class RioRequestQueue : RIO_RQ
     public void Abort(int status)
     {
         _closed = true;
-        _receives.CompleteAll(status);
+        BeginCompleting(); // a transport's fill in progress ends first: no byte lands in a slice after its abort
+        try { _receives.CompleteAll(status); }
+        finally { EndCompleting(); }
         _sends.CompleteAll(status);
         Publish();
         if (Interlocked.Exchange(ref _released, 1) != 0) return;

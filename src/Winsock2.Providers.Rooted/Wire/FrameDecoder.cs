@@ -97,6 +97,23 @@ internal sealed class FrameDecoder(int maxMessage)
         if (_pieces == Pieces.Undecided) _pieces = Pieces.Claimed;
     }
 
+    /// <summary>Payload bytes still to come of the frame whose pieces the caller claimed (0 when none is claimed).</summary>
+    public int ClaimedRemaining => _pieces == Pieces.Claimed ? _payloadLength - _payloadFill : 0;
+
+    /// <summary>
+    /// The caller received <paramref name="n"/> (at most <see cref="ClaimedRemaining"/>) bytes of the claimed frame's
+    /// payload itself, straight where it keeps them: true when that ended the frame.
+    /// </summary>
+    public bool AdvanceClaimed(int n)
+    {
+        if (_pieces != Pieces.Claimed || n < 0 || n > _payloadLength - _payloadFill) return !Fail("bytes taken past the claimed frame");
+        _payloadFill += n;
+        if (_payloadFill < _payloadLength) return false;
+        _pieces = Pieces.None;
+        _headerFill = 0;
+        return true;
+    }
+
     /// <summary>
     /// The undecided frame's payload stays with the decoder: <paramref name="first"/> (the first piece reported) is
     /// copied in, and the frame is reported whole once complete.

@@ -103,8 +103,9 @@ public class RioLeafSpanningTests : RioRootedTest
     }
 
     /// <summary>
-    /// The leaf's reader is held after a later read of a long message, its first piece already in the posted receive;
-    /// closesocket then aborts that receive. Released, the reader writes nothing more into the receive's slice.
+    /// The leaf's reader is held after a later read of a long message, its first pieces already in the posted receive
+    /// (the later ones read straight into it); closesocket then aborts that receive. Released, the reader writes
+    /// nothing more into the receive's slice.
     /// </summary>
     [Fact]
     public void closesocket_RioLeafMidMessage_ReceiveAbortedOnceAndItsSliceNotWrittenAfter()
@@ -144,7 +145,9 @@ public class RioLeafSpanningTests : RioRootedTest
             Eventually(() => Volatile.Read(ref reads) >= 2 && !conn.ReadingNow, "the reader to finish its turn", 10_000);
             Assert.True(message.AsSpan(0, first).SequenceEqual(data.AsSpan(0, first)), "the first piece was not written into the slice");
             Assert.True(snapshot.AsSpan().SequenceEqual(data), "the reader wrote into the slice after the receive was aborted");
-            Assert.True(data.AsSpan(first).IndexOfAnyExcept((byte)0xA5) < 0, "bytes past the first piece were written");
+            int written = data.AsSpan().LastIndexOfAnyExcept((byte)0xA5) + 1; // what the reads before the abort put there
+            Assert.True(written < message.Length, "the whole message was written, though the reader was held mid-message");
+            Assert.True(message.AsSpan(0, written).SequenceEqual(data.AsSpan(0, written)), "the slice holds bytes that are not the message's");
             Assert.Empty(TakeNow(t, cq));
             sender.Join(10_000);
         }
@@ -153,5 +156,58 @@ public class RioLeafSpanningTests : RioRootedTest
             conn.ReadReturned = null;
             release.Set();
         }
+    }
+}
+
+/// <summary>The fill guard a transport takes to write into a posted receive's slice outside its lock.</summary>
+public class RioReceiveFillGuardTests : RioRootedTest
+{
+    [Fact]
+    public void TryBeginReceiveFill_OldestReceiveOnly_FalseForAnotherSequenceOrWithNoneposted()
+    {
+        var (root, addr) = RioRoot();
+        var (leaf, _) = RioJoin(root, addr);
+        var t = RioTable(leaf);
+        var cq = NewCq(t);
+        var rq = (Winsock2.Providers.Core.RioRequestQueue)NewRq(t, leaf, cq);
+        Assert.False(rq.TryBeginReceiveFill(rq.ReceivesCompleted)); // nothing posted
+        var id = NewBuffer(t, new byte[64]);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 64), 1, 0, 1));
+        Assert.False(rq.TryBeginReceiveFill(rq.ReceivesCompleted + 1));
+        Assert.True(rq.TryBeginReceiveFill(rq.ReceivesCompleted));
+        Assert.False(rq.TryBeginReceiveFill(rq.ReceivesCompleted)); // one fill at a time
+        rq.EndReceiveFill();
+        Ok(closesocket(leaf), "closesocket");
+        Assert.False(rq.TryBeginReceiveFill(rq.ReceivesCompleted));
+    }
+
+    /// <summary>closesocket while a fill is open: the abort's completion comes only after the fill ended.</summary>
+    [Fact]
+    public void closesocket_DuringReceiveFill_AbortCompletesOnlyAfterTheFillEnds()
+    {
+        var (root, addr) = RioRoot();
+        var (leaf, _) = RioJoin(root, addr);
+        var t = RioTable(leaf);
+        var cq = NewCq(t);
+        var rq = (Winsock2.Providers.Core.RioRequestQueue)NewRq(t, leaf, cq);
+        var id = NewBuffer(t, new byte[64]);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 64), 1, 0, 7));
+        Assert.True(rq.TryBeginReceiveFill(rq.ReceivesCompleted));
+        bool ended = false;
+        using var closing = new ManualResetEventSlim();
+        var closer = Run(() =>
+        {
+            closing.Set();
+            Ok(closesocket(leaf), "closesocket");
+            Assert.True(Volatile.Read(ref ended), "closesocket returned while the fill was open");
+        });
+        Assert.True(closing.Wait(10_000));
+        Eventually(() => rq.IsClosed, "closesocket to reach the queue", 10_000);
+        Assert.Empty(TakeNow(t, cq)); // the abort waits for the fill
+        Volatile.Write(ref ended, true);
+        rq.EndReceiveFill();
+        Assert.True(closer.Join(10_000), "closesocket did not return after the fill ended");
+        var r = Take(t, cq, 1)[0];
+        Assert.Equal((WSA_OPERATION_ABORTED, 7ul), (r.Status, r.RequestContext));
     }
 }
