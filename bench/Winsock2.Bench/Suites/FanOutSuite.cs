@@ -53,8 +53,8 @@ public sealed class FanOutSuite : ISuite
                                     "at most) and commits once per ~64 KB (RIO_MSG_COMMIT_ONLY), recycling slots from its send completion " +
                                     "queue; each leaf keeps up to 1,024 RIOReceive slots posted (16 MiB at most: 255 for 64 KiB messages), " +
                                     "dequeues up to 256 completions per RIODequeueCompletion, verifies and reposts them with one commit; " +
-                                    "an empty completion queue is waited on through RIONotify and an event; request and completion queues have " +
-                                    "room for twice the posted slots",
+                                    "an empty completion queue is waited on through RIONotify and an event; each request queue's limit is exactly " +
+                                    "the slots its side keeps posted, and its completion queue holds that plus the other direction's 1",
                         Ours = rio is null ? Run(FanOutSides.Rio) : null,
                         OursUnavailable = rio,
                         Extra =
