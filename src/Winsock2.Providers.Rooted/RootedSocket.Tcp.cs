@@ -69,15 +69,26 @@ internal abstract partial class RootedSocket
     /// The listener is readable (under the lock): every waiting TCP connection becomes a handshaking connection
     /// owned by <paramref name="owner"/>, which must send JOIN_REQUEST within the join timeout. With
     /// <paramref name="unwatched"/> (a blocked accept taking them itself), up to <paramref name="unwatchedLimit"/> go
-    /// there unwatched by the reactor (the accepting thread reads them, and has them watched when its wait ends).
+    /// there unwatched by the reactor (the accepting thread reads them, and has them watched when its wait ends); that
+    /// thread polls the listener level-triggered, so it takes one connection per readiness (<paramref name="drain"/>
+    /// false) and the next poll reports the next. The reactor watches it edge-triggered and takes them all.
+    /// Accepted through System.Net.Sockets, which knows the new socket's family and addresses from the accept itself
+    /// (a socket made from a bare descriptor asks the kernel eight questions first); only while the listener reports
+    /// a connection waiting, so the usual end of the loop is a poll, not a failed accept and its exception.
     /// </summary>
     protected void AcceptWaiting(Socket listener, IConnectionOwner owner, List<Connection> handshaking,
-        List<Connection>? unwatched = null, int unwatchedLimit = 0)
+        List<Connection>? unwatched = null, int unwatchedLimit = 0, bool drain = true)
     {
-        while (SocketCalls.Accept4(listener.SafeHandle, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, out _) is { } accepted)
+        for (bool first = true; drain ? (SocketCalls.PollNow(listener.SafeHandle, Libc.POLLIN) & Libc.POLLIN) != 0 : first; first = false)
         {
+            Socket os;
+            try { os = listener.Accept(); }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                return; // gone before it was taken (reset), or out of descriptors: the reactor's next readiness retries
+            }
             bool self = unwatched is not null && unwatched.Count < unwatchedLimit;
-            var c = new Connection(owner, new Socket(accepted), connecting: false, Options.HeartbeatMs, watch: !self)
+            var c = new Connection(owner, os, connecting: false, Options.HeartbeatMs, watch: !self, peer: os.RemoteEndPoint as IPEndPoint)
             {
                 JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
             };
