@@ -61,12 +61,14 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     // watch: false — the reactor watches it only from Watch() (a joiner registers it once it released the session lock).
     // peer — the remote address when the caller knows it (the address a joiner connects to, the one accept returned):
     // the kernel is then not asked (getpeername), for a connect in progress not even once it finished.
-    public Connection(IConnectionOwner owner, Socket os, bool connecting, int heartbeatMs, bool watch = true, IPEndPoint? peer = null)
+    // accepted — taken from a listener of StartListening: Linux gives it the listener's TCP_NODELAY, set there once.
+    public Connection(IConnectionOwner owner, Socket os, bool connecting, int heartbeatMs, bool watch = true, IPEndPoint? peer = null,
+        bool accepted = false)
     {
         Owner = owner;
         _os = os;
         if (_os.Blocking) _os.Blocking = false; // an accepted or joining socket already is: no fcntl pair per join
-        _os.NoDelay = true;
+        if (!accepted) _os.NoDelay = true;
         _fd = (int)_os.Handle;
         _handle = _os.SafeHandle;
         _connecting = connecting;

@@ -45,7 +45,11 @@ internal abstract partial class RootedSocket
     protected static int StartListening(Socket os, int backlog, IReadyHandler handler, out ulong listenerId)
     {
         listenerId = 0;
-        try { os.Listen(Math.Clamp(backlog, 1, 4096)); }
+        try
+        {
+            os.NoDelay = true; // inherited by every connection accepted from it (Connection: accepted)
+            os.Listen(Math.Clamp(backlog, 1, 4096));
+        }
         catch (SocketException e) { return (int)e.SocketErrorCode; }
         os.Blocking = false;
         listenerId = Reactor.Shared.Register((int)os.Handle, handler);
@@ -88,7 +92,7 @@ internal abstract partial class RootedSocket
                 return; // gone before it was taken (reset), or out of descriptors: the reactor's next readiness retries
             }
             bool self = unwatched is not null && unwatched.Count < unwatchedLimit;
-            var c = new Connection(owner, os, connecting: false, Options.HeartbeatMs, watch: !self, peer: os.RemoteEndPoint as IPEndPoint)
+            var c = new Connection(owner, os, connecting: false, Options.HeartbeatMs, watch: !self, peer: os.RemoteEndPoint as IPEndPoint, accepted: true)
             {
                 JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
             };
