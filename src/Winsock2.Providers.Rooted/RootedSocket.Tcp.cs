@@ -87,9 +87,13 @@ internal abstract partial class RootedSocket
         {
             Socket os;
             try { os = listener.Accept(); }
+            catch (SocketException e) when (e.SocketErrorCode is System.Net.Sockets.SocketError.ConnectionAborted or System.Net.Sockets.SocketError.ConnectionReset)
+            {
+                continue; // that joiner gave up before it was taken: the next one
+            }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
             {
-                return; // gone before it was taken (reset), or out of descriptors: the reactor's next readiness retries
+                return; // out of descriptors (or none after all): the listener's next readiness tries again
             }
             bool self = unwatched is not null && unwatched.Count < unwatchedLimit;
             var c = new Connection(owner, os, connecting: false, Options.HeartbeatMs, watch: !self, peer: os.RemoteEndPoint as IPEndPoint, accepted: true)
