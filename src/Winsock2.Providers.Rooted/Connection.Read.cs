@@ -25,7 +25,7 @@ internal sealed partial class Connection
     private bool _readPaused;
     /// <summary>
     /// The peer's end was reported (RDHUP, HUP or ERR): reads go on until the socket says EAGAIN or end of stream.
-    /// Until then a read that returns less than it asked for ends the turn (<see cref="ReadSome"/>).
+    /// Until then, in the join phase, a read that returns less than it asked for ends the turn (<see cref="ReadSome"/>).
     /// </summary>
     private bool _readToEnd;
 
@@ -115,9 +115,11 @@ internal sealed partial class Connection
         while (true)
         {
             int want;
+            bool joining;
             lock (Owner.Gate)
             {
                 if (IsTerminated) return true;
+                joining = !_established;
                 if (!_lingering && !MayReadNow())
                 {
                     // A receive drains without the session lock: announce the pause, then look again (a drain that
@@ -147,10 +149,11 @@ internal sealed partial class Connection
                 if (!Deliver(buffer.AsSpan(0, (int)n), frames)) return true;
                 budget -= (int)n;
                 if (budget <= 0) return false;
-                // Less than asked: the socket was empty. Bytes that come later are a readiness of their own (a new
-                // edge for the reactor, the next poll for a thread reading itself), so no read just to meet EAGAIN.
-                // A FIN that came with these bytes was reported with them (RDHUP: _readToEnd), one after them is new.
-                if (n < want && !Volatile.Read(ref _readToEnd)) return true;
+                // A join frame, less than asked: the socket was empty. Bytes that come later are a readiness of their
+                // own (a new edge for the reactor, the next poll for a thread reading itself), so no read just to meet
+                // EAGAIN on the way to the answer. A FIN that came with these bytes was reported with them (RDHUP:
+                // _readToEnd), one after them is new. Joined, a turn reads on: what arrives meanwhile joins the batch.
+                if (joining && n < want && !Volatile.Read(ref _readToEnd)) return true;
                 continue;
             }
             lock (Owner.Gate)

@@ -5,9 +5,10 @@ using static Winsock2.Ws2_32;
 namespace Winsock2.Tests.Rooted;
 
 /// <summary>
-/// A read that returns less than it asked for ends the connection's read turn (the socket was empty; what comes
-/// later is a readiness of its own). A FIN that arrived together with the last bytes is reported with them, and the
-/// turn then reads on to the end of the stream: the end is never left unread.
+/// In the join phase a read that returns less than it asked for ends the connection's read turn (the socket was
+/// empty; what comes later is a readiness of its own). A FIN that arrived together with the last bytes is reported
+/// with them, and the turn then reads on to the end of the stream: the end is never left unread, before the join or
+/// after it.
 /// </summary>
 public class ReadEndTests : RootedTest
 {
