@@ -85,21 +85,24 @@ internal sealed partial class Connection
     public void FinishConnectIfDone()
     {
         if (!_connecting || IsTerminated) return;
-        if ((SocketCalls.PollNow(_handle, Libc.POLLOUT) & (Libc.POLLOUT | Libc.POLLERR | Libc.POLLHUP)) == 0) return;
-        FinishConnect();
+        short revents = SocketCalls.PollNow(_handle, Libc.POLLOUT);
+        if ((revents & (Libc.POLLOUT | Libc.POLLERR | Libc.POLLHUP)) == 0) return;
+        // Writable with no error or hang-up: the connect succeeded, SO_ERROR has nothing to tell.
+        FinishConnect(knownGood: (revents & (Libc.POLLERR | Libc.POLLHUP)) == 0);
     }
 
     /// <summary>
     /// The connect finished (under the owner's lock): its outcome goes to the owner; a failed one ends the connection.
     /// False when there is nothing more to do on this connection (terminated, or the connect failed).
+    /// <paramref name="knownGood"/>: the readiness showed success, so the socket's error is not asked.
     /// </summary>
-    private bool FinishConnect()
+    private bool FinishConnect(bool knownGood = false)
     {
         if (IsTerminated) return false;
         if (!_connecting) return true; // the joining thread finished it first
-        int err = Errno.ToWinsock(SocketCalls.SocketError(_handle));
+        int err = knownGood ? 0 : Errno.ToWinsock(SocketCalls.SocketError(_handle));
         _connecting = false;
-        if (err == 0) Remote = SocketCalls.EndPoint(_handle, peer: true);
+        if (err == 0) Remote = _connectingTo ?? SocketCalls.EndPoint(_handle, peer: true);
         Owner.OnConnected(this, err);
         if (err == 0) return true;
         Terminate();

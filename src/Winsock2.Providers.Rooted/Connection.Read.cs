@@ -23,6 +23,11 @@ internal sealed partial class Connection
     private int _readRequests;
     /// <summary>Reading stopped because the owner's receive buffer is full (set and cleared under the session lock; read without it by <see cref="Consumed"/>).</summary>
     private bool _readPaused;
+    /// <summary>
+    /// The peer's end was reported (RDHUP, HUP or ERR): reads go on until the socket says EAGAIN or end of stream.
+    /// Until then, in the join phase, a read that returns less than it asked for ends the turn (<see cref="ReadSome"/>).
+    /// </summary>
+    private bool _readToEnd;
 
     /// <summary>
     /// Bytes of this connection's messages queued in the owner's inbox and not yet taken by the application, each
@@ -57,6 +62,8 @@ internal sealed partial class Connection
 
     public void OnReady(uint events)
     {
+        // The peer shut down (or the socket failed): from now on a read turn goes on to the end of the stream.
+        if ((events & (Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0) Volatile.Write(ref _readToEnd, true);
         if (_connecting)
         {
             if ((events & (Libc.EPOLLOUT | Libc.EPOLLERR | Libc.EPOLLHUP)) == 0) return;
@@ -118,9 +125,11 @@ internal sealed partial class Connection
         while (true)
         {
             int want;
+            bool joining;
             lock (Owner.Gate)
             {
                 if (IsTerminated) return true;
+                joining = !_established;
                 if (!_lingering && !MayReadNow())
                 {
                     // A receive drains without the session lock: announce the pause, then look again (a drain that
@@ -167,6 +176,11 @@ internal sealed partial class Connection
                 if (n > straight && !Deliver(buffer.AsSpan(0, (int)n - straight), frames)) return true;
                 budget -= (int)n;
                 if (budget <= 0) return false;
+                // A join frame, less than asked: the socket was empty. Bytes that come later are a readiness of their
+                // own (a new edge for the reactor, the next poll for a thread reading itself), so no read just to meet
+                // EAGAIN on the way to the answer. A FIN that came with these bytes was reported with them (RDHUP:
+                // _readToEnd), one after them is new. Joined, a turn reads on: what arrives meanwhile joins the batch.
+                if (joining && n < want && !Volatile.Read(ref _readToEnd)) return true;
                 continue;
             }
             lock (Owner.Gate)

@@ -43,6 +43,8 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     /// <summary>The socket's handle for <see cref="SocketCalls"/>: each call holds it, so the descriptor cannot be closed (and reused) under the call.</summary>
     private readonly SafeSocketHandle _handle;
     private ulong _reactorId;
+    /// <summary>Where a connect in progress goes (null: the kernel is asked once it finished).</summary>
+    private readonly IPEndPoint? _connectingTo;
     private readonly FrameDecoder _decoder = new(RootedLimits.MaxMessage) { JoinPhase = true };
     private readonly LinkedList<(long Tag, byte[] Frame)> _private = new();
     private int _privateOffset;   // bytes of the first private frame already written
@@ -57,18 +59,23 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
     private bool _outWatched = true;
 
     // watch: false — the reactor watches it only from Watch() (a joiner registers it once it released the session lock).
-    public Connection(IConnectionOwner owner, Socket os, bool connecting, int heartbeatMs, bool watch = true)
+    // peer — the remote address when the caller knows it (the address a joiner connects to, the one accept returned):
+    // the kernel is then not asked (getpeername), for a connect in progress not even once it finished.
+    // accepted — taken from a listener of StartListening: Linux gives it the listener's TCP_NODELAY, set there once.
+    public Connection(IConnectionOwner owner, Socket os, bool connecting, int heartbeatMs, bool watch = true, IPEndPoint? peer = null,
+        bool accepted = false)
     {
         Owner = owner;
         _os = os;
-        if (_os.Blocking) _os.Blocking = false; // an accepted socket already is (SOCK_NONBLOCK): no fcntl pair per join
-        _os.NoDelay = true;
+        if (_os.Blocking) _os.Blocking = false; // an accepted or joining socket already is: no fcntl pair per join
+        if (!accepted) _os.NoDelay = true;
         _fd = (int)_os.Handle;
         _handle = _os.SafeHandle;
         _connecting = connecting;
         HeartbeatMs = heartbeatMs;
         LastReceived = LastSent = Environment.TickCount64;
-        if (!connecting) Remote = SocketCalls.EndPoint(_handle, peer: true); // a connect in progress has no peer yet (FinishConnect asks)
+        if (connecting) _connectingTo = peer; // Remote once the connect finished (FinishConnect)
+        else Remote = peer ?? SocketCalls.EndPoint(_handle, peer: true);
         if (watch) _reactorId = Reactor.Shared.Register(_fd, this);
         Heartbeats.Add(this);
     }

@@ -130,7 +130,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             _calleeOut = calleeData;
             State = Phase.Joining;
             Events.Reenable(Ws2Spi.FD_CONNECT);
-            Conn = c = new Connection(this, os, connecting: rc == -1, Options.HeartbeatMs, watch: false)
+            Conn = c = new Connection(this, os, connecting: rc == -1, Options.HeartbeatMs, watch: false, peer: ep)
             {
                 JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
             };

@@ -41,7 +41,7 @@ internal sealed partial class RootSocket
                 errno = rc;
                 return SOCKET.Invalid;
             }
-            c = new Connection(leaf, os, connecting: rc == -1, Options.HeartbeatMs, watch: false)
+            c = new Connection(leaf, os, connecting: rc == -1, Options.HeartbeatMs, watch: false, peer: ep)
             {
                 JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
             };

@@ -10,9 +10,10 @@ namespace Winsock2.Providers.Rooted;
 /// c_leaf, the reactor stops watching the listener, and that thread sleeps on the listener, on the connections it
 /// accepted that have not made their request yet, and on its own wake-up (<see cref="SocketWait"/>). Woken by a
 /// connect it accepts; by a request it reads it (<see cref="Connection.OnReady"/>, under the one-reader rule) — as
-/// the reactor would, without its wake-up and the hand-over. When the wait ends (a request is pending, closesocket,
-/// WSACancelBlockingCall) the listener and those connections go back to the reactor; it reports readiness already
-/// there, so nothing that came meanwhile is missed. One thread at a time does this; others sleep as before.
+/// the reactor would, without its wake-up and the hand-over. When the accept call returns (it answered the join it
+/// took, or closesocket, WSACancelBlockingCall ended it) the listener and those connections go back to the reactor;
+/// it reports readiness already there, so nothing that came meanwhile is missed. One thread at a time does this;
+/// others sleep as before.
 /// </summary>
 internal abstract partial class RootedSocket
 {
@@ -66,7 +67,7 @@ internal abstract partial class RootedSocket
             lock (Gate)
             {
                 if (!Closed && _acceptingThread == ctx && AcceptParts is { } parts)
-                    AcceptWaiting(parts.Listener, (IConnectionOwner)this, parts.Handshaking, _unwatched, MaxUnwatched);
+                    AcceptWaiting(parts.Listener, (IConnectionOwner)this, parts.Handshaking, _unwatched, MaxUnwatched, drain: false);
             }
         }
         for (int i = 1; i < n; i++)
@@ -79,7 +80,13 @@ internal abstract partial class RootedSocket
         }
     }
 
-    void IListeningSocket<Connection>.WaitEnded()
+    /// <summary>
+    /// The accept call that took joins itself returns (without the lock): the listener and the connections it took
+    /// go back to the reactor. Not when its wait ends but once it has answered the join it took (AcceptJoin), so
+    /// the two registrations are not on the way from the request to the answer; while the condition function runs,
+    /// connections that come wait in the listener's backlog. Nothing when the thread took none.
+    /// </summary>
+    private void EndTakingJoins()
     {
         var ctx = ThreadContext.CurrentIfAny;
         Connection[] handBack;
@@ -88,6 +95,7 @@ internal abstract partial class RootedSocket
             if (ctx is null || _acceptingThread != ctx) return;
             _acceptingThread = null;
             if (!Closed && AcceptParts is { } parts) Reactor.Shared.Modify((int)parts.Listener.Handle, parts.Id, Reactor.AllEvents);
+            if (_unwatched.Count == 0) return;
             handBack = _unwatched.ToArray();
             _unwatched.Clear();
         }

@@ -40,26 +40,58 @@ internal abstract partial class RootedSocket
         nuint callbackData, AdmitJoin admit, out int errno)
     {
         if (addr is not null && addrlen < SockAddr.SizeOf(Family)) { errno = Ws2Spi.WSAEFAULT; return SOCKET.Invalid; }
-        while (true)
+        try
         {
-            var c = AcceptLoop.Take(this, out errno);
-            if (c is null) return SOCKET.Invalid;
-            var request = (JoinRequest)c.Tag!;
-            var sqos = request.Qos?.Clone();
-            var callee = new WSABUF(new byte[RootedLimits.MaxConnectData]);
-            int verdict = RunCondition(condition, c.Remote, LocalEndPoint, request, sqos, callee, callbackData);
-            lock (Gate)
+            while (true)
             {
-                if (c.IsTerminated) continue; // withdrawn while the condition function ran: take the next
-                if (!AcceptLoop.Verdict(this, c, verdict, out errno)) return SOCKET.Invalid;
-                var granted = request.Qos is null ? null : Flowspecs.Lower(request.Qos, sqos ?? request.Qos);
-                var handle = admit(c, request, granted, CalleeBytes(callee), out errno);
-                RefreshEvents();
-                if (handle.IsValid && addr is not null && c.Remote is { } peer) SockAddr.Write(peer, addr, ref addrlen);
-                return handle;
+                var c = AcceptLoop.Take(this, out errno);
+                if (c is null) return SOCKET.Invalid;
+                var request = (JoinRequest)c.Tag!;
+                var sqos = request.Qos?.Clone();
+                var calleeBuffer = RentCalleeBuffer();
+                var callee = new WSABUF(calleeBuffer);
+                int verdict = RunCondition(condition, c.Remote, condition is null ? null : CalleeAddress(), request, sqos, callee, callbackData);
+                byte[] calleeData = CalleeBytes(callee);
+                ReturnCalleeBuffer(calleeBuffer);
+                lock (Gate)
+                {
+                    if (c.IsTerminated) continue; // withdrawn while the condition function ran: take the next
+                    if (!AcceptLoop.Verdict(this, c, verdict, out errno)) return SOCKET.Invalid;
+                    var granted = request.Qos is null ? null : Flowspecs.Lower(request.Qos, sqos ?? request.Qos);
+                    var handle = admit(c, request, granted, calleeData, out errno);
+                    RefreshEvents();
+                    if (handle.IsValid && addr is not null && c.Remote is { } peer) SockAddr.Write(peer, addr, ref addrlen);
+                    return handle;
+                }
             }
         }
+        finally
+        {
+            EndTakingJoins(); // after the answer left (RootedSocket.AcceptWait.cs)
+        }
     }
+
+    /// <summary>The callee buffer a condition function gets, one per thread (it lives for the call only, as on Windows).</summary>
+    [ThreadStatic] private static byte[]? t_calleeBuffer;
+
+    /// <summary>The thread's callee buffer, taken (a condition function that accepts again on its thread gets a new one).</summary>
+    private static byte[] RentCalleeBuffer()
+    {
+        var b = t_calleeBuffer ?? new byte[RootedLimits.MaxConnectData];
+        t_calleeBuffer = null;
+        return b;
+    }
+
+    /// <summary>Back for the next accept on this thread, cleared: one condition function never sees what another wrote.</summary>
+    private static void ReturnCalleeBuffer(byte[] buffer)
+    {
+        Array.Clear(buffer);
+        t_calleeBuffer = buffer;
+    }
+
+    /// <summary>The listening socket's own address, the callee's in the condition function: asked of the kernel once.</summary>
+    private IPEndPoint? CalleeAddress() => _calleeAddress ??= LocalEndPoint;
+    private IPEndPoint? _calleeAddress;
 
     /// <summary>A blocking join's sleep: on its connection (<see cref="Connection.SleepUntilAnswered"/>), or the thread's own once it has none.</summary>
     protected static void SleepUntilAnswered(Connection? c, int milliseconds)

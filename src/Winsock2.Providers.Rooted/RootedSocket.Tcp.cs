@@ -45,7 +45,11 @@ internal abstract partial class RootedSocket
     protected static int StartListening(Socket os, int backlog, IReadyHandler handler, out ulong listenerId)
     {
         listenerId = 0;
-        try { os.Listen(Math.Clamp(backlog, 1, 4096)); }
+        try
+        {
+            os.NoDelay = true; // inherited by every connection accepted from it (Connection: accepted)
+            os.Listen(Math.Clamp(backlog, 1, 4096));
+        }
         catch (SocketException e) { return (int)e.SocketErrorCode; }
         os.Blocking = false;
         listenerId = Reactor.Shared.Register((int)os.Handle, handler);
@@ -69,15 +73,30 @@ internal abstract partial class RootedSocket
     /// The listener is readable (under the lock): every waiting TCP connection becomes a handshaking connection
     /// owned by <paramref name="owner"/>, which must send JOIN_REQUEST within the join timeout. With
     /// <paramref name="unwatched"/> (a blocked accept taking them itself), up to <paramref name="unwatchedLimit"/> go
-    /// there unwatched by the reactor (the accepting thread reads them, and has them watched when its wait ends).
+    /// there unwatched by the reactor (the accepting thread reads them, and has them watched when its wait ends); that
+    /// thread polls the listener level-triggered, so it takes one connection per readiness (<paramref name="drain"/>
+    /// false) and the next poll reports the next. The reactor watches it edge-triggered and takes them all.
+    /// Accepted through System.Net.Sockets, which knows the new socket's family and addresses from the accept itself
+    /// (a socket made from a bare descriptor asks the kernel eight questions first); only while the listener reports
+    /// a connection waiting, so the usual end of the loop is a poll, not a failed accept and its exception.
     /// </summary>
     protected void AcceptWaiting(Socket listener, IConnectionOwner owner, List<Connection> handshaking,
-        List<Connection>? unwatched = null, int unwatchedLimit = 0)
+        List<Connection>? unwatched = null, int unwatchedLimit = 0, bool drain = true)
     {
-        while (SocketCalls.Accept4(listener.SafeHandle, Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, out _) is { } accepted)
+        for (bool first = true; drain ? (SocketCalls.PollNow(listener.SafeHandle, Libc.POLLIN) & Libc.POLLIN) != 0 : first; first = false)
         {
+            Socket os;
+            try { os = listener.Accept(); }
+            catch (SocketException e) when (e.SocketErrorCode is System.Net.Sockets.SocketError.ConnectionAborted or System.Net.Sockets.SocketError.ConnectionReset)
+            {
+                continue; // that joiner gave up before it was taken: the next one
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                return; // out of descriptors (or none after all): the listener's next readiness tries again
+            }
             bool self = unwatched is not null && unwatched.Count < unwatchedLimit;
-            var c = new Connection(owner, new Socket(accepted), connecting: false, Options.HeartbeatMs, watch: !self)
+            var c = new Connection(owner, os, connecting: false, Options.HeartbeatMs, watch: !self, peer: os.RemoteEndPoint as IPEndPoint, accepted: true)
             {
                 JoinDeadline = Environment.TickCount64 + Options.JoinTimeoutMs,
             };
