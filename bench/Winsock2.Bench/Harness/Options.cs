@@ -41,7 +41,7 @@ public sealed record Options(string Suite, bool Quick, bool WriteDocs, int Round
         return new Options(suite, quick, writeDocs, rounds, line.TrimEnd(), caseFilter, chart);
     }
 
-    /// <summary>Accepts a suite by name or by its number in issue 6 (1 fan-out … 6 multicast, 7 IOCP echo).</summary>
+    /// <summary>Accepts a suite by name or by its number (1 fan-out … 6 multicast, 7 IOCP echo).</summary>
     private static string? Normalize(string s) => s.ToLowerInvariant() switch
     {
         "all" => "all",

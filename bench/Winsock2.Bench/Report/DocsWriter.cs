@@ -22,9 +22,11 @@ public static class DocsWriter
     {
         var sb = new StringBuilder();
         sb.AppendLine("# Benchmarks").AppendLine();
-        sb.AppendLine("Written by the harness in `bench/Winsock2.Bench` (issue 6); do not edit by hand — rerun it. Every suite " +
+        sb.AppendLine("Written by the harness in `bench/Winsock2.Bench`; do not edit by hand — rerun it. Every suite " +
                       "measures our code and its baseline (the fan-out suite: four sides) in the same run, alternating ours, baseline, ours, baseline … " +
-                      $"({options.Rounds} rounds, after one untimed warm-up of each side), and reports the median, the spread " +
+                      $"({options.Rounds} rounds, after untimed warm-up rounds of every side: at least one, and until " +
+                      $"{Alternator.WarmUpTime.TotalSeconds:N0} s has passed; each timed run after a " +
+                      $"{Alternator.SettleTime.TotalMilliseconds:N0} ms pause, so the previous run's teardown is not timed), and reports the median, the spread " +
                       "(min–max over the rounds) and ours/baseline = median(ours) / median(baseline) (every side / the baseline). The *Better* column says " +
                       "which direction is good for each metric: for a *higher* metric a ratio above 1 favours ours, for a " +
                       "*lower* metric a ratio below 1 does. Everything runs on loopback (127.0.0.1); every loop is bounded in " +
