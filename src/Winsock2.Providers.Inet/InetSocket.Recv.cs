@@ -42,6 +42,7 @@ internal sealed partial class InetSocket
             r = IoRequest.Rent(buffers, count, inFlags, ov, routine, threadId);
             r.From = from;
             r.Message = message; // a WSARecvMsg's (InetSocket.Messages.cs)
+            if (IsStream && _recvQ.IsEmpty) NoteImmediateReceive(); // at the urgent mark it makes the read keep the byte
             if (_recvQ.TryFirst(this, r, static (s, r) => s.TryReceive(r)))
             {
                 RefreshEvents();
@@ -59,7 +60,11 @@ internal sealed partial class InetSocket
                 if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
                 return 0;
             }
-            if (overlapped) return _recvQ.Pend(r, out errno); // at most MaxOutstanding: then WSAEWOULDBLOCK
+            if (overlapped)
+            {
+                WatchInput(); // the reactor completes it (InetSocket.QuietInput.cs)
+                return _recvQ.Pend(r, out errno); // at most MaxOutstanding: then WSAEWOULDBLOCK
+            }
             if (NonBlocking)
             {
                 r.Recycle();
@@ -67,6 +72,7 @@ internal sealed partial class InetSocket
                 errno = Ws2Spi.WSAEWOULDBLOCK;
                 return Ws2Spi.SOCKET_ERROR;
             }
+            WatchInput();
             _recvQ.Enqueue(r);
         }
         errno = _recvQ.Wait(r, RecvTimeoutMs);

@@ -1,0 +1,75 @@
+using Winsock2.Interop;
+using Winsock2.Providers.Core;
+
+namespace Winsock2.Providers.Inet;
+
+/// <summary>
+/// Input readiness the reactor need not see. While one thread reads a stream call after call and every call finds
+/// data, nothing waits for the socket's readability: yet the reactor, watching EPOLLIN, was woken by each arrival (for
+/// a 64 KiB send, about one wake-up per packet), took the socket's lock and found nothing to do — a third thread's
+/// work on every message, on the sender's and the reactor's CPU. After <see cref="QuietAfter"/> receives in a row that
+/// completed at once, the registration stops watching EPOLLIN and EPOLLPRI (writability and hang-up stay watched);
+/// whatever needs them again — a receive that must wait or pend, a select, an event selection — restores them first,
+/// and the kernel then reports the readiness already there, so nothing is missed. While input is quiet the reactor's
+/// EPOLLPRI warning (<see cref="_urgentHint"/>) cannot come, so a receive asks the kernel whether it is at the urgent
+/// mark (the one place where a normal read would make Linux drop the urgent byte) before it reads.
+/// </summary>
+internal sealed partial class InetSocket
+{
+    /// <summary>Receives in a row that completed at once before input readiness goes unwatched.</summary>
+    private const int QuietAfter = 4;
+
+    /// <summary>What the registration watches while input is quiet.</summary>
+    private const uint QuietEvents = Libc.EPOLLOUT | Libc.EPOLLRDHUP;
+
+    /// <summary>The registration leaves out EPOLLIN and EPOLLPRI.</summary>
+    private bool _inputQuiet;
+
+    /// <summary>Receives that completed at once since input readiness was last needed.</summary>
+    private int _immediateReceives;
+
+    /// <summary>Threads in select on this socket (each needs input readiness).</summary>
+    private int _selecting;
+
+    /// <summary>
+    /// A receive on a stream is about to read at once (under the lock): counts it, and stops watching input once
+    /// enough came in a row and nothing else needs it. False when a quiet stream is at the urgent mark: the caller
+    /// must take the path that keeps the urgent byte (<see cref="KeepUrgentByte"/>), which this makes poll.
+    /// </summary>
+    private bool NoteImmediateReceive()
+    {
+        if (!_inputQuiet)
+        {
+            if (++_immediateReceives < QuietAfter || !CanQuietInput() || !Reactor.Shared.Modify(_fd, _reactorId, QuietEvents))
+                return true;
+            _inputQuiet = true;
+        }
+        if (OobInline || !SocketCalls.AtMark(_handle)) return true;
+        _checkMark = true;
+        return false;
+    }
+
+    /// <summary>Nothing but the reading thread needs to hear of input readiness.</summary>
+    private bool CanQuietInput() =>
+        IsStream && _conn == ConnState.Connected && !_closed && !_listening && !Events.Active && _recvQ.IsEmpty
+        && _selecting == 0 && (Flags & Ws2Spi.WSA_FLAG_REGISTERED_IO) == 0;
+
+    /// <summary>
+    /// Something is about to wait for input readiness (under the lock): the registration watches everything again,
+    /// and the kernel reports the readiness already there.
+    /// </summary>
+    private void WatchInput()
+    {
+        _immediateReceives = 0;
+        if (!_inputQuiet) return;
+        _inputQuiet = false;
+        if (!_closed) Reactor.Shared.Modify(_fd, _reactorId, Reactor.AllEvents);
+    }
+
+    /// <summary>A new registration (a replaced descriptor) watches everything.</summary>
+    private void InputWatchedAfresh()
+    {
+        _inputQuiet = false;
+        _immediateReceives = 0;
+    }
+}
