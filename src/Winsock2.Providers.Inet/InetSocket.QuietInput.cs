@@ -8,16 +8,24 @@ namespace Winsock2.Providers.Inet;
 /// data, nothing waits for the socket's readability: yet the reactor, watching EPOLLIN, was woken by each arrival (for
 /// a 64 KiB send, about one wake-up per packet), took the socket's lock and found nothing to do — a third thread's
 /// work on every message, on the sender's and the reactor's CPU. After <see cref="QuietAfter"/> receives in a row that
-/// completed at once, the registration stops watching EPOLLIN and EPOLLPRI (writability and hang-up stay watched);
-/// whatever needs them again — a receive that must wait or pend, a select, an event selection — restores them first,
-/// and the kernel then reports the readiness already there, so nothing is missed. While input is quiet the reactor's
-/// EPOLLPRI warning (<see cref="_urgentHint"/>) cannot come, so a receive asks the kernel whether it is at the urgent
-/// mark (the one place where a normal read would make Linux drop the urgent byte) before it reads.
+/// completed at once, each of at least <see cref="QuietMinimumBytes"/>, the registration stops watching EPOLLIN and
+/// EPOLLPRI (writability and hang-up stay watched); whatever needs them again — a receive that must wait or pend, a
+/// select, an event selection — restores them first, and the kernel then reports the readiness already there, so
+/// nothing is missed. While input is quiet the reactor's EPOLLPRI warning (<see cref="_urgentHint"/>) cannot come, so
+/// a receive asks the kernel whether it is at the urgent mark (the one place where a normal read would make Linux drop
+/// the urgent byte) before it reads.
 /// </summary>
 internal sealed partial class InetSocket
 {
     /// <summary>Receives in a row that completed at once before input readiness goes unwatched.</summary>
     private const int QuietAfter = 4;
+
+    /// <summary>
+    /// The smallest receive that counts towards going quiet. The check at the urgent mark costs a system call per
+    /// receive, the reactor's wake-up one per arrival: small receives are many per arrival (a 64-byte read takes a
+    /// thousand calls to drain one 64 KiB send), so for them the wake-ups cost less than the checks would.
+    /// </summary>
+    private const uint QuietMinimumBytes = 4096;
 
     /// <summary>What the registration watches while input is quiet.</summary>
     private const uint QuietEvents = Libc.EPOLLOUT | Libc.EPOLLRDHUP;
@@ -36,10 +44,15 @@ internal sealed partial class InetSocket
     /// enough came in a row and nothing else needs it. False when a quiet stream is at the urgent mark: the caller
     /// must take the path that keeps the urgent byte (<see cref="KeepUrgentByte"/>), which this makes poll.
     /// </summary>
-    private bool NoteImmediateReceive()
+    private bool NoteImmediateReceive(uint length)
     {
         if (!_inputQuiet)
         {
+            if (length < QuietMinimumBytes)
+            {
+                _immediateReceives = 0;
+                return true;
+            }
             if (++_immediateReceives < QuietAfter || !CanQuietInput() || !Reactor.Shared.Modify(_fd, _reactorId, QuietEvents))
                 return true;
             _inputQuiet = true;

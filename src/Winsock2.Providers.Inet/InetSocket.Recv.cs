@@ -42,7 +42,7 @@ internal sealed partial class InetSocket
             r = IoRequest.Rent(buffers, count, inFlags, ov, routine, threadId);
             r.From = from;
             r.Message = message; // a WSARecvMsg's (InetSocket.Messages.cs)
-            if (IsStream && _recvQ.IsEmpty) NoteImmediateReceive(); // at the urgent mark it makes the read keep the byte
+            if (IsStream && _recvQ.IsEmpty) NoteImmediateReceive((uint)r.TotalLength); // at the urgent mark it makes the read keep the byte
             if (_recvQ.TryFirst(this, r, static (s, r) => s.TryReceive(r)))
             {
                 RefreshEvents();
