@@ -1,4 +1,5 @@
 using Winsock2.Interop;
+using Winsock2.Kernel;
 using Winsock2.Providers.Core;
 
 namespace Winsock2.Providers.Inet;
@@ -77,6 +78,31 @@ internal sealed partial class InetSocket
         if (!_inputQuiet) return;
         _inputQuiet = false;
         if (!_closed) Reactor.Shared.Modify(_fd, _reactorId, Reactor.AllEvents);
+    }
+
+    /// <summary>Longest sleep of <see cref="WaitOnOwnSocket"/> between looks at the queue.</summary>
+    private const int OwnSleepSliceMs = 1000;
+
+    /// <summary>
+    /// A blocking receive on a quiet stream found no data: instead of restoring the watch and waiting for the reactor to
+    /// hand the data over (a wake-up of the reactor, then of this thread), it sleeps in poll(2) on its own socket and on
+    /// its thread's wake descriptor (<see cref="SocketWait"/>) and completes the queued receives itself when it wakes,
+    /// as the baseline's blocking socket sleeps in the kernel's recv. Its request stays queued, so posting order holds:
+    /// whoever completes the queue (this thread, or the reactor once another call restored the watch) completes it
+    /// first. closesocket and WSACancelBlockingCall wake the thread as they wake any blocking call; SO_RCVTIMEO applies.
+    /// Each sleep lasts at most <see cref="OwnSleepSliceMs"/> (a thread that could not get a wake descriptor sleeps
+    /// without watching the socket; then it still looks once a second).
+    /// </summary>
+    private int WaitOnOwnSocket(IoRequest r) => _recvQ.Wait(r, RecvTimeoutMs, this, static (s, ms) => s.SleepOnOwnSocket(ms));
+
+    private void SleepOnOwnSocket(int ms)
+    {
+        int slice = ms < 0 || ms > OwnSleepSliceMs ? OwnSleepSliceMs : ms;
+        SocketWait.Sleep(ThreadContext.Current.Waiter, _fd, (short)(Libc.POLLIN | Libc.POLLPRI | Libc.POLLRDHUP), slice);
+        lock (Gate)
+        {
+            if (!_closed) PumpReceives();
+        }
     }
 
     /// <summary>A new registration (a replaced descriptor) watches everything.</summary>

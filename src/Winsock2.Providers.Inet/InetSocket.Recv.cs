@@ -27,6 +27,7 @@ internal sealed partial class InetSocket
             && TryReceiveDirect(buffers[0], out received, out int direct, out errno))
             return direct;
         IoRequest r;
+        bool own;
         lock (Gate)
         {
             // Any receive call re-enables FD_READ and FD_OOB, even one that fails (SPEC §5).
@@ -72,10 +73,12 @@ internal sealed partial class InetSocket
                 errno = Ws2Spi.WSAEWOULDBLOCK;
                 return Ws2Spi.SOCKET_ERROR;
             }
-            WatchInput();
+            // On a quiet stream the call waits on its own socket (InetSocket.QuietInput.cs); else the reactor serves it.
+            own = _inputQuiet;
+            if (!own) WatchInput();
             _recvQ.Enqueue(r);
         }
-        errno = _recvQ.Wait(r, RecvTimeoutMs);
+        errno = own ? WaitOnOwnSocket(r) : _recvQ.Wait(r, RecvTimeoutMs);
         if (Events.Active) lock (Gate) RefreshEvents(); // a selection made meanwhile recorded the state itself
         if (errno != 0) return Ws2Spi.SOCKET_ERROR;
         received = (uint)r.Bytes;
