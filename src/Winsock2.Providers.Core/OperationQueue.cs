@@ -1,3 +1,5 @@
+using Winsock2.Kernel;
+
 namespace Winsock2.Providers.Core;
 
 /// <summary>
@@ -75,6 +77,21 @@ internal sealed class OperationQueue(object gate, Completion completion)
     public int Wait(IoRequest r, int timeoutMs)
     {
         int rc = BlockingRequest.Wait(r, timeoutMs, gate, this, static (q, r) => q.Remove(r));
+        return rc != 0 ? rc : r.Error;
+    }
+
+    /// <summary>
+    /// <see cref="Wait(IoRequest, int)"/> with the caller's own sleep, <paramref name="sleep"/>(<paramref name="state"/>,
+    /// milliseconds or -1): a call that waits on its own socket and completes the queue itself when it wakes (see
+    /// <see cref="Waits.BlockingWait{TState}(TState, Func{TState, bool}, int, Action{TState, int}?)"/>).
+    /// </summary>
+    public int Wait<TState>(IoRequest r, int timeoutMs, TState state, Action<TState, int> sleep)
+    {
+        int rc = Waits.BlockingWait((r, state, sleep), static w => w.r.Done, timeoutMs, static (w, ms) => w.sleep(w.state, ms));
+        if (rc != 0)
+        {
+            lock (gate) rc = Remove(r) ? rc : 0;
+        }
         return rc != 0 ? rc : r.Error;
     }
 

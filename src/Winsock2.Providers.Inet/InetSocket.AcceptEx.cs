@@ -148,6 +148,7 @@ internal sealed partial class InetSocket
         Reactor.Shared.Unregister(_fd, _reactorId);
         int rc = SocketCalls.Replace(_handle, source, out int errno);
         _reactorId = Reactor.Shared.Register(_fd, this);
+        InputWatchedAfresh(); // InetSocket.QuietInput.cs
         return rc == 0 ? 0 : Errno.ToWinsock(errno);
     }
 

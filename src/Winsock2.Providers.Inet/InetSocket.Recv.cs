@@ -27,6 +27,7 @@ internal sealed partial class InetSocket
             && TryReceiveDirect(buffers[0], out received, out int direct, out errno))
             return direct;
         IoRequest r;
+        bool own;
         lock (Gate)
         {
             // Any receive call re-enables FD_READ and FD_OOB, even one that fails (SPEC §5).
@@ -42,6 +43,7 @@ internal sealed partial class InetSocket
             r = IoRequest.Rent(buffers, count, inFlags, ov, routine, threadId);
             r.From = from;
             r.Message = message; // a WSARecvMsg's (InetSocket.Messages.cs)
+            if (IsStream && _recvQ.IsEmpty) NoteImmediateReceive((uint)r.TotalLength); // at the urgent mark it makes the read keep the byte
             if (_recvQ.TryFirst(this, r, static (s, r) => s.TryReceive(r)))
             {
                 RefreshEvents();
@@ -59,7 +61,11 @@ internal sealed partial class InetSocket
                 if (routine is null) r.Recycle(); // else the queued routine holds it until it has run
                 return 0;
             }
-            if (overlapped) return _recvQ.Pend(r, out errno); // at most MaxOutstanding: then WSAEWOULDBLOCK
+            if (overlapped)
+            {
+                WatchInput(); // the reactor completes it (InetSocket.QuietInput.cs)
+                return _recvQ.Pend(r, out errno); // at most MaxOutstanding: then WSAEWOULDBLOCK
+            }
             if (NonBlocking)
             {
                 r.Recycle();
@@ -67,9 +73,12 @@ internal sealed partial class InetSocket
                 errno = Ws2Spi.WSAEWOULDBLOCK;
                 return Ws2Spi.SOCKET_ERROR;
             }
+            // On a quiet stream the call waits on its own socket (InetSocket.QuietInput.cs); else the reactor serves it.
+            own = _inputQuiet;
+            if (!own) WatchInput();
             _recvQ.Enqueue(r);
         }
-        errno = _recvQ.Wait(r, RecvTimeoutMs);
+        errno = own ? WaitOnOwnSocket(r) : _recvQ.Wait(r, RecvTimeoutMs);
         if (Events.Active) lock (Gate) RefreshEvents(); // a selection made meanwhile recorded the state itself
         if (errno != 0) return Ws2Spi.SOCKET_ERROR;
         received = (uint)r.Bytes;

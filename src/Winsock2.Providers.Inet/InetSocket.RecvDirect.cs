@@ -28,7 +28,8 @@ internal sealed partial class InetSocket
         {
             // What the queued path checks first, in its order: anything unusual goes there.
             if (!IsStream || NonBlocking || CheckReceive(0, overlapped: false) != 0 || !_recvQ.IsEmpty
-                || _sockError != 0 || _eof || buffer.len == 0 || (!OobInline && (_urgentHint || _checkMark)))
+                || _sockError != 0 || _eof || buffer.len == 0 || (!OobInline && (_urgentHint || _checkMark))
+                || !NoteImmediateReceive(buffer.len)) // InetSocket.QuietInput.cs
                 return false;
             // Any receive call re-enables FD_READ and FD_OOB (SPEC §5); the queued path would do it again, harmlessly.
             Events.Reenable(Ws2Spi.FD_READ | Ws2Spi.FD_OOB);

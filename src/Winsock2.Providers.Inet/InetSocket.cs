@@ -114,9 +114,24 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     }
 
     /// <summary>Adds a thread to be woken on any readiness change (select, blocking accept and connect).</summary>
-    public void AddReadyWaiter(ThreadContext ctx) => _readyWaiters.Add(ctx);
+    public void AddReadyWaiter(ThreadContext ctx)
+    {
+        lock (Gate)
+        {
+            _readyWaiters.Add(ctx);
+            _selecting++;
+            WatchInput(); // InetSocket.QuietInput.cs
+        }
+    }
 
-    public void RemoveReadyWaiter(ThreadContext ctx) => _readyWaiters.Remove(ctx);
+    public void RemoveReadyWaiter(ThreadContext ctx)
+    {
+        lock (Gate)
+        {
+            _readyWaiters.Remove(ctx);
+            _selecting--;
+        }
+    }
 
     private bool WritableNow() => (SocketCalls.PollNow(_handle, Libc.POLLOUT) & Libc.POLLOUT) != 0;
 
@@ -179,6 +194,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
     /// </summary>
     public void OnSelectionChanged()
     {
+        WatchInput(); // InetSocket.QuietInput.cs
         if (_connectedByConnect && IsConnected && Events.ByEvent) Events.Signal(Ws2Spi.FD_CONNECT, 0);
         if ((IsConnected || (IsDatagram && _bound)) && WritableNow()) Events.Signal(Ws2Spi.FD_WRITE, 0);
         RefreshEvents();
