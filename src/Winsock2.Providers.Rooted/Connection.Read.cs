@@ -45,6 +45,9 @@ internal sealed partial class Connection
     /// </summary>
     internal Action<int>? ReadReturned;
 
+    /// <summary>The most bytes a read that goes straight into an owner's slice also reads into the buffer after it.</summary>
+    private const int DirectTail = 4096;
+
     /// <summary>True while a reader is at work on this connection (tests and diagnostics).</summary>
     public bool ReadingNow => Volatile.Read(ref _readRequests) != 0;
 
@@ -157,7 +160,9 @@ internal sealed partial class Connection
                 {
                     int k = 0;
                     if (direct > 0) iov[k++] = new Libc.iovec { iov_base = q + into.Offset, iov_len = (nuint)direct };
-                    iov[k++] = new Libc.iovec { iov_base = p, iov_len = (nuint)want };
+                    // After a direct part, only a short tail into the buffer: the next long frame's first piece (copied)
+                    // stays small, and its rest goes straight into its own receive on the next read.
+                    iov[k++] = new Libc.iovec { iov_base = p, iov_len = (nuint)(direct > 0 ? Math.Min(want, DirectTail) : want) };
                     n = SocketCalls.RecvMsg(_handle, iov, k, null, 0, Libc.MSG_DONTWAIT, out _, out _, out err);
                 }
             }
