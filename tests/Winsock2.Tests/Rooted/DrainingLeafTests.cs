@@ -31,9 +31,17 @@ public class DrainingLeafTests : RootedTest
         public void Dispose() => Socket.Dispose();
     }
 
+    private static Providers.Rooted.RootedSocket Context(SOCKET s)
+    {
+        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
+        return (Providers.Rooted.RootedSocket)entry.Context!;
+    }
+
     /// <summary>A leaf that joins (JOIN_REQUEST by hand) and never reads; the root's per-leaf socket for it.</summary>
     private RawLeaf JoinRawLeaf(SOCKET root)
     {
+        // The leaf never speaks after its request: no dead-peer verdict (heartbeats off), only what the test does ends it.
+        Ok(setsockopt(root, SOL_MULTIPOINT, MP_HEARTBEAT_INTERVAL, 0));
         SOCKET handle = SOCKET.Invalid;
         var acceptor = Run(() => handle = accept(root));
         var raw = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 8192 };
@@ -43,8 +51,7 @@ public class DrainingLeafTests : RootedTest
         Track(handle);
         // Small kernel buffers on both ends (no autotuning): the kernel can take only a few KiB of what the root
         // queues, so once the queue is full no later write can make room for another message.
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(handle.Value, out var entry));
-        ((Providers.Rooted.LeafHandle)entry.Context!).Conn!.OsSocket.SendBufferSize = 4096;
+        ((Providers.Rooted.LeafHandle)Context(handle)).Conn!.OsSocket.SendBufferSize = 4096;
         return new RawLeaf { Socket = raw, Handle = handle };
     }
 
@@ -113,7 +120,7 @@ public class DrainingLeafTests : RootedTest
             rc = send(root, new byte[Size], Size, 0);
             if (rc == SOCKET_ERROR) error = WSAGetLastError();
         });
-        Eventually(() => sender.Sleeping, "the root's blocking send to wait for room", 10_000);
+        Eventually(() => Context(root).QueuedSends == 1 && sender.Sleeping, "the root's blocking send to wait for room", 10_000);
         Ok(closesocket(leaf.Handle));
         WriterCaughtUp();
         leaf.Reset();
@@ -125,7 +132,6 @@ public class DrainingLeafTests : RootedTest
     public void WSASend_RootPendingBehindDrainingLeafThatNeverReads_CompletesAtLingerBound()
     {
         var (root, _) = ListeningRoot();
-        Ok(setsockopt(root, SOL_MULTIPOINT, MP_HEARTBEAT_INTERVAL, 0)); // no dead-peer verdict: only the linger bound ends it
         using var leaf = JoinRawLeaf(root);
         FillQueue(root, root);
         var ov = PostPending(root, out var ev);
@@ -150,7 +156,7 @@ public class DrainingLeafTests : RootedTest
             rc = send(leaf.Handle, new byte[Size], Size, 0);
             if (rc == SOCKET_ERROR) error = WSAGetLastError();
         });
-        Eventually(() => sender.Sleeping, "the per-leaf socket's blocking send to wait for room", 10_000);
+        Eventually(() => Context(leaf.Handle).QueuedSends == 1 && sender.Sleeping, "the per-leaf socket's blocking send to wait for room", 10_000);
         leaf.Reset();
         // A dead leaf ends the wait with how its connection ended (docs/protocol.md: a TCP reset is WSAECONNRESET).
         Assert.True(sender.Join(20_000), "the blocking send on the dead leaf's socket still waits");
