@@ -44,7 +44,12 @@ internal sealed partial class Connection
         bool paced;
         lock (Owner.Gate)
         {
-            if (IsTerminated || _connecting || _waitingWritable) return;
+            if (IsTerminated)
+            {
+                ReportEnd();
+                return;
+            }
+            if (_connecting || _waitingWritable) return;
             // Pacing is for data: a control frame next (join answer, QoS update, heartbeat, LEAVE) goes at once, uncounted.
             int control = _pace.Active ? ControlFrameNext() : 0;
             int wait = control > 0 ? 0 : _pace.DelayMs();
@@ -93,6 +98,26 @@ internal sealed partial class Connection
             else if (_closeAfterFlush) FinishClose();
             Owner.OnWritten(this);
         }
+    }
+
+    /// <summary>Set once the root heard that this ended connection holds nothing back any more (<see cref="ReportEnd"/>).</summary>
+    private bool _endReported;
+
+    /// <summary>
+    /// The connection ended (the writer's turn that <see cref="Terminate"/> scheduled, under the lock). A root's
+    /// connection to a leaf no longer holds the shared stream back, so the root recomputes the slowest position and its
+    /// waiting sends learn of the room (<see cref="RootSocket.LeafWrote"/>). Nothing else would tell it when the
+    /// connection was draining — its per-leaf socket closed, <see cref="RootSocket.LeafLeft"/> already done — and then
+    /// reset, died or was aborted at its linger bound: the root's sends waiting for room would wait for ever. It runs
+    /// here, on the writer thread, never inside the call chain that ended the connection (an eviction in the middle of
+    /// a send, a relay).
+    /// </summary>
+    private void ReportEnd()
+    {
+        if (_endReported || Owner is not LeafHandle { Root: var root }) return;
+        _endReported = true;
+        root.LeafWrote();
+        if (root.RelaysLeafData) root.ResumeRelaySources(); // members whose reading stopped for this one's full queue
     }
 
     /// <summary>

@@ -172,6 +172,7 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
         _private.Clear();
         PrivateBytes = 0;
         try { _os.Dispose(); } catch (Exception e) { Diagnostics.InternalFailure("rooted close", e); }
+        Writer.Schedule(this); // a root learns on the writer's turn that it holds nothing back any more (ReportEnd)
     }
 
     // ---- timer side ----

@@ -64,7 +64,10 @@ internal sealed class QosShaper
 
     private void Fire(Action tokensBack)
     {
-        Volatile.Write(ref _armed, 0);
+        // A full fence, not a plain store: the callback's first load (Writer.Schedule's look at the scheduled flag) may
+        // not pass it. Else the writer, between taking this connection off its queue and flushing it, could be seen as
+        // still scheduled while it sees the flag still armed: the wake-up skipped, the re-arm skipped, a lost wake-up.
+        Interlocked.Exchange(ref _armed, 0);
         try { tokensBack(); }
         catch (Exception e) { Diagnostics.InternalFailure("shaper timer", e); }
     }

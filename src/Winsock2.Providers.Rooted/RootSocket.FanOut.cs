@@ -128,7 +128,8 @@ internal sealed partial class RootSocket
     }
 
     /// <summary>
-    /// A leaf's connection wrote (on its own turn after EPOLLOUT, or within <see cref="Flush"/>; under the lock): while
+    /// A leaf's connection wrote, or ended (on its own turn after EPOLLOUT or after it ended, or within <see cref="Flush"/>;
+    /// under the lock): while
     /// sends wait or the slowest leaf lags past half the limit, the minimum is recomputed here, so the chunks behind it
     /// are freed and waiting sends learn of room. Only that: scheduling a whole flush of every leaf for each leaf's write
     /// would keep the writer spinning on every connection as long as one leaf lags (a slow link under MP_POLICY_EVICT).

@@ -17,6 +17,12 @@ internal abstract partial class RootedSocket
     /// <summary>The sends waiting for room or tokens, in posting order (under the lock).</summary>
     private OperationQueue Sends => _sends ??= new OperationQueue(Gate, Completion);
 
+    /// <summary>Sends waiting in the queue, blocking and overlapped (tests and diagnostics).</summary>
+    public int QueuedSends
+    {
+        get { lock (Gate) return _sends?.Count ?? 0; }
+    }
+
     /// <summary>True while sends wait or a send failed with WSAEWOULDBLOCK: the writer's progress must reach <see cref="RoomAvailable"/>.</summary>
     protected bool SendsWaiting => WriteBlocked || _sends is { IsEmpty: false } || Rio is { PostedSends: > 0 };
 
