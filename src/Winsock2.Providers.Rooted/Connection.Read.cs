@@ -45,6 +45,12 @@ internal sealed partial class Connection
     /// </summary>
     internal Action<int>? ReadReturned;
 
+    /// <summary>
+    /// The least rest of a claimed frame that is read straight into the owner's slice: a shorter rest is read into the
+    /// buffer with what follows (one full read, its pieces copied), as a read is worth more than a short copy.
+    /// </summary>
+    private const int DirectMin = 32 * 1024;
+
     /// <summary>The most bytes a read that goes straight into an owner's slice also reads into the buffer after it.</summary>
     private const int DirectTail = 4096;
 
@@ -152,7 +158,7 @@ internal sealed partial class Connection
             // the following bytes into the buffer as usual.
             int claimed = _decoder.ClaimedRemaining;
             ArraySegment<byte> into = default;
-            int direct = claimed > 0 && !Volatile.Read(ref _lingering) && Owner.TryBeginDirect(this, claimed, out into) ? into.Count : 0;
+            int direct = claimed >= DirectMin && !Volatile.Read(ref _lingering) && Owner.TryBeginDirect(this, claimed, out into) ? into.Count : 0;
             try
             {
                 fixed (byte* p = buffer)
