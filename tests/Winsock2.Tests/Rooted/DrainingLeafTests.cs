@@ -31,12 +31,6 @@ public class DrainingLeafTests : RootedTest
         public void Dispose() => Socket.Dispose();
     }
 
-    private static Providers.Rooted.RootedSocket Context(SOCKET s)
-    {
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return (Providers.Rooted.RootedSocket)entry.Context!;
-    }
-
     /// <summary>A leaf that joins (JOIN_REQUEST by hand) and never reads; the root's per-leaf socket for it.</summary>
     private RawLeaf JoinRawLeaf(SOCKET root)
     {
@@ -51,7 +45,7 @@ public class DrainingLeafTests : RootedTest
         Track(handle);
         // Small kernel buffers on both ends (no autotuning): the kernel can take only a few KiB of what the root
         // queues, so once the queue is full no later write can make room for another message.
-        ((Providers.Rooted.LeafHandle)Context(handle)).Conn!.OsSocket.SendBufferSize = 4096;
+        ((Providers.Rooted.LeafHandle)ContextOf<Providers.Rooted.RootedSocket>(handle)).Conn!.OsSocket.SendBufferSize = 4096;
         return new RawLeaf { Socket = raw, Handle = handle };
     }
 
@@ -120,7 +114,7 @@ public class DrainingLeafTests : RootedTest
             rc = send(root, new byte[Size], Size, 0);
             if (rc == SOCKET_ERROR) error = WSAGetLastError();
         });
-        Eventually(() => Context(root).QueuedSends == 1 && sender.Sleeping, "the root's blocking send to wait for room", 10_000);
+        Eventually(() => ContextOf<Providers.Rooted.RootedSocket>(root).QueuedSends == 1 && sender.Sleeping, "the root's blocking send to wait for room", 10_000);
         Ok(closesocket(leaf.Handle));
         WriterCaughtUp();
         leaf.Reset();
@@ -156,7 +150,7 @@ public class DrainingLeafTests : RootedTest
             rc = send(leaf.Handle, new byte[Size], Size, 0);
             if (rc == SOCKET_ERROR) error = WSAGetLastError();
         });
-        Eventually(() => Context(leaf.Handle).QueuedSends == 1 && sender.Sleeping, "the per-leaf socket's blocking send to wait for room", 10_000);
+        Eventually(() => ContextOf<Providers.Rooted.RootedSocket>(leaf.Handle).QueuedSends == 1 && sender.Sleeping, "the per-leaf socket's blocking send to wait for room", 10_000);
         leaf.Reset();
         // A dead leaf ends the wait with how its connection ended (docs/protocol.md: a TCP reset is WSAECONNRESET).
         Assert.True(sender.Join(20_000), "the blocking send on the dead leaf's socket still waits");

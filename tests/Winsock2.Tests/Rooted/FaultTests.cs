@@ -5,12 +5,6 @@ namespace Winsock2.Tests.Rooted;
 /// <summary>Hostile peers, dead peers and slow leaves: each meets its rule, and the rest of the session carries on.</summary>
 public class FaultTests : RootedTest
 {
-    private static Providers.Rooted.Connection ConnOf(SOCKET leaf)
-    {
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(leaf.Value, out var entry));
-        return ((Providers.Rooted.LeafSocket)entry.Context!).Conn!;
-    }
-
     [Fact]
     public void MalformedPeer_GarbageBeforeJoin_DroppedRootUnaffected()
     {
@@ -37,7 +31,7 @@ public class FaultTests : RootedTest
         Ok(WSAEventSelect(badHandle, ev, FD_CLOSE));
         // A frame with the right magic and version but a length far over the bound.
         byte[] hostile = [0x57, 0x4D, 1, 0x10, 0x7F, 0xFF, 0xFF, 0xFF];
-        ConnOf(bad).OsSocket.Send(hostile);
+        ContextOf<Providers.Rooted.LeafSocket>(bad).Conn!.OsSocket.Send(hostile);
         Assert.Equal(WSAECONNABORTED, WaitEvents(badHandle, ev, FD_CLOSE).iErrorCode[FD_CLOSE_BIT]);
         SendText(root, "others fine");
         Assert.Equal("others fine", RecvText(good));
@@ -52,7 +46,7 @@ public class FaultTests : RootedTest
         var (bad, badHandle) = JoinAccepted(root, addr);
         var ev = NewEvent();
         Ok(WSAEventSelect(badHandle, ev, FD_CLOSE));
-        ConnOf(bad).OsSocket.Send(new byte[] { 0x57, 0x4D, 9, 0x10, 0, 0, 0, 0 });
+        ContextOf<Providers.Rooted.LeafSocket>(bad).Conn!.OsSocket.Send(new byte[] { 0x57, 0x4D, 9, 0x10, 0, 0, 0, 0 });
         Assert.Equal(WSAECONNABORTED, WaitEvents(badHandle, ev, FD_CLOSE).iErrorCode[FD_CLOSE_BIT]);
     }
 
@@ -131,12 +125,6 @@ public class FaultTests : RootedTest
         Assert.Equal(WSAECONNABORTED, WaitEvents(slowHandle, ev, FD_CLOSE).iErrorCode[FD_CLOSE_BIT]);
     }
 
-    private static Providers.Rooted.RootedSocket ContextOf(SOCKET s)
-    {
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return (Providers.Rooted.RootedSocket)entry.Context!;
-    }
-
     /// <summary>
     /// The writer has handed a burst to sendmsg and not yet recorded the result; meanwhile the leaf reads all of it
     /// and the root sends the next burst. The bytes in flight are the leaf's, not its queue: the eviction policy
@@ -149,7 +137,7 @@ public class FaultTests : RootedTest
         Ok(setsockopt(root, SOL_MULTIPOINT, MP_SLOW_LEAF_POLICY, MP_POLICY_EVICT));
         Ok(setsockopt(root, SOL_MULTIPOINT, MP_LEAF_QUEUE_LIMIT, 256 * 1024));
         var (leaf, handle) = JoinAccepted(root, addr);
-        var conn = ((Providers.Rooted.LeafHandle)ContextOf(handle)).Conn!;
+        var conn = ((Providers.Rooted.LeafHandle)ContextOf<Providers.Rooted.RootedSocket>(handle)).Conn!;
         conn.OsSocket.SendBufferSize = 1 << 20; // a burst leaves in one write
         const int burst = 8, size = 16_384;
         var msg = new byte[size];
@@ -166,7 +154,7 @@ public class FaultTests : RootedTest
         try
         {
             // The burst is appended under the session lock, so the writer collects all of it for one write.
-            lock (ContextOf(root).Gate)
+            lock (ContextOf<Providers.Rooted.RootedSocket>(root).Gate)
             {
                 for (int i = 0; i < burst; i++)
                 {

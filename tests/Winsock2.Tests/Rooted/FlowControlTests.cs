@@ -14,13 +14,7 @@ public class FlowControlTests : RootedTest
     private const long OfferLimit = 1L << 30;
     private const int Slack = 16 << 20;
 
-    private static RootedSocket ContextOf(SOCKET s)
-    {
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return (RootedSocket)entry.Context!;
-    }
-
-    private static Connection ConnOf(SOCKET s) => ContextOf(s) switch
+    private static Connection ConnOf(SOCKET s) => ContextOf<RootedSocket>(s) switch
     {
         LeafSocket l => l.Conn!,
         LeafHandle h => h.Conn!,

@@ -12,12 +12,6 @@ namespace Winsock2.Tests.Rooted;
 /// </summary>
 public class JoinSetupTests : RootedTest
 {
-    private static T ContextOf<T>(SOCKET s) where T : class
-    {
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return (T)entry.Context!;
-    }
-
     private static IPEndPoint Name(SOCKET s, bool peer)
     {
         var b = new byte[128];

@@ -11,12 +11,6 @@ namespace Winsock2.Tests.Rooted;
 /// </summary>
 public class JoinWaitTests : RootedTest
 {
-    private static RootSocket RootOf(SOCKET s)
-    {
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return (RootSocket)entry.Context!;
-    }
-
     private static SOCKET Valid(SOCKET s)
     {
         Assert.True(s.IsValid, $"failed with {WSAGetLastError()}");
@@ -103,7 +97,7 @@ public class JoinWaitTests : RootedTest
     public void accept_ConnectionTakenBeforeItsRequest_TheReactorReadsTheRequestAfterTheAcceptEnded()
     {
         var (root, addr) = ListeningRoot();
-        var rootSocket = RootOf(root);
+        var rootSocket = ContextOf<RootSocket>(root);
         var (c, s) = TcpPair();
         Track(c); Track(s);
         int error = 0;

@@ -10,12 +10,6 @@ namespace Winsock2.Tests.Rooted;
 /// </summary>
 public class LeafInboxTests : RootedTest
 {
-    private static Connection ConnOf(SOCKET s)
-    {
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return ((LeafSocket)entry.Context!).Conn!;
-    }
-
     /// <summary>Message i: its length (0, small, or larger than a quarter chunk) and bytes derived from i.</summary>
     private static byte[] MessageOf(int i)
     {
@@ -57,7 +51,7 @@ public class LeafInboxTests : RootedTest
         var (leaf, _) = JoinAccepted(root, addr);
         SendText(root, "0123456789abcdefghijKLMNO");
         SendText(root, "next");
-        var conn = ConnOf(leaf);
+        var conn = ContextOf<LeafSocket>(leaf).Conn!;
         Eventually(() => conn.Unread == 25 + 4 + 2 * RootedLimits.MessageOverhead, "both messages at the leaf");
         var buf = new byte[10];
         var expect = new[] { ("0123456789", MSG_PARTIAL, 15u), ("abcdefghij", MSG_PARTIAL, 5u), ("KLMNO", 0, 4u) };
@@ -109,7 +103,7 @@ public class LeafInboxTests : RootedTest
                 Assert.Equal(m.Length, send(root, m, m.Length, 0));
             }
         });
-        var conn = ConnOf(leaf);
+        var conn = ContextOf<LeafSocket>(leaf).Conn!;
         Eventually(() => conn.ReadPaused, "the leaf to stop reading at SO_RCVBUF", 10_000);
         Assert.True(conn.Unread <= RootedLimits.ReceiveBound(16 * 1024), $"{conn.Unread} bytes unread");
         var buf = new byte[2048];

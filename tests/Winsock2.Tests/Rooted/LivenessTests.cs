@@ -47,12 +47,6 @@ public class LivenessTests : RootedTest
         Assert.Equal(WSA_WAIT_TIMEOUT, WSAWaitForMultipleEvents(1, [ev], false, 0, false)); // the root never judged it dead
     }
 
-    private static LeafSocket LeafOf(SOCKET s)
-    {
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return (LeafSocket)entry.Context!;
-    }
-
     /// <summary>
     /// The reader is held between a read and handing its frames over: the session lock is free, so the application
     /// takes an already queued message and the timer can judge the connection meanwhile.
@@ -62,7 +56,7 @@ public class LivenessTests : RootedTest
     {
         var (root, addr) = ListeningRoot();
         var (leaf, _) = JoinAccepted(root, addr);
-        var socket = LeafOf(leaf);
+        var socket = ContextOf<LeafSocket>(leaf);
         var conn = socket.Conn!;
         SendText(root, "queued");
         Eventually(() => { uint n = 0; ioctlsocket(leaf, FIONREAD, ref n); return n > 0; }, "the first message to be queued", 10_000);

@@ -12,17 +12,11 @@ namespace Winsock2.Tests.Rooted;
 /// </summary>
 public class ReadEndTests : RootedTest
 {
-    private static RootSocket RootOf(SOCKET s)
-    {
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return (RootSocket)entry.Context!;
-    }
-
     [Fact]
     public void JoinRequest_FollowedAtOnceByFin_TheRequestIsWithdrawn()
     {
         var (root, addr) = ListeningRoot();
-        var rootSocket = RootOf(root);
+        var rootSocket = ContextOf<RootSocket>(root);
         var request = new JoinRequest(JoinDirection.LeafInitiated, JL_BOTH, [], null).Encode();
         // Request and FIN back to back, several times: most often the reactor finds both in one readiness.
         for (int i = 0; i < 20; i++)

@@ -22,12 +22,6 @@ public class RioLeafSpanningTests : RioRootedTest
 
     private static void SendAll(SOCKET root, byte[] message) => Assert.Equal(message.Length, send(root, message, message.Length, 0));
 
-    private static LeafSocket LeafOf(SOCKET s)
-    {
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return (LeafSocket)entry.Context!;
-    }
-
     [Fact]
     public void RIOReceiveEx_LeafMessagesLongerThanARead_EachWholeInOneReceiveWithoutMsgPartial()
     {
@@ -119,7 +113,7 @@ public class RioLeafSpanningTests : RioRootedTest
         data.AsSpan().Fill(0xA5);
         var id = NewBuffer(t, data);
         Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, (uint)data.Length), 1, 0, 9));
-        var conn = LeafOf(leaf).Conn!;
+        var conn = ContextOf<LeafSocket>(leaf).Conn!;
         using var held = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         int reads = 0, firstRead = 0;

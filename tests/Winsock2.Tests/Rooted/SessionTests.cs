@@ -31,7 +31,7 @@ public class SessionTests : RootedTest
         var ev = NewEvent();
         Ok(WSAEventSelect(handle, ev, FD_CLOSE));
         // Cut the leaf's TCP connection underneath it, as a killed process would.
-        var conn = ((Providers.Rooted.LeafSocket)Context(leaf)).Conn!;
+        var conn = ContextOf<Providers.Rooted.LeafSocket>(leaf).Conn!;
         conn.OsSocket.Dispose();
         var rec = WaitEvents(handle, ev, FD_CLOSE);
         Assert.Contains(rec.iErrorCode[FD_CLOSE_BIT], new[] { WSAECONNRESET, WSAECONNABORTED });
@@ -216,12 +216,6 @@ public class SessionTests : RootedTest
             Assert.Equal(200, send(root, payload, payload.Length, 0));
         }
         foreach (var r in readers) Assert.True(r.Join(30_000), "a leaf did not receive everything");
-    }
-
-    private static object Context(SOCKET s)
-    {
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return entry.Context ?? throw new InvalidOperationException("no provider context");
     }
 }
 
