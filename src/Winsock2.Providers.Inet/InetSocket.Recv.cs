@@ -200,10 +200,16 @@ internal sealed partial class InetSocket
     /// <summary>A stream read's failure <paramref name="err"/> as Winsock reports it; a reset or abort stays the socket's error.</summary>
     private int StreamError(int err)
     {
-        int code = DatagramAware(err);
-        if (code == Ws2Spi.WSAETIMEDOUT) code = Ws2Spi.WSAECONNABORTED; // keepalive gave up
+        int code = StreamReadCode(err);
         if (code == Ws2Spi.WSAECONNRESET || code == Ws2Spi.WSAECONNABORTED) _sockError = code;
         return code;
+    }
+
+    /// <summary>A stream read's failure <paramref name="err"/> as Winsock reports it (keepalive giving up is WSAECONNABORTED).</summary>
+    private int StreamReadCode(int err)
+    {
+        int code = DatagramAware(err);
+        return code == Ws2Spi.WSAETIMEDOUT ? Ws2Spi.WSAECONNABORTED : code;
     }
 
     /// <summary>A stream read returned <paramref name="n"/> of <paramref name="wanted"/> bytes.</summary>

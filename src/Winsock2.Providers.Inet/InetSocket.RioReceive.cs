@@ -69,8 +69,7 @@ internal sealed partial class InetSocket
                 Interlocked.Exchange(ref _rioReadable, 0);
                 return false;
             }
-            int code = DatagramAware(err);
-            if (code == Ws2Spi.WSAETIMEDOUT) code = Ws2Spi.WSAECONNABORTED; // keepalive gave up
+            int code = StreamReadCode(err);
             if (code is Ws2Spi.WSAECONNRESET or Ws2Spi.WSAECONNABORTED) _rioRecvError = code;
             rq.CompleteReceive(code, 0);
             return true;
@@ -117,8 +116,7 @@ internal sealed partial class InetSocket
                     Interlocked.Exchange(ref _rioReadable, 0);
                     return false;
                 }
-                int code = DatagramAware(err);
-                if (code == Ws2Spi.WSAETIMEDOUT) code = Ws2Spi.WSAECONNABORTED; // keepalive gave up
+                int code = StreamReadCode(err);
                 bool broken = code is Ws2Spi.WSAECONNRESET or Ws2Spi.WSAECONNABORTED;
                 if (_rioFilled > 0 && broken) bytes = (uint)_rioFilled; // the bytes already in the slice are delivered; the error comes next
                 else status = code;

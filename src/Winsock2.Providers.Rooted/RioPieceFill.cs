@@ -27,17 +27,8 @@ internal sealed class RioPieceFill
     /// <summary>The next piece: copied on; the last completes the receive (staged, published with the read's others).</summary>
     public void Piece(RioRequestQueue? rq, ReadOnlySpan<byte> piece, bool last, int family)
     {
-        if (!_active) return;
-        if (rq is null || rq.IsClosed || rq.ReceivesCompleted != _sequence)
-        {
-            End();
-            return;
-        }
-        piece.CopyTo(_request.Data[_filled..]);
-        _filled += piece.Length;
-        if (!last) return;
-        RioReceiveFill.CompleteInPlace(rq, _request, _filled, _endOfMessage, null, family);
-        End();
+        if (_active && Live(rq)) piece.CopyTo(_request.Data[_filled..]);
+        Direct(rq, piece.Length, last, family);
     }
 
     /// <summary>
@@ -64,16 +55,19 @@ internal sealed class RioPieceFill
     public void Direct(RioRequestQueue? rq, int n, bool last, int family)
     {
         if (!_active) return;
-        if (rq is null || rq.IsClosed || rq.ReceivesCompleted != _sequence)
+        if (!Live(rq))
         {
             End();
             return;
         }
         _filled += n;
         if (!last) return;
-        RioReceiveFill.CompleteInPlace(rq, _request, _filled, _endOfMessage, null, family);
+        RioReceiveFill.CompleteInPlace(rq!, _request, _filled, _endOfMessage, null, family);
         End();
     }
+
+    /// <summary>The receive being filled is still the oldest posted one of an open queue (nothing else completed it).</summary>
+    private bool Live(RioRequestQueue? rq) => rq is { IsClosed: false } && rq.ReceivesCompleted == _sequence;
 
     private void End()
     {

@@ -106,7 +106,7 @@ internal sealed class FrameDecoder(int maxMessage)
     /// </summary>
     public bool AdvanceClaimed(int n)
     {
-        if (_pieces != Pieces.Claimed || n < 0 || n > _payloadLength - _payloadFill) return !Fail("bytes taken past the claimed frame");
+        if (_pieces != Pieces.Claimed || n < 0 || n > _payloadLength - _payloadFill) return Fail("bytes taken past the claimed frame");
         _payloadFill += n;
         if (_payloadFill < _payloadLength) return false;
         _pieces = Pieces.None;
@@ -137,16 +137,10 @@ internal sealed class FrameDecoder(int maxMessage)
             if (_pieces == Pieces.Claimed)
             {
                 int piece = Math.Min(_payloadLength - _payloadFill, data.Length);
-                int at = total - data.Length;
-                _payloadFill += piece;
+                int at = total - data.Length, length = _payloadLength;
                 data = data[piece..];
-                bool last = _payloadFill == _payloadLength;
-                if (last)
-                {
-                    _pieces = Pieces.None;
-                    _headerFill = 0;
-                }
-                onPiece!(state, _type, at, piece, _payloadLength, first: false, last);
+                bool last = AdvanceClaimed(piece);
+                onPiece!(state, _type, at, piece, length, first: false, last);
                 if (Failed) return -1;
                 continue;
             }
