@@ -11,7 +11,7 @@ namespace Winsock2.Providers.Rooted;
 /// One reader at a time per connection (<see cref="RequestRead"/>); the read and the decoding run without the
 /// session lock, which is taken only to hand the decoded frames over. A reading turn is bounded
 /// (<see cref="RootedLimits.ReadTurnBytes"/>) and continues on the thread pool, so one busy connection never
-/// holds the reactor. Reading stops while the owner's receive buffer is full (<see cref="IConnectionOwner.MayRead"/>)
+/// holds the reactor (unless the owner reads it on its own thread: Connection.Deferred.cs). Reading stops while the owner's receive buffer is full (<see cref="IConnectionOwner.MayRead"/>)
 /// and resumes when the application drains it (<see cref="ResumeReading"/>).
 /// </summary>
 internal sealed partial class Connection
@@ -84,7 +84,8 @@ internal sealed partial class Connection
             lock (Owner.Gate) { again = _waitingWritable; _waitingWritable = false; }
             if (again) Writer.Schedule(this);
         }
-        if ((events & (Libc.EPOLLIN | Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0) RequestRead();
+        if ((events & (Libc.EPOLLRDHUP | Libc.EPOLLHUP | Libc.EPOLLERR)) != 0) RequestRead();
+        else if ((events & Libc.EPOLLIN) != 0 && !TryDeferInput()) RequestRead();
     }
 
     /// <summary>
@@ -106,7 +107,8 @@ internal sealed partial class Connection
             while (true)
             {
                 int seen = Volatile.Read(ref _readRequests);
-                if (!ReadSome(buffer, frames))
+                Volatile.Write(ref _inputDeferred, 0); // this turn reads what waits
+                if (!ReadSome(buffer, frames) && !TryDeferInput())
                 {
                     // The turn's budget is spent with bytes still coming: continue later, still the only reader.
                     ThreadPool.UnsafeQueueUserWorkItem(static c => c.ReadTurn(), this, preferLocal: false);

@@ -34,7 +34,7 @@ internal sealed partial class Connection
     public bool TrySchedule() => Volatile.Read(ref _scheduled) == 0 && Interlocked.Exchange(ref _scheduled, 1) == 0;
     public void Unschedule() => Volatile.Write(ref _scheduled, 0);
 
-    /// <summary>The gathered segments of one write, reused per thread (the writer thread does nearly all writes); read only until the write's result is recorded.</summary>
+    /// <summary>The gathered segments of one write, reused per thread; read only until the write's result is recorded.</summary>
     [ThreadStatic] private static List<ArraySegment<byte>>? t_segments;
 
     public unsafe void Flush()
@@ -49,7 +49,9 @@ internal sealed partial class Connection
                 ReportEnd();
                 return;
             }
-            if (_connecting || _waitingWritable) return;
+            // Another thread's write is in flight (the writer's, or a committing thread's): when it returns it schedules
+            // what is left, so this one stops here rather than gather the same bytes twice.
+            if (_connecting || _waitingWritable || _inFlight != 0) return;
             // Pacing is for data: a control frame next (join answer, QoS update, heartbeat, LEAVE) goes at once, uncounted.
             int control = _pace.Active ? ControlFrameNext() : 0;
             int wait = control > 0 ? 0 : _pace.DelayMs();

@@ -2,7 +2,7 @@ using Winsock2.Providers.Rooted.Wire;
 
 namespace Winsock2.Providers.Rooted;
 
-/// <summary>What a connection reports to the socket that owns it. Every call is made under <see cref="Gate"/>.</summary>
+/// <summary>What a connection reports to the socket that owns it. Every call is made under <see cref="Gate"/> unless it says otherwise.</summary>
 internal interface IConnectionOwner
 {
     /// <summary>The session lock the owner and the connection share.</summary>
@@ -69,6 +69,13 @@ internal interface IConnectionOwner
     /// are queued) and whatever it relays has room. False stops reading until <see cref="Connection.ResumeReading"/>.
     /// </summary>
     bool MayRead(Connection c);
+
+    /// <summary>
+    /// Without the lock (the reactor's or the reader's thread): true while the owner's application thread reads the
+    /// connection itself and will look again unasked, so readiness is left to it (Connection.Deferred.cs). False (the
+    /// default): the reactor and the thread pool read.
+    /// </summary>
+    bool MayDeferRead(Connection c) => false;
 
     /// <summary>The writer moved bytes: room may have come back (backpressure, FD_WRITE).</summary>
     void OnWritten(Connection c);

@@ -234,6 +234,13 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
         RefreshEvents();
     }
 
+    /// <summary>
+    /// Readiness is left to the application's thread while it polls its Registered I/O completion queue for posted
+    /// receives (no RIONotify armed): its next RIODequeueCompletion on an empty queue reads (Connection.Deferred.cs).
+    /// </summary>
+    public bool MayDeferRead(Connection c) =>
+        c == Conn && State == Phase.Joined && !Closed && Rio is { PostedReceives: > 0, ReceiverPolls: true };
+
     protected override (Inbox Inbox, LeafHandle? Filter)? RioInbox => (Inbox, null);
     protected override Connection? RioPollConnection() => State == Phase.Joined ? Conn : null;
     protected override Connection? RioResumable() => Conn is { } c && c.TakePause() ? c : null;
@@ -435,6 +442,7 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
             if (State == Phase.Joining) Conn?.Abort(); // cancels the pending join: the acceptor sees it withdrawn
             else Conn?.CloseGracefully();
             Conn?.ResumeReading();
+            Conn?.ReleaseDeferred(); // what waits unread for the application's next poll is read on to the root's LEAVE
             StopListening(_bound, _listenerId, _invites, _handshaking);
             Inbox.FailWaiting(Ws2Spi.WSA_OPERATION_ABORTED, _ => true);
             WakeReadyWaiters();

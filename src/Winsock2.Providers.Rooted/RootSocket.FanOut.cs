@@ -44,8 +44,23 @@ internal sealed partial class RootSocket
         if (_leaves.Count == 0) _minPosition = Stream.End;
     }
 
-    /// <summary>A commit's messages are in the stream: the writer is told once for the batch.</summary>
-    protected override void RioAppended() => Writer.Schedule(this);
+    /// <summary>
+    /// A batch of RIO sends is in the stream: committed by the application, its thread writes them to every leaf once
+    /// it released the lock (<see cref="RioFlushInline"/>), as a sender of hand-batched buffers writes its own; appended
+    /// on another turn (room came back), the writer is told once for the batch.
+    /// </summary>
+    protected override void RioAppended()
+    {
+        if (RioCommitting) RioFlushWanted = true;
+        else Writer.Schedule(this);
+    }
+
+    /// <summary>
+    /// After a commit, on the application's thread: every leaf writes what it can without blocking (the bytes were just
+    /// appended by this thread, still in its cache); a leaf whose socket is full waits for EPOLLOUT and the writer, as
+    /// before.
+    /// </summary>
+    protected override void RioFlushInline() => Flush();
 
     protected override (Inbox Inbox, LeafHandle? Filter)? RioInbox => (Inbox, null);
 
@@ -92,31 +107,38 @@ internal sealed partial class RootSocket
         Stream.Release(min);
     }
 
-    /// <summary>True while <see cref="Flush"/> has every leaf write (only the writer thread reads or sets it).</summary>
-    private bool _flushing;
+    /// <summary>
+    /// How many <see cref="Flush"/> calls are having every leaf write: the writer thread's, and a committing thread's
+    /// (<see cref="RioFlushInline"/>). Changed with Interlocked; read under the lock.
+    /// </summary>
+    private int _flushing;
 
-    /// <summary>The connections one <see cref="Flush"/> writes, gathered under the lock; reused (only the writer thread touches it).</summary>
-    private readonly List<Connection> _flushList = new();
+    /// <summary>The connections one <see cref="Flush"/> writes, gathered under the lock; one list per thread, reused.</summary>
+    [ThreadStatic] private static List<Connection>? t_flushList;
 
     /// <summary>A plain read first: while already scheduled (a busy sender appending), no locked instruction per message.</summary>
     public bool TrySchedule() => Volatile.Read(ref _scheduled) == 0 && Interlocked.Exchange(ref _scheduled, 1) == 0;
     public void Unschedule() => Volatile.Write(ref _scheduled, 0);
 
-    /// <summary>The writer's turn for this root: every leaf writes what it can, then the shared chunks behind the slowest leaf are freed.</summary>
+    /// <summary>
+    /// The writer's turn for this root (or a committing thread's, <see cref="RioFlushInline"/>): every leaf writes what
+    /// it can, then the shared chunks behind the slowest leaf are freed. Two at once are safe: a connection writes for
+    /// one thread at a time (<see cref="Connection.Flush"/>), and each recomputes the slowest position after its writes.
+    /// </summary>
     public void Flush()
     {
-        var conns = _flushList;
+        var conns = t_flushList ??= new List<Connection>();
         lock (Gate)
         {
             foreach (var leaf in _leaves)
                 if (leaf.Conn is { } c) conns.Add(c);
             conns.AddRange(_draining);
         }
-        _flushing = true;
+        Interlocked.Increment(ref _flushing);
         try { foreach (var c in conns) c.Flush(); }
         finally
         {
-            _flushing = false;
+            Interlocked.Decrement(ref _flushing);
             conns.Clear();
         }
         lock (Gate)
@@ -136,7 +158,7 @@ internal sealed partial class RootSocket
     /// </summary>
     public void LeafWrote()
     {
-        if (_flushing) return; // the root's own flush recomputes once, after every leaf wrote
+        if (Volatile.Read(ref _flushing) != 0) return; // the root's own flush recomputes once, after every leaf wrote
         if (!SendsWaiting && Stream.End - _minPosition <= Options.LeafQueueLimit / 2) return;
         RecomputeMinimum();
         if (Stream.End - _minPosition <= Options.LeafQueueLimit / 2) RoomAvailable();

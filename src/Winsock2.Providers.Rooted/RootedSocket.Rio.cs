@@ -46,8 +46,26 @@ internal abstract partial class RootedSocket : IRioSocket
     /// <summary>Sends were committed: each is framed and queued now while there is room (then they wait posted).</summary>
     public void RioSendsPosted()
     {
-        lock (Gate) RioPumpSends();
+        bool flush;
+        lock (Gate)
+        {
+            RioCommitting = true;
+            try { RioPumpSends(); }
+            finally { RioCommitting = false; }
+            flush = RioFlushWanted;
+            RioFlushWanted = false;
+        }
+        if (flush) RioFlushInline();
     }
+
+    /// <summary>Under the lock: true while the application's commit pumps the posted sends (<see cref="RioSendsPosted"/>).</summary>
+    protected bool RioCommitting { get; private set; }
+
+    /// <summary>Under the lock: the commit's batch asks to be written on the committing thread once the lock is released.</summary>
+    protected bool RioFlushWanted { get; set; }
+
+    /// <summary>After a commit that asked for it (<see cref="RioFlushWanted"/>), without the lock: the batch is written on this thread.</summary>
+    protected virtual void RioFlushInline() { }
 
     /// <summary>Nothing completed: the socket's connection is read on this thread, unless its reader is already at work.</summary>
     public void RioPoll()
@@ -55,6 +73,9 @@ internal abstract partial class RootedSocket : IRioSocket
         if (Rio is not { PostedReceives: > 0 }) return;
         RioPollConnection()?.ReadInline();
     }
+
+    /// <summary>RIONotify armed the receive queue's notification: input left for the application's thread is read now.</summary>
+    public void RioNotifyArmed() => RioPollConnection()?.ReadDeferred();
 
     /// <summary>The connection <see cref="RioPoll"/> reads inline (a leaf's own), or null.</summary>
     protected virtual Connection? RioPollConnection() => null;

@@ -25,4 +25,11 @@ public interface IRioSocket
     /// application's thread, so completions appear without a thread hop. May do nothing.
     /// </summary>
     void RioPoll();
+
+    /// <summary>
+    /// RIONotify armed the notification of a completion queue this socket's request queue uses, on the application's
+    /// thread, which is about to wait: work the transport left for that thread's next poll is done now (nonblocking).
+    /// The default does nothing.
+    /// </summary>
+    void RioNotifyArmed() { }
 }

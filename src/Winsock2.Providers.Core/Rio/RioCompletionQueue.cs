@@ -187,6 +187,12 @@ public sealed class RioCompletionQueue : RIO_CQ
         }
     }
 
+    /// <summary>RIONotify armed this queue's notification (outside its lock): each request queue on it is told.</summary>
+    internal void NotifyArmed()
+    {
+        foreach (var rq in Volatile.Read(ref _queues)) rq.NotifyArmed();
+    }
+
     private int Take(RIORESULT[] array, int max)
     {
         long h = _c.Head, t = Volatile.Read(ref _c.Tail);

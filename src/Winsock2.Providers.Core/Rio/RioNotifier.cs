@@ -17,7 +17,10 @@ internal sealed class RioNotifier
     private readonly HANDLE? _port;
     private readonly nuint _key;
     private readonly WSAOVERLAPPED? _overlapped;
-    private bool _armed; // under the queue's lock
+    private bool _armed; // written under the queue's lock
+
+    /// <summary>RIONotify armed it and it has not fired yet (read without the lock).</summary>
+    public bool Armed => Volatile.Read(ref _armed);
 
     private RioNotifier(WSPUPCALLTABLE upcalls, RIO_NOTIFICATION_COMPLETION n)
     {
@@ -70,6 +73,7 @@ internal sealed class RioNotifier
             _armed = !fire;
         }
         if (fire) Fire();
+        else cq.NotifyArmed(); // input left for the application's thread is read before it waits
         return 0;
     }
 

@@ -147,6 +147,20 @@ public sealed class RioRequestQueue : RIO_RQ
     }
 
     /// <summary>RIODequeueCompletion found a completion queue of this queue empty.</summary>
+    /// <summary>
+    /// True while the application polls the receive completion queue itself: it has no notification, or RIONotify is
+    /// not armed on it (so the application will dequeue again without being told). False once it is closed.
+    /// </summary>
+    public bool ReceiverPolls => !_closed && _receives.Cq is { IsClosed: false } cq && cq.Notifier is not { Armed: true };
+
+    /// <summary>RIONotify armed the notification of a completion queue this queue uses (<see cref="IRioSocket.RioNotifyArmed"/>).</summary>
+    internal void NotifyArmed()
+    {
+        if (_closed) return;
+        try { _socket.RioNotifyArmed(); }
+        catch (Exception e) { Kernel.Diagnostics.InternalFailure("RioNotifyArmed", e); }
+    }
+
     internal void Poll()
     {
         if (_closed) return;

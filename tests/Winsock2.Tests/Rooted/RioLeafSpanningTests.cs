@@ -97,9 +97,9 @@ public class RioLeafSpanningTests : RioRootedTest
     }
 
     /// <summary>
-    /// The leaf's reader is held after a later read of a long message, its first pieces already in the posted receive
-    /// (the later ones read straight into it); closesocket then aborts that receive. Released, the reader writes
-    /// nothing more into the receive's slice.
+    /// The leaf's reader (the provider's, while the application waits on RIONotify) is held after a later read of a
+    /// long message, its first pieces already in the posted receive (the later ones read straight into it);
+    /// closesocket then aborts that receive. Released, the reader writes nothing more into the receive's slice.
     /// </summary>
     [Fact]
     public void closesocket_RioLeafMidMessage_ReceiveAbortedOnceAndItsSliceNotWrittenAfter()
@@ -107,7 +107,7 @@ public class RioLeafSpanningTests : RioRootedTest
         var (root, addr) = RioRoot();
         var (leaf, _) = RioJoin(root, addr);
         var t = RioTable(leaf);
-        var cq = NewCq(t);
+        var cq = NewArmedCq(t, out _);
         var rq = NewRq(t, leaf, cq);
         var data = new byte[400_000];
         data.AsSpan().Fill(0xA5);

@@ -39,6 +39,20 @@ public abstract class RioRootedTest : RootedTest
     protected static RIO_CQ NewCq(RIO_EXTENSION_FUNCTION_TABLE t, uint size = 1024, RIO_NOTIFICATION_COMPLETION? n = null) =>
         t.RIOCreateCompletionQueue!(size, n) ?? throw new InvalidOperationException($"RIOCreateCompletionQueue failed with {WSAGetLastError()}");
 
+    /// <summary>
+    /// A completion queue that sets <paramref name="ev"/>, its notification armed: while the application waits, the
+    /// provider's own threads read the leaf (a queue the application polls is read by the polling thread).
+    /// </summary>
+    protected RIO_CQ NewArmedCq(RIO_EXTENSION_FUNCTION_TABLE t, out WSAEVENT ev)
+    {
+        ev = NewEvent();
+        var n = new RIO_NOTIFICATION_COMPLETION { Type = RIO_EVENT_COMPLETION };
+        n.Event.EventHandle = ev;
+        var cq = NewCq(t, 1024, n);
+        Assert.Equal(0, t.RIONotify!(cq));
+        return cq;
+    }
+
     protected static RIO_RQ NewRq(RIO_EXTENSION_FUNCTION_TABLE t, SOCKET s, RIO_CQ cq, uint receives = 16, uint sends = 16) =>
         t.RIOCreateRequestQueue!(s, receives, 1, sends, 1, cq, cq, 0) ?? throw new InvalidOperationException($"RIOCreateRequestQueue failed with {WSAGetLastError()}");
 

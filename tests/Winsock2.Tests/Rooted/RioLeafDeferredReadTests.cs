@@ -1,0 +1,77 @@
+using Winsock2.Providers.Rooted;
+using static Winsock2.Ws2_32;
+
+namespace Winsock2.Tests.Rooted;
+
+/// <summary>
+/// A Registered I/O leaf whose application polls its completion queue reads its messages on the polling thread: the
+/// provider's threads leave the readiness to it, and RIONotify (the application about to wait) or closesocket hand
+/// what was left back to the provider.
+/// </summary>
+public sealed class RioLeafDeferredReadTests : RioRootedTest
+{
+    private static byte[] Pattern(int n, int seed)
+    {
+        var b = new byte[n];
+        for (int i = 0; i < n; i++) b[i] = (byte)(i * 7 + seed);
+        return b;
+    }
+
+    /// <summary>A joined leaf with a polled completion queue and one posted receive, its connection, and the threads that read it.</summary>
+    private (SOCKET Root, SOCKET Leaf, RIO_EXTENSION_FUNCTION_TABLE T, RIO_CQ Cq, Connection Conn, List<int> Readers) PolledLeaf(
+        RIO_NOTIFICATION_COMPLETION? notification = null)
+    {
+        var (root, addr) = RioRoot();
+        var (leaf, _) = RioJoin(root, addr);
+        var t = RioTable(leaf);
+        var cq = NewCq(t, 1024, notification);
+        var rq = NewRq(t, leaf, cq);
+        var id = NewBuffer(t, new byte[4096]);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 4096), 1, 0, 1));
+        var conn = ContextOf<LeafSocket>(leaf).Conn!;
+        var readers = new List<int>();
+        conn.ReadReturned = _ => { lock (readers) readers.Add(Environment.CurrentManagedThreadId); };
+        return (root, leaf, t, cq, conn, readers);
+    }
+
+    [Fact]
+    public void RIODequeueCompletion_PolledLeafQueue_MessageReadOnTheDequeuingThread()
+    {
+        var (root, _, t, cq, conn, readers) = PolledLeaf();
+        var message = Pattern(1000, 3);
+        Assert.Equal(message.Length, send(root, message, message.Length, 0));
+        Eventually(() => conn.InputDeferred, "the reactor to leave the message to the polling thread", 10_000);
+        var r = Take(t, cq, 1)[0];
+        Assert.Equal((0, 1ul, (uint)message.Length), (r.Status, r.RequestContext, r.BytesTransferred));
+        lock (readers) Assert.All(readers, id => Assert.Equal(Environment.CurrentManagedThreadId, id));
+        lock (readers) Assert.NotEmpty(readers);
+    }
+
+    [Fact]
+    public void RIONotify_InputLeftForThePoller_ReadAndNotifiedWhenArmed()
+    {
+        var ev = NewEvent();
+        var n = new RIO_NOTIFICATION_COMPLETION { Type = RIO_EVENT_COMPLETION };
+        n.Event.EventHandle = ev;
+        var (root, _, t, cq, conn, _) = PolledLeaf(n); // not armed yet: the application polls
+        var message = Pattern(1000, 5);
+        Assert.Equal(message.Length, send(root, message, message.Length, 0));
+        Eventually(() => conn.InputDeferred, "the reactor to leave the message to the polling thread", 10_000);
+        Assert.Equal(0, t.RIONotify!(cq)); // the application is about to wait: what was left is read now
+        Assert.Equal(WSA_WAIT_EVENT_0, WSAWaitForMultipleEvents(1, [ev], false, 20_000, false));
+        var r = TakeNow(t, cq);
+        Assert.Single(r);
+        Assert.Equal((0, 1ul, (uint)message.Length), (r[0].Status, r[0].RequestContext, r[0].BytesTransferred));
+    }
+
+    [Fact]
+    public void closesocket_LeafWithInputLeftForThePoller_ConnectionReadsOnToTheEnd()
+    {
+        var (root, leaf, _, _, conn, _) = PolledLeaf();
+        var message = Pattern(1000, 7);
+        Assert.Equal(message.Length, send(root, message, message.Length, 0));
+        Eventually(() => conn.InputDeferred, "the reactor to leave the message to the polling thread", 10_000);
+        Ok(closesocket(leaf), "closesocket(leaf)");
+        Eventually(() => !conn.InputDeferred && conn.IsTerminated, "the closed leaf's connection to read on to the root's LEAVE", 20_000);
+    }
+}
