@@ -42,6 +42,8 @@ internal sealed partial class Connection
         var segments = t_segments ??= new List<ArraySegment<byte>>(MaxGather);
         segments.Clear();
         bool paced;
+        FanOutStream? pinnedStream;
+        long pinnedAt;
         lock (Owner.Gate)
         {
             if (IsTerminated)
@@ -68,6 +70,9 @@ internal sealed partial class Connection
                 return;
             }
             foreach (var s in segments) _inFlight += s.Count;
+            pinnedStream = ReceivesStream ? Owner.Stream : null;
+            pinnedAt = StreamPosition;
+            pinnedStream?.Pin(pinnedAt); // its chunks stay until this write returned
         }
         nint n;
         int err;
@@ -82,6 +87,7 @@ internal sealed partial class Connection
         lock (Owner.Gate)
         {
             _inFlight = 0; // the write's result is recorded below: from here the backlog is exact again
+            pinnedStream?.Unpin(pinnedAt);
             if (IsTerminated || (n < 0 && err == SocketCalls.EBADF)) return; // EBADF: the socket was closed meanwhile
             if (n < 0)
             {

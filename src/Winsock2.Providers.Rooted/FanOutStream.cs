@@ -3,11 +3,21 @@ namespace Winsock2.Providers.Rooted;
 /// <summary>
 /// The root's outgoing multipoint data: frames are appended once into shared 64 KiB chunks, and every leaf's
 /// connection writes the same bytes from its own position. Appending is O(1) whatever the number of leaves.
-/// Guarded by the session lock; chunks are append-only, so a writer may read a range it collected outside the lock.
+/// Guarded by the session lock; chunks are append-only, so a writer may read a range it collected outside the lock —
+/// it pins its position meanwhile (<see cref="Pin"/>), and a chunk is released only once every leaf wrote past it and
+/// no write in flight starts before its end. Released chunks are kept for reuse (at most <see cref="MaxSpareBytes"/>),
+/// so a busy stream appends into memory still in the cache instead of fresh pages.
 /// </summary>
 internal sealed class FanOutStream
 {
+    /// <summary>The most bytes of released chunks kept for reuse.</summary>
+    public const int MaxSpareBytes = 512 * 1024;
+
+    private long _spareBytes;
+
     private readonly List<(long Start, byte[] Buffer)> _chunks = new();
+    private readonly List<byte[]> _spares = new();
+    private readonly List<long> _pins = new();
     private byte[]? _current;
     private long _currentStart;
     private int _currentFill;
@@ -31,7 +41,8 @@ internal sealed class FanOutStream
         int size = header.Length + length;
         if (_current is null || _currentFill + size > _current.Length)
         {
-            _current = GC.AllocateUninitializedArray<byte>(Math.Max(RootedLimits.ChunkSize, size)); // only appended bytes are ever read
+            _current = TakeSpare(Math.Max(RootedLimits.ChunkSize, size))
+                ?? GC.AllocateUninitializedArray<byte>(Math.Max(RootedLimits.ChunkSize, size)); // only appended bytes are ever read
             _currentStart = End;
             _currentFill = 0;
             _chunks.Add((_currentStart, _current));
@@ -76,17 +87,49 @@ internal sealed class FanOutStream
         return found;
     }
 
-    /// <summary>Drops the chunks every leaf has written past.</summary>
+    /// <summary>A write outside the lock reads the stream from <paramref name="position"/> on (under the lock): nothing from there is released until <see cref="Unpin"/>.</summary>
+    public void Pin(long position) => _pins.Add(position);
+
+    /// <summary>The write that pinned <paramref name="position"/> returned (under the lock).</summary>
+    public void Unpin(long position)
+    {
+        int i = _pins.IndexOf(position);
+        if (i >= 0) _pins.RemoveAt(i);
+    }
+
+    /// <summary>The most recently released spare chunk of at least <paramref name="length"/> bytes, or null.</summary>
+    private byte[]? TakeSpare(int length)
+    {
+        for (int i = _spares.Count - 1; i >= 0; i--)
+        {
+            var b = _spares[i];
+            if (b.Length < length) continue;
+            _spares.RemoveAt(i);
+            _spareBytes -= b.Length;
+            return b;
+        }
+        return null;
+    }
+
+    /// <summary>Releases the chunks every leaf has written past and no write in flight still reads; up to <see cref="MaxSpareBytes"/> of them are kept for reuse.</summary>
     public void Release(long minPosition)
     {
+        foreach (long pin in _pins) minPosition = Math.Min(minPosition, pin);
         int drop = 0;
         while (drop < _chunks.Count - 1 && _chunks[drop + 1].Start <= minPosition) drop++;
         if (drop == _chunks.Count - 1 && _chunks.Count > 0 && End <= minPosition && _chunks[^1].Buffer == _current && _currentFill == _current!.Length)
             drop = _chunks.Count;
+        for (int i = 0; i < drop; i++)
+        {
+            var b = _chunks[i].Buffer;
+            if (_spareBytes + b.Length > MaxSpareBytes) break;
+            _spares.Add(b);
+            _spareBytes += b.Length;
+        }
         if (drop > 0) _chunks.RemoveRange(0, drop);
         if (_chunks.Count == 0) _current = null;
     }
 
-    /// <summary>Bytes held in chunks (for the memory bound).</summary>
-    public long HeldBytes => _chunks.Sum(c => (long)c.Buffer.Length);
+    /// <summary>Bytes held in chunks (for the memory bound), the spares kept for reuse included.</summary>
+    public long HeldBytes => _chunks.Sum(c => (long)c.Buffer.Length) + _spares.Sum(b => (long)b.Length);
 }
