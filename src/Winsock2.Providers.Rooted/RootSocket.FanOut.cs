@@ -60,7 +60,11 @@ internal sealed partial class RootSocket
     /// appended by this thread, still in its cache); a leaf whose socket is full waits for EPOLLOUT and the writer, as
     /// before.
     /// </summary>
-    protected override void RioFlushInline() => Flush();
+    protected override void RioFlushInline()
+    {
+        try { Flush(); }
+        catch (Exception e) { Winsock2.Kernel.Diagnostics.InternalFailure("rooted commit flush", e); } // the commit itself succeeded
+    }
 
     protected override (Inbox Inbox, LeafHandle? Filter)? RioInbox => (Inbox, null);
 
