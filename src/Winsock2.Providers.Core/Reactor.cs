@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Winsock2.Interop;
 using Winsock2.Kernel;
 
@@ -35,7 +36,7 @@ internal sealed unsafe class Reactor
     /// <summary>Every readiness a handler is told of (edge-triggered).</summary>
     public const uint AllEvents = Libc.EPOLLIN | Libc.EPOLLOUT | Libc.EPOLLPRI | Libc.EPOLLRDHUP | Libc.EPOLLET;
 
-    /// <summary>Starts watching <paramref name="fd"/>; returns the registration id for <see cref="Unregister"/>.</summary>
+    /// <summary>Starts watching <paramref name="fd"/>; returns the registration id for <see cref="Unregister(int, ulong)"/>.</summary>
     public ulong Register(int fd, IReadyHandler handler) => Register(fd, handler, AllEvents);
 
     /// <summary>
@@ -63,6 +64,47 @@ internal sealed unsafe class Reactor
         if (id == 0) return;
         _handlers.TryRemove(id, out _);
         Ctl(Libc.EPOLL_CTL_DEL, fd, 0, 0);
+    }
+
+    /// <summary>
+    /// Stops watching the descriptor <paramref name="handle"/> owns, held for the call. A handle already closed (its
+    /// descriptor closed underneath its owner) is only forgotten: the kernel dropped the registration with the socket,
+    /// and the number may belong to another socket by now, whose registration a removal by number would take away.
+    /// </summary>
+    public void Unregister(SafeHandle handle, int fd, ulong id)
+    {
+        if (id == 0) return;
+        _handlers.TryRemove(id, out _);
+        bool held = false;
+        try
+        {
+            handle.DangerousAddRef(ref held);
+            Ctl(Libc.EPOLL_CTL_DEL, fd, 0, 0);
+        }
+        catch (ObjectDisposedException) { } // closed: nothing of ours is registered under that number any more
+        finally
+        {
+            if (held) handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Modify(int, ulong, uint)"/> for the descriptor <paramref name="handle"/> owns, held for the call;
+    /// false for a handle already closed (the number may belong to another socket by now).
+    /// </summary>
+    public bool Modify(SafeHandle handle, int fd, ulong id, uint events)
+    {
+        bool held = false;
+        try
+        {
+            handle.DangerousAddRef(ref held);
+            return Modify(fd, id, events);
+        }
+        catch (ObjectDisposedException) { return false; }
+        finally
+        {
+            if (held) handle.DangerousRelease();
+        }
     }
 
     private int Ctl(int op, int fd, uint events, ulong data)

@@ -69,12 +69,15 @@ internal sealed partial class Connection
     /// </summary>
     private void WatchWritable()
     {
-        if (Volatile.Read(ref _outWatched)) return;
+        // A full fence before the first look: the parked flag the caller just stored and Watch's registration pair up
+        // (Watch stores, fences, then looks at the flag). With the look at _outWatched first, both could see the other's
+        // old value — this write parked, Watch registered without EPOLLOUT — and nothing would resume the write.
         Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _outWatched)) return;
         ulong id = Volatile.Read(ref _reactorId);
         if (id == 0) return;
         Volatile.Write(ref _outWatched, true);
-        Reactor.Shared.Modify(_fd, id, Reactor.AllEvents);
+        Reactor.Shared.Modify(_handle, _fd, id, Reactor.AllEvents);
     }
 
     /// <summary>

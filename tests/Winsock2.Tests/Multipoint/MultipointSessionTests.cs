@@ -54,7 +54,10 @@ public class MultipointSessionTests
         Assert.Equal(WSAECONNREFUSED, (int)e.SocketErrorCode);
         Assert.Contains("WSAECONNREFUSED 10061", e.Message);
         await using var friend = await MultipointLeaf.JoinAsync(root.LocalEndPoint, Caller("friend")).AsTask().WaitAsync(Limit);
-        Assert.Single(root.Leaves);
+        // The leaf's join completes when the root's answer arrives; the root records the leaf after it sent that answer,
+        // on its own thread: LeafJoined says it has. The refused join never appears there.
+        Assert.Equal("friend", S((await Next(root.LeafJoined)).CallerData));
+        Assert.Equal("friend", S(Assert.Single(root.Leaves).CallerData));
     }
 
     [Fact]
