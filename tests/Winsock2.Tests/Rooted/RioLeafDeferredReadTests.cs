@@ -34,17 +34,33 @@ public sealed class RioLeafDeferredReadTests : RioRootedTest
         return (root, leaf, t, cq, conn, readers);
     }
 
+    /// <summary>The root sends one message; the leaf's reactor sees it and leaves it to the polling thread. Its length.</summary>
+    private static uint SendLeftForThePoller(SOCKET root, Connection conn, int seed)
+    {
+        var message = Pattern(1000, seed);
+        Assert.Equal(message.Length, send(root, message, message.Length, 0));
+        Eventually(() => conn.InputDeferred, "the reactor to leave the message to the polling thread", 10_000);
+        return (uint)message.Length;
+    }
+
+    /// <summary>Every read of the leaf was made on the calling thread, and there was one.</summary>
+    private static void ReadHereOnly(List<int> readers)
+    {
+        lock (readers)
+        {
+            Assert.NotEmpty(readers);
+            Assert.All(readers, id => Assert.Equal(Environment.CurrentManagedThreadId, id));
+        }
+    }
+
     [Fact]
     public void RIODequeueCompletion_PolledLeafQueue_MessageReadOnTheDequeuingThread()
     {
         var (root, _, t, cq, conn, readers) = PolledLeaf();
-        var message = Pattern(1000, 3);
-        Assert.Equal(message.Length, send(root, message, message.Length, 0));
-        Eventually(() => conn.InputDeferred, "the reactor to leave the message to the polling thread", 10_000);
+        uint length = SendLeftForThePoller(root, conn, 3);
         var r = Take(t, cq, 1)[0];
-        Assert.Equal((0, 1ul, (uint)message.Length), (r.Status, r.RequestContext, r.BytesTransferred));
-        lock (readers) Assert.All(readers, id => Assert.Equal(Environment.CurrentManagedThreadId, id));
-        lock (readers) Assert.NotEmpty(readers);
+        Assert.Equal((0, 1ul, length), (r.Status, r.RequestContext, r.BytesTransferred));
+        ReadHereOnly(readers);
     }
 
     [Fact]
@@ -53,24 +69,21 @@ public sealed class RioLeafDeferredReadTests : RioRootedTest
         var ev = NewEvent();
         var n = new RIO_NOTIFICATION_COMPLETION { Type = RIO_EVENT_COMPLETION };
         n.Event.EventHandle = ev;
-        var (root, _, t, cq, conn, _) = PolledLeaf(n); // not armed yet: the application polls
-        var message = Pattern(1000, 5);
-        Assert.Equal(message.Length, send(root, message, message.Length, 0));
-        Eventually(() => conn.InputDeferred, "the reactor to leave the message to the polling thread", 10_000);
-        Assert.Equal(0, t.RIONotify!(cq)); // the application is about to wait: what was left is read now
+        var (root, _, t, cq, conn, readers) = PolledLeaf(n); // not armed yet: the application polls
+        uint length = SendLeftForThePoller(root, conn, 5);
+        Assert.Equal(0, t.RIONotify!(cq)); // the application is about to wait: what was left is read now, here
+        ReadHereOnly(readers);
         Assert.Equal(WSA_WAIT_EVENT_0, WSAWaitForMultipleEvents(1, [ev], false, 20_000, false));
         var r = TakeNow(t, cq);
         Assert.Single(r);
-        Assert.Equal((0, 1ul, (uint)message.Length), (r[0].Status, r[0].RequestContext, r[0].BytesTransferred));
+        Assert.Equal((0, 1ul, length), (r[0].Status, r[0].RequestContext, r[0].BytesTransferred));
     }
 
     [Fact]
     public void closesocket_LeafWithInputLeftForThePoller_ConnectionReadsOnToTheEnd()
     {
         var (root, leaf, _, _, conn, _) = PolledLeaf();
-        var message = Pattern(1000, 7);
-        Assert.Equal(message.Length, send(root, message, message.Length, 0));
-        Eventually(() => conn.InputDeferred, "the reactor to leave the message to the polling thread", 10_000);
+        SendLeftForThePoller(root, conn, 7);
         Ok(closesocket(leaf), "closesocket(leaf)");
         Eventually(() => !conn.InputDeferred && conn.IsTerminated, "the closed leaf's connection to read on to the root's LEAVE", 20_000);
     }
