@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
+using System.Net.Sockets;
 using Winsock2.Interop;
 using Winsock2.Kernel;
 
@@ -71,40 +71,21 @@ internal sealed unsafe class Reactor
     /// descriptor closed underneath its owner) is only forgotten: the kernel dropped the registration with the socket,
     /// and the number may belong to another socket by now, whose registration a removal by number would take away.
     /// </summary>
-    public void Unregister(SafeHandle handle, int fd, ulong id)
+    public void Unregister(SafeSocketHandle handle, ulong id)
     {
-        if (id == 0) return;
-        _handlers.TryRemove(id, out _);
-        bool held = false;
-        try
-        {
-            handle.DangerousAddRef(ref held);
-            Ctl(Libc.EPOLL_CTL_DEL, fd, 0, 0);
-        }
-        catch (ObjectDisposedException) { } // closed: nothing of ours is registered under that number any more
-        finally
-        {
-            if (held) handle.DangerousRelease();
-        }
+        using var held = new SocketCalls.Held(handle);
+        if (held.Fd >= 0) Unregister(held.Fd, id);
+        else if (id != 0) _handlers.TryRemove(id, out _);
     }
 
     /// <summary>
     /// As <see cref="Modify(int, ulong, uint)"/> for the descriptor <paramref name="handle"/> owns, held for the call;
     /// false for a handle already closed (the number may belong to another socket by now).
     /// </summary>
-    public bool Modify(SafeHandle handle, int fd, ulong id, uint events)
+    public bool Modify(SafeSocketHandle handle, ulong id, uint events)
     {
-        bool held = false;
-        try
-        {
-            handle.DangerousAddRef(ref held);
-            return Modify(fd, id, events);
-        }
-        catch (ObjectDisposedException) { return false; }
-        finally
-        {
-            if (held) handle.DangerousRelease();
-        }
+        using var held = new SocketCalls.Held(handle);
+        return held.Fd >= 0 && Modify(held.Fd, id, events);
     }
 
     private int Ctl(int op, int fd, uint events, ulong data)

@@ -52,6 +52,6 @@ internal sealed partial class Connection
     public void ReleaseDeferred()
     {
         Interlocked.MemoryBarrier(); // the owner's change is visible before the note is looked at
-        if (Volatile.Read(ref _inputDeferred) != 0) ThreadPool.UnsafeQueueUserWorkItem(static c => c.RequestRead(), this, preferLocal: false);
+        if (Volatile.Read(ref _inputDeferred) != 0) RequestReadOnThreadPool();
     }
 }

@@ -77,7 +77,7 @@ internal sealed partial class Connection
         ulong id = Volatile.Read(ref _reactorId);
         if (id == 0) return;
         Volatile.Write(ref _outWatched, true);
-        Reactor.Shared.Modify(_handle, _fd, id, Reactor.AllEvents);
+        Reactor.Shared.Modify(_handle, id, Reactor.AllEvents);
     }
 
     /// <summary>

@@ -324,8 +324,11 @@ internal sealed partial class Connection
     {
         if (!_readPaused || IsTerminated || !MayReadNow()) return;
         _readPaused = false;
-        ThreadPool.UnsafeQueueUserWorkItem(static c => c.RequestRead(), this, preferLocal: false);
+        RequestReadOnThreadPool();
     }
+
+    /// <summary><see cref="RequestRead"/> on the thread pool (never under the caller's lock).</summary>
+    private void RequestReadOnThreadPool() => ThreadPool.UnsafeQueueUserWorkItem(static c => c.RequestRead(), this, preferLocal: false);
 
     /// <summary>
     /// A message of this connection left the owner's inbox (with or without the session lock): below half the limit,

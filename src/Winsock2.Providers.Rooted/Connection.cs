@@ -167,7 +167,7 @@ internal sealed partial class Connection : IReadyHandler, IFlushable
         IsTerminated = true;
         Closing.TryRemove(this, out _);
         Interlocked.MemoryBarrier(); // pairs with Watch's: a registration made meanwhile is seen here or undone there
-        Reactor.Shared.Unregister(_handle, _fd, Volatile.Read(ref _reactorId)); // through the handle: never a number reused since
+        Reactor.Shared.Unregister(_handle, Volatile.Read(ref _reactorId)); // through the handle: never a number reused since
         Heartbeats.Remove(this);
         _private.Clear();
         PrivateBytes = 0;

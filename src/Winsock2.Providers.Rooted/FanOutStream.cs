@@ -131,5 +131,5 @@ internal sealed class FanOutStream
     }
 
     /// <summary>Bytes held in chunks (for the memory bound), the spares kept for reuse included.</summary>
-    public long HeldBytes => _chunks.Sum(c => (long)c.Buffer.Length) + _spares.Sum(b => (long)b.Length);
+    public long HeldBytes => _chunks.Sum(c => (long)c.Buffer.Length) + _spareBytes;
 }

@@ -44,23 +44,15 @@ internal sealed partial class RootSocket
         if (_leaves.Count == 0) _minPosition = Stream.End;
     }
 
-    /// <summary>
-    /// A batch of RIO sends is in the stream: committed by the application, its thread writes them to every leaf once
-    /// it released the lock (<see cref="RioFlushInline"/>), as a sender of hand-batched buffers writes its own; appended
-    /// on another turn (room came back), the writer is told once for the batch.
-    /// </summary>
-    protected override void RioAppended()
-    {
-        if (RioCommitting) RioFlushWanted = true;
-        else Writer.Schedule(this);
-    }
+    /// <summary>A batch of RIO sends appended on a turn other than a commit (room came back): the writer is told once.</summary>
+    protected override void RioAppended() => Writer.Schedule(this);
 
     /// <summary>
-    /// After a commit, on the application's thread: every leaf writes what it can without blocking (the bytes were just
-    /// appended by this thread, still in its cache); a leaf whose socket is full waits for EPOLLOUT and the writer, as
-    /// before.
+    /// After a commit, on the application's thread, as a sender of hand-batched buffers writes its own: every leaf
+    /// writes what it can without blocking (the bytes were just appended by this thread, still in its cache); a leaf
+    /// whose socket is full waits for EPOLLOUT and the writer, as before.
     /// </summary>
-    protected override void RioFlushInline()
+    protected override void RioCommitted()
     {
         try { Flush(); }
         catch (Exception e) { Winsock2.Kernel.Diagnostics.InternalFailure("rooted commit flush", e); } // the commit itself succeeded
@@ -113,7 +105,7 @@ internal sealed partial class RootSocket
 
     /// <summary>
     /// How many <see cref="Flush"/> calls are having every leaf write: the writer thread's, and a committing thread's
-    /// (<see cref="RioFlushInline"/>). Changed with Interlocked; read under the lock.
+    /// (<see cref="RioCommitted"/>). Changed with Interlocked; read under the lock.
     /// </summary>
     private int _flushing;
 
@@ -125,7 +117,7 @@ internal sealed partial class RootSocket
     public void Unschedule() => Volatile.Write(ref _scheduled, 0);
 
     /// <summary>
-    /// The writer's turn for this root (or a committing thread's, <see cref="RioFlushInline"/>): every leaf writes what
+    /// The writer's turn for this root (or a committing thread's, <see cref="RioCommitted"/>): every leaf writes what
     /// it can, then the shared chunks behind the slowest leaf are freed. Two at once are safe: a connection writes for
     /// one thread at a time (<see cref="Connection.Flush"/>), and each recomputes the slowest position after its writes.
     /// </summary>

@@ -46,26 +46,16 @@ internal abstract partial class RootedSocket : IRioSocket
     /// <summary>Sends were committed: each is framed and queued now while there is room (then they wait posted).</summary>
     public void RioSendsPosted()
     {
-        bool flush;
-        lock (Gate)
-        {
-            RioCommitting = true;
-            try { RioPumpSends(); }
-            finally { RioCommitting = false; }
-            flush = RioFlushWanted;
-            RioFlushWanted = false;
-        }
-        if (flush) RioFlushInline();
+        bool appended;
+        lock (Gate) appended = RioPumpSends();
+        if (appended) RioCommitted();
     }
 
-    /// <summary>Under the lock: true while the application's commit pumps the posted sends (<see cref="RioSendsPosted"/>).</summary>
-    protected bool RioCommitting { get; private set; }
-
-    /// <summary>Under the lock: the commit's batch asks to be written on the committing thread once the lock is released.</summary>
-    protected bool RioFlushWanted { get; set; }
-
-    /// <summary>After a commit that asked for it (<see cref="RioFlushWanted"/>), without the lock: the batch is written on this thread.</summary>
-    protected virtual void RioFlushInline() { }
+    /// <summary>
+    /// After a commit appended sends, on the committing thread, without the lock: the default leaves the batch to the
+    /// writer thread its queueing already told.
+    /// </summary>
+    protected virtual void RioCommitted() { }
 
     /// <summary>Nothing completed: the socket's connection is read on this thread, unless its reader is already at work.</summary>
     public void RioPoll()
@@ -106,11 +96,11 @@ internal abstract partial class RootedSocket : IRioSocket
     /// <summary>
     /// Under the lock: the posted sends are taken in order while each may go now — a closed, ended or shut-down
     /// socket fails them with its error; no room (or no tokens) leaves the rest posted until room appears — and the
-    /// results are published as one batch.
+    /// results are published as one batch. True when some were appended.
     /// </summary>
-    protected void RioPumpSends()
+    protected bool RioPumpSends()
     {
-        if (Rio is not { } rq || _rioPumping) return;
+        if (Rio is not { } rq || _rioPumping) return false;
         _rioPumping = true;
         try
         {
@@ -134,7 +124,7 @@ internal abstract partial class RootedSocket : IRioSocket
                 rq.CompleteSend(error, error == 0 ? (uint)req.Length : 0);
             }
             rq.Publish(); // nothing staged: returns at once
-            if (appended) RioAppended();
+            return appended;
         }
         finally { _rioPumping = false; }
     }
@@ -144,7 +134,7 @@ internal abstract partial class RootedSocket : IRioSocket
     /// <summary>Appends one RIO send's message (under the lock, once <see cref="RoomFor"/> said yes): copied, so its slice is free at once.</summary>
     protected abstract void AppendRio(ReadOnlySpan<byte> message);
 
-    /// <summary>After a batch of RIO sends was appended (under the lock): the writer is told once.</summary>
+    /// <summary>After a batch of RIO sends was appended on a turn other than a commit (under the lock): the writer is told once.</summary>
     protected virtual void RioAppended() { }
 
     /// <summary>closesocket (under the lock): every outstanding request completes with WSA_OPERATION_ABORTED.</summary>

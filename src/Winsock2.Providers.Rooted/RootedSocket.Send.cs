@@ -129,7 +129,7 @@ internal abstract partial class RootedSocket
     /// </summary>
     public void PumpSends()
     {
-        RioPumpSends(); // posted RIO sends are taken first (a socket that mixes both kinds of send has no order between them)
+        if (RioPumpSends()) RioAppended(); // posted RIO sends are taken first (a socket that mixes both kinds of send has no order between them)
         if (_pumping || _sends is not { IsEmpty: false } q) return;
         _pumping = true;
         try { q.Pump(this, static (s, r) => s.TrySend(r)); }

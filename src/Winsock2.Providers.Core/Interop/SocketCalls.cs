@@ -163,7 +163,7 @@ internal static unsafe partial class SocketCalls
     }
 
     /// <summary>A reference on the handle for the length of one call; <see cref="Fd"/> is -1 when the handle is closed.</summary>
-    private ref struct Held
+    internal ref struct Held
     {
         private readonly SafeSocketHandle _handle;
         private bool _held;

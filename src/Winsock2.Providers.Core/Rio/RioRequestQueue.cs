@@ -154,17 +154,16 @@ public sealed class RioRequestQueue : RIO_RQ
     public bool ReceiverPolls => !_closed && _receives.Cq is { IsClosed: false } cq && cq.Notifier is not { Armed: true };
 
     /// <summary>RIONotify armed the notification of a completion queue this queue uses (<see cref="IRioSocket.RioNotifyArmed"/>).</summary>
-    internal void NotifyArmed()
-    {
-        if (_closed) return;
-        try { _socket.RioNotifyArmed(); }
-        catch (Exception e) { Kernel.Diagnostics.InternalFailure("RioNotifyArmed", e); }
-    }
+    internal void NotifyArmed() => Tell(static s => s.RioNotifyArmed(), "RioNotifyArmed");
 
-    internal void Poll()
+    /// <summary>Its completion queue was found empty (<see cref="IRioSocket.RioPoll"/>).</summary>
+    internal void Poll() => Tell(static s => s.RioPoll(), "RioPoll");
+
+    /// <summary>Calls the socket unless the queue is closed; a failure goes to the diagnostics hook, never to the application's call.</summary>
+    private void Tell(Action<IRioSocket> call, string what)
     {
         if (_closed) return;
-        try { _socket.RioPoll(); }
-        catch (Exception e) { Kernel.Diagnostics.InternalFailure("RioPoll", e); }
+        try { call(_socket); }
+        catch (Exception e) { Kernel.Diagnostics.InternalFailure(what, e); }
     }
 }

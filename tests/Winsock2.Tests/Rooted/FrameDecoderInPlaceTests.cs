@@ -16,19 +16,13 @@ public class FrameDecoderInPlaceTests
         return f;
     }
 
-    private static byte[] Pattern(int n, int seed)
-    {
-        var b = new byte[n];
-        new Random(seed).NextBytes(b);
-        return b;
-    }
 
     [Fact]
     public void DecodeInPlace_WholeFrames_ReportedAtTheirOffsetsWithoutArrays()
     {
-        var a = Pattern(64, 1);
+        var a = TestBytes.Pattern(64, 1);
         var b = Array.Empty<byte>();
-        var c = Pattern(1000, 2);
+        var c = TestBytes.Pattern(1000, 2);
         var stream = FrameOf(FrameType.Data, a).Concat(FrameOf(FrameType.DataMore, b)).Concat(FrameOf(FrameType.Data, c)).ToArray();
         var seen = new List<(FrameType Type, int Offset, int Length, byte[]? Owned)>();
         var decoder = new FrameDecoder(1 << 20);
@@ -44,7 +38,7 @@ public class FrameDecoderInPlaceTests
     [Fact]
     public void DecodeInPlace_FrameSplitAcrossReads_OwnArraySizedByArrivedBytes()
     {
-        var payload = Pattern(64 * 1024, 3);
+        var payload = TestBytes.Pattern(64 * 1024, 3);
         var frame = FrameOf(FrameType.Data, payload);
         var decoder = new FrameDecoder(1 << 20);
         var seen = new List<byte[]?>();

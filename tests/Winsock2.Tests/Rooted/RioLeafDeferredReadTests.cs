@@ -10,13 +10,6 @@ namespace Winsock2.Tests.Rooted;
 /// </summary>
 public sealed class RioLeafDeferredReadTests : RioRootedTest
 {
-    private static byte[] Pattern(int n, int seed)
-    {
-        var b = new byte[n];
-        for (int i = 0; i < n; i++) b[i] = (byte)(i * 7 + seed);
-        return b;
-    }
-
     /// <summary>A joined leaf with a polled completion queue and one posted receive, its connection, and the threads that read it.</summary>
     private (SOCKET Root, SOCKET Leaf, RIO_EXTENSION_FUNCTION_TABLE T, RIO_CQ Cq, Connection Conn, List<int> Readers) PolledLeaf(
         RIO_NOTIFICATION_COMPLETION? notification = null)
@@ -37,7 +30,7 @@ public sealed class RioLeafDeferredReadTests : RioRootedTest
     /// <summary>The root sends one message; the leaf's reactor sees it and leaves it to the polling thread. Its length.</summary>
     private static uint SendLeftForThePoller(SOCKET root, Connection conn, int seed)
     {
-        var message = Pattern(1000, seed);
+        var message = TestBytes.Pattern(1000, seed);
         Assert.Equal(message.Length, send(root, message, message.Length, 0));
         Eventually(() => conn.InputDeferred, "the reactor to leave the message to the polling thread", 10_000);
         return (uint)message.Length;

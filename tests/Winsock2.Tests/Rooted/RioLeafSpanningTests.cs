@@ -13,13 +13,6 @@ namespace Winsock2.Tests.Rooted;
 /// </summary>
 public class RioLeafSpanningTests : RioRootedTest
 {
-    private static byte[] Pattern(int n, int seed)
-    {
-        var b = new byte[n];
-        new Random(seed).NextBytes(b);
-        return b;
-    }
-
     private static void SendAll(SOCKET root, byte[] message) => Assert.Equal(message.Length, send(root, message, message.Length, 0));
 
     [Fact]
@@ -40,7 +33,7 @@ public class RioLeafSpanningTests : RioRootedTest
         for (int i = 0; i < sizes.Length; i++)
             Assert.NotEqual(0, t.RIOReceiveEx!(rq, new RIO_BUF(dataId, (uint)(i * slot), slot), 1, default, default, default,
                 new RIO_BUF(flagsId, (uint)(i * 4), 4), 0, i));
-        var sent = sizes.Select((n, i) => Pattern(n, i)).ToArray();
+        var sent = sizes.Select((n, i) => TestBytes.Pattern(n, i)).ToArray();
         foreach (var m in sent) SendAll(root, m);
         var results = Take(t, cq, sizes.Length);
         for (int i = 0; i < sizes.Length; i++)
@@ -67,7 +60,7 @@ public class RioLeafSpanningTests : RioRootedTest
         for (int i = 0; i < 3; i++)
             Assert.NotEqual(0, t.RIOReceiveEx!(rq, new RIO_BUF(dataId, (uint)(i * slot), slot), 1, default, default, default,
                 new RIO_BUF(flagsId, (uint)(i * 4), 4), 0, i));
-        var message = Pattern(120_000, 7);
+        var message = TestBytes.Pattern(120_000, 7);
         SendAll(root, message);
         var results = Take(t, cq, 3);
         Assert.Equal([50_000u, 50_000u, 20_000u], results.Select(r => r.BytesTransferred));
@@ -84,7 +77,7 @@ public class RioLeafSpanningTests : RioRootedTest
         var t = RioTable(leaf);
         var cq = NewCq(t);
         var rq = NewRq(t, leaf, cq);
-        var message = Pattern(150_000, 3);
+        var message = TestBytes.Pattern(150_000, 3);
         SendAll(root, message);
         uint queued = 0;
         Eventually(() => ioctlsocket(leaf, FIONREAD, ref queued) == 0 && queued == message.Length, "the message to wait in the leaf", 10_000);
@@ -126,7 +119,7 @@ public class RioLeafSpanningTests : RioRootedTest
         };
         try
         {
-            var message = Pattern(350_000, 11);
+            var message = TestBytes.Pattern(350_000, 11);
             var sender = Run(() => send(root, message, message.Length, 0));
             Assert.True(held.Wait(10_000), "the leaf did not read the message twice");
             Ok(closesocket(leaf), "closesocket");
