@@ -231,7 +231,7 @@ internal sealed partial class Connection
             lock (Owner.Gate)
             {
                 bool anyData = false;
-                foreach (var f in frames)
+                foreach (ref readonly var f in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frames)) // not changed meanwhile: this thread's list
                 {
                     if (IsTerminated || _decoder.Failed) break;
                     if (f.Piece != PieceOf.None)

@@ -1,3 +1,5 @@
+using Winsock2.Providers.Rooted.Wire;
+
 namespace Winsock2.Providers.Rooted;
 
 /// <summary>
@@ -25,33 +27,35 @@ internal sealed class FanOutStream
     /// <summary>Absolute offset just past the last byte appended.</summary>
     public long End { get; private set; }
 
-    /// <summary>Appends a frame: header and the send request's payload.</summary>
-    public void Append(ReadOnlySpan<byte> header, Winsock2.Providers.Core.IoRequest payload)
-    {
-        var into = Reserve(header, payload.TotalLength);
-        DataFrame.CopyPayload(payload, into);
-    }
+    /// <summary>Appends a frame of <paramref name="type"/>: its header and the send request's payload.</summary>
+    public void Append(FrameType type, Winsock2.Providers.Core.IoRequest payload) =>
+        DataFrame.CopyPayload(payload, Reserve(type, payload.TotalLength));
 
-    /// <summary>Appends a frame: header and payload.</summary>
-    public void Append(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload) => payload.CopyTo(Reserve(header, payload.Length));
+    /// <summary>Appends a frame of <paramref name="type"/>: its header and <paramref name="payload"/>.</summary>
+    public void Append(FrameType type, ReadOnlySpan<byte> payload) => payload.CopyTo(Reserve(type, payload.Length));
 
-    /// <summary>Writes the header into the current chunk (a new one when it does not fit) and returns the payload's place after it.</summary>
-    private Span<byte> Reserve(ReadOnlySpan<byte> header, int length)
+    /// <summary>
+    /// Writes the frame's header straight into the current chunk (a new one when the frame does not fit) and returns
+    /// the payload's place after it.
+    /// </summary>
+    private Span<byte> Reserve(FrameType type, int length)
     {
-        int size = header.Length + length;
-        if (_current is null || _currentFill + size > _current.Length)
+        int size = Frame.HeaderSize + length;
+        var current = _current;
+        int fill = _currentFill;
+        if (current is null || size > current.Length - fill)
         {
-            _current = TakeSpare(Math.Max(RootedLimits.ChunkSize, size))
+            current = _current = TakeSpare(Math.Max(RootedLimits.ChunkSize, size))
                 ?? GC.AllocateUninitializedArray<byte>(Math.Max(RootedLimits.ChunkSize, size)); // only appended bytes are ever read
             _currentStart = End;
-            _currentFill = 0;
-            _chunks.Add((_currentStart, _current));
+            fill = 0;
+            _chunks.Add((_currentStart, current));
         }
-        header.CopyTo(_current.AsSpan(_currentFill));
-        var payload = _current.AsSpan(_currentFill + header.Length, length);
-        _currentFill += size;
+        var frame = current.AsSpan(fill, size);
+        Frame.WriteHeader(frame, type, length);
+        _currentFill = fill + size;
         End += size;
-        return payload;
+        return frame[Frame.HeaderSize..];
     }
 
     /// <summary>Adds the stored ranges covering [from, to) to <paramref name="into"/>, at most <paramref name="maxBytes"/>.</summary>

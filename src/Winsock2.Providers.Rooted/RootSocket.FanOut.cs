@@ -28,9 +28,7 @@ internal sealed partial class RootSocket
     /// <summary>Frames the message once into the shared stream; every leaf writes these same bytes.</summary>
     protected override void AppendMessage(IoRequest r)
     {
-        Span<byte> header = stackalloc byte[Frame.HeaderSize];
-        Frame.WriteHeader(header, DataFrame.TypeOf(r), r.TotalLength);
-        Stream.Append(header, r);
+        Stream.Append(DataFrame.TypeOf(r), r);
         if (_leaves.Count == 0) _minPosition = Stream.End;
         Writer.Schedule(this);
     }
@@ -38,9 +36,7 @@ internal sealed partial class RootSocket
     /// <summary>A RIO send's message, framed once into the shared stream (copied: the send's slice is free at once).</summary>
     protected override void AppendRio(ReadOnlySpan<byte> message)
     {
-        Span<byte> header = stackalloc byte[Frame.HeaderSize];
-        Frame.WriteHeader(header, FrameType.Data, message.Length);
-        Stream.Append(header, message);
+        Stream.Append(FrameType.Data, message);
         if (_leaves.Count == 0) _minPosition = Stream.End;
     }
 

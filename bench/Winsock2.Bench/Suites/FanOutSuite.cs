@@ -51,8 +51,8 @@ public sealed class FanOutSuite : ISuite
                         OursLabel = "ours through Registered I/O on the rooted provider (sockets made with WSA_FLAG_REGISTERED_IO): the " +
                                     "root posts RIOSend(RIO_MSG_DEFER) per message from up to 4,096 slots of a registered buffer (1 MiB " +
                                     "at most, at least 16 slots) and commits once per ~64 KB (RIO_MSG_COMMIT_ONLY), recycling slots from its send completion " +
-                                    "queue; each leaf keeps up to 4,096 RIOReceive slots posted (2 MiB at most: 31 for 64 KiB messages), " +
-                                    "dequeues up to 256 completions per RIODequeueCompletion, verifies and reposts them with one commit; " +
+                                    "queue; each leaf keeps up to 16,384 RIOReceive slots posted (2 MiB at most: 31 for 64 KiB messages), " +
+                                    "dequeues up to 1,024 completions per RIODequeueCompletion, verifies and reposts them with one commit; " +
                                     "an empty completion queue is waited on through RIONotify and an event; each request queue's limit is exactly " +
                                     "the slots its side keeps posted, and its completion queue holds that plus the other direction's 1",
                         Ours = rio is null ? Run(FanOutSides.Rio) : null,

@@ -146,19 +146,23 @@ internal sealed class FrameDecoder(int maxMessage)
             }
             if (_headerFill < Frame.HeaderSize)
             {
-                int take = Math.Min(Frame.HeaderSize - _headerFill, data.Length);
-                data[..take].CopyTo(_header.AsSpan(_headerFill));
-                _headerFill += take;
-                data = data[take..];
-                if (_headerFill < Frame.HeaderSize) break;
-                if (_header[0] != Frame.Magic0 || _header[1] != Frame.Magic1) return Reject("bad magic");
-                if (_header[2] != Frame.Version) return Reject($"unsupported version {_header[2]}");
-                _type = (FrameType)_header[3];
-                int length = BinaryPrimitives.ReadInt32BigEndian(_header.AsSpan(4));
-                int max = Frame.MaxPayload(_type, maxMessage);
-                if (max < 0) return Reject($"unknown frame type 0x{_header[3]:X2}");
-                if (JoinPhase && !AllowedInJoinPhase(_type)) return Reject($"{_type} before the join completed");
-                if (length < 0 || length > max) return Reject($"frame of {length} bytes exceeds the {max}-byte bound for {_type}");
+                ReadOnlySpan<byte> header;
+                if (_headerFill == 0 && data.Length >= Frame.HeaderSize)
+                {
+                    header = data[..Frame.HeaderSize]; // a whole header in the read: judged where it lies, not copied
+                    data = data[Frame.HeaderSize..];
+                }
+                else
+                {
+                    int take = Math.Min(Frame.HeaderSize - _headerFill, data.Length);
+                    data[..take].CopyTo(_header.AsSpan(_headerFill));
+                    _headerFill += take;
+                    data = data[take..];
+                    if (_headerFill < Frame.HeaderSize) break;
+                    header = _header;
+                }
+                _headerFill = Frame.HeaderSize;
+                if (!JudgeHeader(header, out int length)) return -1;
                 _payloadLength = length;
                 _payloadFill = 0;
                 if (inPlace && data.Length >= length)
@@ -210,6 +214,27 @@ internal sealed class FrameDecoder(int maxMessage)
         var larger = GC.AllocateUninitializedArray<byte>(size);
         _payload.AsSpan(0, _payloadFill).CopyTo(larger);
         _payload = larger;
+    }
+
+    /// <summary>Judges a whole header: its type (kept in <c>_type</c>) and payload length, or the stream fails.</summary>
+    private bool JudgeHeader(ReadOnlySpan<byte> header, out int length)
+    {
+        length = 0;
+        string? why = null;
+        if (header[0] != Frame.Magic0 || header[1] != Frame.Magic1) why = "bad magic";
+        else if (header[2] != Frame.Version) why = $"unsupported version {header[2]}";
+        else
+        {
+            _type = (FrameType)header[3];
+            length = BinaryPrimitives.ReadInt32BigEndian(header[4..]);
+            int max = Frame.MaxPayload(_type, maxMessage);
+            if (max < 0) why = $"unknown frame type 0x{header[3]:X2}";
+            else if (JoinPhase && !AllowedInJoinPhase(_type)) why = $"{_type} before the join completed";
+            else if (length < 0 || length > max) why = $"frame of {length} bytes exceeds the {max}-byte bound for {_type}";
+        }
+        if (why is null) return true;
+        Fail(why);
+        return false;
     }
 
     private static bool AllowedInJoinPhase(FrameType type) =>

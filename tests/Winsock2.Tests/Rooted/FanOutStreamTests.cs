@@ -8,14 +8,12 @@ namespace Winsock2.Tests.Rooted;
 /// </summary>
 public sealed class FanOutStreamTests
 {
-    private static readonly byte[] Header = new byte[8];
-
     /// <summary>Appends one frame of <paramref name="payload"/> bytes of <paramref name="value"/>.</summary>
     private static void Append(FanOutStream s, int payload, byte value)
     {
         var p = new byte[payload];
         p.AsSpan().Fill(value);
-        s.Append(Header, p);
+        s.Append(Winsock2.Providers.Rooted.Wire.FrameType.Data, p);
     }
 
     [Fact]
@@ -29,7 +27,7 @@ public sealed class FanOutStreamTests
         s.Pin(0); // a write of the first frame is in flight
         s.Release(s.End); // every leaf wrote past it
         for (int i = 0; i < 6; i++) Append(s, 40_000, 0xEE);
-        Assert.All(first.AsSpan(Header.Length).ToArray(), b => Assert.Equal(1, b));
+        Assert.All(first.AsSpan(Winsock2.Providers.Rooted.Wire.Frame.HeaderSize).ToArray(), b => Assert.Equal(1, b));
         s.Unpin(0);
         s.Release(s.End); // the write returned: now its chunk goes, kept for reuse
         var reused = false;

@@ -36,6 +36,41 @@ public class FrameDecoderInPlaceTests
     }
 
     [Fact]
+    public void DecodeInPlace_EverySplitOfTheStream_SameFramesAsWhole()
+    {
+        // Headers that lie whole in a read are judged where they lie; a header cut by the read's end is kept and judged
+        // once it is complete. Wherever the cut falls, the frames come out the same.
+        var frames = new[] { (FrameType.Data, TestBytes.Pattern(5, 1)), (FrameType.DataMore, Array.Empty<byte>()), (FrameType.Data, TestBytes.Pattern(20, 2)) };
+        var stream = frames.SelectMany(f => FrameOf(f.Item1, f.Item2)).ToArray();
+        for (int cut = 0; cut <= stream.Length; cut++)
+        {
+            var decoder = new FrameDecoder(1 << 20);
+            var seen = new List<(FrameType, byte[])>();
+            foreach (var part in new[] { stream[..cut], stream[cut..] })
+                Assert.Equal(part.Length, decoder.DecodeInPlace(part, (seen, part), static (s, t, o, l, owned) => s.seen.Add((t, owned ?? s.part.AsSpan(o, l).ToArray()))));
+            Assert.Equal(frames.Select(f => f.Item1), seen.Select(f => f.Item1));
+            Assert.All(seen.Zip(frames), p => Assert.Equal(p.Second.Item2, p.First.Item2));
+            Assert.False(decoder.MidFrame, $"cut at {cut}");
+        }
+    }
+
+    [Fact]
+    public void DecodeInPlace_BadHeaderWholeOrCut_StreamFails()
+    {
+        var frame = FrameOf(FrameType.Data, TestBytes.Pattern(16, 4));
+        frame[0] ^= 0xFF; // bad magic
+        foreach (int cut in new[] { frame.Length, 3 })
+        {
+            var decoder = new FrameDecoder(1 << 20);
+            int used = decoder.DecodeInPlace(frame.AsSpan(0, cut), 0, static (_, _, _, _, _) => Assert.Fail("no frame from a bad header"));
+            if (cut < Frame.HeaderSize) used = decoder.DecodeInPlace(frame.AsSpan(cut), 0, static (_, _, _, _, _) => Assert.Fail("no frame from a bad header"));
+            Assert.Equal(-1, used);
+            Assert.True(decoder.Failed);
+            Assert.Equal("bad magic", decoder.Failure);
+        }
+    }
+
+    [Fact]
     public void DecodeInPlace_FrameSplitAcrossReads_OwnArraySizedByArrivedBytes()
     {
         var payload = TestBytes.Pattern(64 * 1024, 3);
