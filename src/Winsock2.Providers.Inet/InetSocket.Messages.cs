@@ -150,9 +150,22 @@ internal sealed partial class InetSocket
     /// <summary>Writes the packet information of the kernel's control messages into the WSAMSG, with its flags and name length.</summary>
     private void FillMessage(WSAMSG msg, ReadOnlySpan<byte> linux, int linuxFlags)
     {
+        msg.Control.len = (uint)WritePacketInfo(linux, linuxFlags, msg.Control.AsSpan(), out uint flags); // from the buffer's offset
+        msg.dwFlags = flags;
+        if (msg.name is not null) msg.namelen = SockAddr.SizeOf(Family);
+    }
+
+    /// <summary>
+    /// Translates the packet information among the kernel's control messages (<paramref name="linux"/>) into Windows
+    /// WSACMSGHDR records in <paramref name="control"/> and returns the bytes written. <paramref name="flags"/>: the
+    /// message's Windows flags — MSG_TRUNC, MSG_CTRUNC when a record did not fit (or the kernel cut its own), MSG_MCAST or
+    /// MSG_BCAST by the datagram's destination.
+    /// </summary>
+    private static int WritePacketInfo(ReadOnlySpan<byte> linux, int linuxFlags, Span<byte> control, out uint flags)
+    {
         int written = 0;
-        uint flags = (linuxFlags & Libc.MSG_TRUNC) != 0 ? (uint)Ws2Spi.MSG_TRUNC : 0;
-        var control = msg.Control.AsSpan(); // from the buffer's offset
+        flags = (linuxFlags & Libc.MSG_TRUNC) != 0 ? (uint)Ws2Spi.MSG_TRUNC : 0;
+        Span<byte> info = stackalloc byte[20];
         for (int at = 0; at + CmsgHeader <= linux.Length;)
         {
             int len = (int)BinaryPrimitives.ReadUInt64LittleEndian(linux[at..]);
@@ -160,36 +173,36 @@ internal sealed partial class InetSocket
             int type = BinaryPrimitives.ReadInt32LittleEndian(linux[(at + 12)..]);
             if (len < CmsgHeader || at + len > linux.Length) break;
             var data = linux.Slice(at + CmsgHeader, len - CmsgHeader);
-            byte[]? info = null;
-            int wlevel = 0;
+            int size = 0, wlevel = 0;
             IPAddress? destination = null;
             if (level == 0 && type == LinuxIpPktInfo && data.Length >= 12)
             {
                 // struct in_pktinfo { int ipi_ifindex; in_addr ipi_spec_dst; in_addr ipi_addr; } → IN_PKTINFO { ipi_addr; ipi_ifindex; }
-                info = new byte[8];
+                size = 8;
                 data.Slice(8, 4).CopyTo(info);
-                data[..4].CopyTo(info.AsSpan(4));
+                data[..4].CopyTo(info[4..]);
                 wlevel = Ws2Spi.IPPROTO_IP;
                 destination = new IPAddress(data.Slice(8, 4));
             }
             else if (level == LinuxIpprotoIpv6 && type == LinuxIpv6PktInfo && data.Length >= 20)
             {
                 // struct in6_pktinfo { in6_addr ipi6_addr; int ipi6_ifindex; } has IN6_PKTINFO's layout.
-                info = data[..20].ToArray();
+                size = 20;
+                data[..20].CopyTo(info);
                 wlevel = Ws2Spi.IPPROTO_IPV6;
                 destination = new IPAddress(data[..16]);
             }
-            if (info is not null)
+            if (size > 0)
             {
-                int space = CmsgHeader + ((info.Length + 7) & ~7);
-                if (written + CmsgHeader + info.Length > control.Length) flags |= (uint)Ws2Spi.MSG_CTRUNC;
+                int space = CmsgHeader + ((size + 7) & ~7);
+                if (written + CmsgHeader + size > control.Length) flags |= (uint)Ws2Spi.MSG_CTRUNC;
                 else
                 {
                     var rec = control[written..];
-                    BinaryPrimitives.WriteUInt64LittleEndian(rec, (ulong)(CmsgHeader + info.Length));
+                    BinaryPrimitives.WriteUInt64LittleEndian(rec, (ulong)(CmsgHeader + size));
                     BinaryPrimitives.WriteInt32LittleEndian(rec[8..], wlevel);
                     BinaryPrimitives.WriteInt32LittleEndian(rec[12..], Ws2Spi.IP_PKTINFO);
-                    info.CopyTo(rec[CmsgHeader..]);
+                    info[..size].CopyTo(rec[CmsgHeader..]);
                     written = Math.Min(control.Length, written + space);
                 }
                 if (destination is not null)
@@ -202,9 +215,7 @@ internal sealed partial class InetSocket
             at += (len + 7) & ~7;
         }
         if ((linuxFlags & 0x8) != 0) flags |= (uint)Ws2Spi.MSG_CTRUNC; // the kernel cut its own control data (Linux MSG_CTRUNC)
-        msg.Control.len = (uint)written;
-        msg.dwFlags = flags;
-        if (msg.name is not null) msg.namelen = SockAddr.SizeOf(Family);
+        return written;
     }
 
     /// <summary>IP_PKTINFO / IPV6_PKTINFO (under the lock): a 4-byte BOOL; the kernel then gives every datagram its packet information.</summary>

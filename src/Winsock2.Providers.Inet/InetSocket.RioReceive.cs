@@ -17,6 +17,9 @@ internal sealed partial class InetSocket
     private bool _rioEof;     // the peer's FIN was read: every later receive completes with 0 bytes
     private int _rioRecvError; // the connection's sticky error for later receives
 
+    /// <summary>The kernel's control messages one RIOReceiveEx with a control slice takes (its packet information).</summary>
+    private const int ControlCapacity = 256;
+
     /// <summary>Most receives one read fills (a readv over their slices).</summary>
     private const int RioBatch = 16;
 
@@ -29,7 +32,7 @@ internal sealed partial class InetSocket
                 if (!RioReceiveStreamBatch(rq, r)) return;
                 continue;
             }
-            if (IsDatagram && rq.TryPeekReceive(1, out _))
+            if (IsDatagram && !r.ControlContext.IsPresent && rq.TryPeekReceive(1, out _))
             {
                 if (!RioReceiveDatagramBatch(rq, r)) return;
                 continue;
@@ -152,7 +155,7 @@ internal sealed partial class InetSocket
             {
                 RioRequest r;
                 if (count == 0) r = head;
-                else if (!rq.TryPeekReceive(count, out r) || r.Array != head.Array) break;
+                else if (!rq.TryPeekReceive(count, out r) || r.Array != head.Array || r.ControlContext.IsPresent) break;
                 iov[count] = new Libc.iovec { iov_base = r.Length == 0 ? dummy : array + r.Offset, iov_len = (nuint)r.Length };
                 messages[count] = new Libc.mmsghdr
                 {
@@ -182,13 +185,23 @@ internal sealed partial class InetSocket
         return true;
     }
 
-    /// <summary>A datagram of <paramref name="n"/> bytes is in <paramref name="r"/>'s slice: its status, its address and flags slices written.</summary>
-    private int RioDatagramArrived(in RioRequest r, int n, int msgFlags, ReadOnlySpan<byte> linuxName)
+    /// <summary>
+    /// A datagram of <paramref name="n"/> bytes is in <paramref name="r"/>'s slice: its status, its address, control and
+    /// flags slices written (the control slice gets the packet information among <paramref name="linuxControl"/>, and the
+    /// flags MSG_CTRUNC when a record did not fit, MSG_MCAST / MSG_BCAST by the destination, as WSARecvMsg reports them).
+    /// </summary>
+    private int RioDatagramArrived(in RioRequest r, int n, int msgFlags, ReadOnlySpan<byte> linuxName, ReadOnlySpan<byte> linuxControl = default)
     {
         bool truncated = (msgFlags & Libc.MSG_TRUNC) != 0;
+        uint flags = truncated ? (uint)Ws2Spi.MSG_TRUNC : 0;
         if (r.RemoteAddress.Array is not null) WriteWindowsAddress(linuxName, r.RemoteAddress.Span);
         if (r.LocalAddress.Array is not null) RioLocalAddress(r.LocalAddress.Span);
-        if (r.FlagsSlice.Array is not null) BinaryPrimitives.WriteUInt32LittleEndian(r.FlagsSlice.Span, truncated ? (uint)Ws2Spi.MSG_TRUNC : 0);
+        if (r.ControlContext.Array is not null)
+        {
+            var slice = r.ControlContext.Span;
+            RioControl.SetRecordBytes(slice, WritePacketInfo(linuxControl, msgFlags, RioControl.Records(slice), out flags));
+        }
+        if (r.FlagsSlice.Array is not null) BinaryPrimitives.WriteUInt32LittleEndian(r.FlagsSlice.Span, flags);
         return truncated && r.Length > 0 ? Ws2Spi.WSAEMSGSIZE : 0;
     }
 
@@ -198,13 +211,17 @@ internal sealed partial class InetSocket
         bytes = 0;
         byte* name = stackalloc byte[128];
         byte* dummy = stackalloc byte[1];
+        byte* control = stackalloc byte[ControlCapacity];
         nint n;
-        int err, msgFlags;
+        int err, msgFlags, controlLength = 0;
         uint nameLength;
+        bool withControl = r.ControlContext.IsPresent;
         fixed (byte* array = r.Array)
         {
             var iov = new Libc.iovec { iov_base = r.Length == 0 ? dummy : array + r.Offset, iov_len = (nuint)r.Length };
-            do n = SocketCalls.RecvMsg(_handle, &iov, 1, name, 128, 0, out nameLength, out msgFlags, out err);
+            do n = withControl
+                    ? SocketCalls.RecvMsgControl(_handle, &iov, 1, name, 128, control, ControlCapacity, 0, out nameLength, out msgFlags, out controlLength, out err)
+                    : SocketCalls.RecvMsg(_handle, &iov, 1, name, 128, 0, out nameLength, out msgFlags, out err);
             while (n < 0 && err == Errno.EINTR);
         }
         if (n < 0)
@@ -218,7 +235,7 @@ internal sealed partial class InetSocket
             return true;
         }
         bytes = (uint)n;
-        status = RioDatagramArrived(r, (int)n, msgFlags, new ReadOnlySpan<byte>(name, (int)nameLength));
+        status = RioDatagramArrived(r, (int)n, msgFlags, new ReadOnlySpan<byte>(name, (int)nameLength), new ReadOnlySpan<byte>(control, controlLength));
         return true;
     }
 

@@ -7,7 +7,9 @@ namespace Winsock2.Providers.Inet;
 /// <summary>
 /// Registered I/O sends (on the drain's thread only): straight from the registered slice. TCP: a send completes once
 /// all of its slice is written (a short write waits for room); UDP: one datagram per request, to RIOSendEx's
-/// remote-address slice (Windows sockaddr layout) when given, else to the connected peer.
+/// remote-address slice (Windows sockaddr layout) when given, else to the connected peer, with the packet information
+/// records of its control-context slice (RIO_CMSG_BUFFER: IP_PKTINFO / IPV6_PKTINFO, as WSASendMsg takes them; another
+/// record completes that send with WSAEINVAL).
 /// </summary>
 internal sealed partial class InetSocket
 {
@@ -22,7 +24,7 @@ internal sealed partial class InetSocket
                 if (!RioSendStreamBatch(rq, r)) return;
                 continue;
             }
-            if (IsDatagram && rq.TryPeekSend(1, out _))
+            if (IsDatagram && !r.ControlContext.IsPresent && rq.TryPeekSend(1, out _))
             {
                 if (!RioSendDatagramBatch(rq, r)) return;
                 continue;
@@ -93,7 +95,7 @@ internal sealed partial class InetSocket
             {
                 RioRequest r;
                 if (count == 0) r = head;
-                else if (!rq.TryPeekSend(count, out r) || r.Array != head.Array) break;
+                else if (!rq.TryPeekSend(count, out r) || r.Array != head.Array || r.ControlContext.IsPresent) break;
                 byte* name = names + count * SockAddr.SizeIn6;
                 uint nameLength = 0;
                 if (r.RemoteAddress.Array is not null && (nameLength = LinuxAddress(r.RemoteAddress.Span, name)) == 0) break;
@@ -151,6 +153,16 @@ internal sealed partial class InetSocket
             status = Ws2Spi.WSAEAFNOSUPPORT;
             return true;
         }
+        // RIOSendEx's control records (packet information, as WSASendMsg takes them) go along as Linux control messages.
+        var records = IsDatagram && r.ControlContext.IsPresent ? RioControl.SentRecords(r.ControlContext.Span) : default;
+        Span<byte> linux = stackalloc byte[records.IsEmpty ? 0 : 2 * records.Length <= 512 ? 2 * records.Length : 0];
+        if (!records.IsEmpty && linux.IsEmpty) linux = new byte[2 * records.Length];
+        int controlLength = 0;
+        if (!records.IsEmpty && TranslateControl(records, linux, out controlLength) != 0)
+        {
+            status = Ws2Spi.WSAEINVAL;
+            return true;
+        }
         byte* dummy = stackalloc byte[1];
         while (true)
         {
@@ -158,9 +170,14 @@ internal sealed partial class InetSocket
             int err;
             fixed (byte* array = r.Array)
             {
-                var iov = new Libc.iovec { iov_base = r.Length == 0 ? dummy : array + r.Offset + _rioSent, iov_len = (nuint)(r.Length - _rioSent) };
-                do n = SocketCalls.SendMsg(_handle, &iov, 1, toLength == 0 ? null : to, toLength, Libc.MSG_NOSIGNAL, out err);
-                while (n < 0 && err == Errno.EINTR);
+                fixed (byte* control = linux)
+                {
+                    var iov = new Libc.iovec { iov_base = r.Length == 0 ? dummy : array + r.Offset + _rioSent, iov_len = (nuint)(r.Length - _rioSent) };
+                    do n = controlLength > 0
+                            ? SocketCalls.SendMsgControl(_handle, &iov, 1, toLength == 0 ? null : to, toLength, control, (uint)controlLength, Libc.MSG_NOSIGNAL, out err)
+                            : SocketCalls.SendMsg(_handle, &iov, 1, toLength == 0 ? null : to, toLength, Libc.MSG_NOSIGNAL, out err);
+                    while (n < 0 && err == Errno.EINTR);
+                }
             }
             if (n < 0)
             {

@@ -89,18 +89,18 @@ public sealed partial class RioFunctions
         });
 
     private bool Receive(RIO_RQ SocketQueue, in RIO_BUF pData, uint DataBufferCount, uint Flags, nint RequestContext) =>
-        Post(SocketQueue, pData, DataBufferCount, default, default, default, Flags, RequestContext, receive: true);
+        Post(SocketQueue, pData, DataBufferCount, default, default, default, default, Flags, RequestContext, receive: true);
 
     private int ReceiveEx(RIO_RQ SocketQueue, in RIO_BUF pData, uint DataBufferCount, in RIO_BUF pLocalAddress,
         in RIO_BUF pRemoteAddress, in RIO_BUF pControlContext, in RIO_BUF pFlags, uint Flags, nint RequestContext) =>
-        Post(SocketQueue, pData, DataBufferCount, pLocalAddress, pRemoteAddress, pFlags, Flags, RequestContext, receive: true) ? 1 : 0;
+        Post(SocketQueue, pData, DataBufferCount, pLocalAddress, pRemoteAddress, pFlags, pControlContext, Flags, RequestContext, receive: true) ? 1 : 0;
 
     private bool Send(RIO_RQ SocketQueue, in RIO_BUF pData, uint DataBufferCount, uint Flags, nint RequestContext) =>
-        Post(SocketQueue, pData, DataBufferCount, default, default, default, Flags, RequestContext, receive: false);
+        Post(SocketQueue, pData, DataBufferCount, default, default, default, default, Flags, RequestContext, receive: false);
 
     private bool SendEx(RIO_RQ SocketQueue, in RIO_BUF pData, uint DataBufferCount, in RIO_BUF pLocalAddress,
         in RIO_BUF pRemoteAddress, in RIO_BUF pControlContext, in RIO_BUF pFlags, uint Flags, nint RequestContext) =>
-        Post(SocketQueue, pData, DataBufferCount, pLocalAddress, pRemoteAddress, pFlags, Flags, RequestContext, receive: false);
+        Post(SocketQueue, pData, DataBufferCount, pLocalAddress, pRemoteAddress, pFlags, pControlContext, Flags, RequestContext, receive: false);
 
     /// <summary>The smallest address slice: SOCKADDR_INET (a SOCKADDR_IN6's 28 bytes).</summary>
     private const int AddressSliceSize = SockAddr.SizeIn6;
@@ -109,11 +109,13 @@ public sealed partial class RioFunctions
     /// Posts one request: WSAEINVAL for an invalid or closed queue, flags the call does not take, RIO_MSG_COMMIT_ONLY with
     /// another flag, data or a RequestContext, or a data-buffer count that does not match pData (0 with NULL, else 1);
     /// WSAEFAULT for a slice outside its registered buffer, a deregistered or unknown buffer, or an address slice shorter
-    /// than SOCKADDR_INET; WSAENOBUFS at the queue's outstanding limit or with its completion queue full. Without
+    /// than SOCKADDR_INET, or a control-context slice shorter than its RIO_CMSG_BUFFER header (a ULONG); WSAENOBUFS at the
+    /// queue's outstanding limit or with its completion queue full. A receive's control-context slice starts out holding
+    /// no records (TotalLength = RIO_CMSG_BASE_SIZE): only a datagram's packet information adds any. Without
     /// RIO_MSG_DEFER the request — and every deferred one before it — goes to the transport.
     /// </summary>
     private static bool Post(RIO_RQ queue, in RIO_BUF data, uint count, in RIO_BUF local, in RIO_BUF remote, in RIO_BUF flagsBuf,
-        uint flags, nint context, bool receive)
+        in RIO_BUF controlBuf, uint flags, nint context, bool receive)
     {
         try
         {
@@ -123,24 +125,28 @@ public sealed partial class RioFunctions
             if ((flags & Ws2Spi.RIO_MSG_COMMIT_ONLY) != 0)
             {
                 if (flags != Ws2Spi.RIO_MSG_COMMIT_ONLY || data.BufferId is not null || count != 0 || context != 0
-                    || local.BufferId is not null || remote.BufferId is not null || flagsBuf.BufferId is not null)
+                    || local.BufferId is not null || remote.BufferId is not null || flagsBuf.BufferId is not null
+                    || controlBuf.BufferId is not null)
                     return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
                 if (ring.Commit()) Posted(rq, receive);
                 return true;
             }
             if (count != (data.BufferId is null ? 0u : 1u)) return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
-            RioSlice d = default, l = default, r = default, f = default;
+            RioSlice d = default, l = default, r = default, f = default, c = default;
             int err = 0;
             if (data.BufferId is not null) err = RioBuffer.Resolve(data, out d);
             if (err == 0 && local.BufferId is not null) err = AddressSlice(local, out l);
             if (err == 0 && remote.BufferId is not null) err = AddressSlice(remote, out r);
             if (err == 0 && flagsBuf.BufferId is not null && (err = RioBuffer.Resolve(flagsBuf, out f)) == 0 && f.Length < sizeof(uint))
                 err = Ws2Spi.WSAEFAULT;
+            if (err == 0 && controlBuf.BufferId is not null && (err = RioBuffer.Resolve(controlBuf, out c)) == 0 && c.Length < sizeof(uint))
+                err = Ws2Spi.WSAEFAULT;
             if (err != 0) return ExtensionFunctions.Result(err);
-            err = r.IsPresent || l.IsPresent || f.IsPresent
-                ? ring.Post(d, (ulong)(long)context, flags, r, l, f)
+            err = r.IsPresent || l.IsPresent || f.IsPresent || c.IsPresent
+                ? ring.Post(d, (ulong)(long)context, flags, r, l, f, c)
                 : ring.Post(d, (ulong)(long)context, flags);
             if (err != 0) return ExtensionFunctions.Result(err);
+            if (receive && c.IsPresent) RioControl.WriteEmpty(c.Span);
             if ((flags & Ws2Spi.RIO_MSG_DEFER) == 0 && ring.Commit()) Posted(rq, receive);
             return true;
         }

@@ -41,6 +41,12 @@ public readonly struct RioRequest
     /// <summary>RIOReceiveEx / RIOSendEx: the local address slice.</summary>
     public RioSlice LocalAddress => _ex is null ? default : _ex.LocalAddress;
 
+    /// <summary>
+    /// RIOReceiveEx: where the received datagram's control records go (a RIO_CMSG_BUFFER: ULONG TotalLength, then
+    /// WSACMSGHDR records from <see cref="Ws2Spi.RIO_CMSG_BASE_SIZE"/>); RIOSendEx: the control records to send with it.
+    /// </summary>
+    public RioSlice ControlContext => _ex is null ? default : _ex.ControlContext;
+
     /// <summary>RIOReceiveEx: where the received message's flags go (a 4-byte DWORD).</summary>
     public RioSlice FlagsSlice => _ex is null ? default : _ex.FlagsSlice;
 

@@ -86,7 +86,7 @@ internal sealed class RioRing
     }
 
     /// <summary>As <see cref="Post(in RioSlice, ulong, uint)"/>, for a request with address or flags slices (RIOReceiveEx / RIOSendEx).</summary>
-    public int Post(in RioSlice data, ulong context, uint flags, in RioSlice remote, in RioSlice local, in RioSlice flagsSlice)
+    public int Post(in RioSlice data, ulong context, uint flags, in RioSlice remote, in RioSlice local, in RioSlice flagsSlice, in RioSlice control)
     {
         int err = Place(out long tail);
         if (err != 0) return err;
@@ -95,6 +95,7 @@ internal sealed class RioRing
         ex.RemoteAddress = remote;
         ex.LocalAddress = local;
         ex.FlagsSlice = flagsSlice;
+        ex.ControlContext = control;
         slot.Request = new RioRequest(data, context, flags, ex);
         Volatile.Write(ref _c.Tail, tail + 1);
         return 0;
@@ -184,7 +185,7 @@ internal sealed class RioRing
                 RequestContext = slot.Request.RequestContext,
             }, notifies);
             slot.Request = default; // the request's arrays are not kept alive by a free slot
-            if (slot.Ex is { } ex) ex.RemoteAddress = ex.LocalAddress = ex.FlagsSlice = default;
+            if (slot.Ex is { } ex) ex.RemoteAddress = ex.LocalAddress = ex.FlagsSlice = ex.ControlContext = default;
         }
         Volatile.Write(ref _c.Released, h); // the places are free before the results can be dequeued
         cq.RevealLocked((int)(h - r));

@@ -23,6 +23,11 @@ public static partial class Ws2Spi
     public const uint RIO_MAX_CQ_SIZE = 0x8000000;
     /// <summary>What RIODequeueCompletion returns for a queue it cannot read (invalid, or used from two threads at once).</summary>
     public const uint RIO_CORRUPT_CQ = 0xFFFFFFFF;
+    /// <summary>
+    /// Where the first control record (WSACMSGHDR) starts in a RIOReceiveEx / RIOSendEx control-context slice: after the
+    /// RIO_CMSG_BUFFER header, whose ULONG TotalLength counts these bytes and the records.
+    /// </summary>
+    public const int RIO_CMSG_BASE_SIZE = 8;
 
     // RIO_NOTIFICATION_COMPLETION_TYPE.
     public const int RIO_EVENT_COMPLETION = 1;

@@ -97,20 +97,6 @@ public class RioBufferTests : RioTest
     }
 
     [Fact]
-    public void RIOReceiveEx_ControlContextSlice_LeftUnwritten()
-    {
-        var s = RioUdp(out var addr);
-        var peer = Check(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP));
-        var (t, cq, rq, buffer, id) = Rig(s, 64);
-        Assert.Equal(1, t.RIOReceiveEx!(rq, new RIO_BUF(id, 0, 16), 1, default, default, new RIO_BUF(id, 32, 32), default, 0, 1));
-        Assert.Equal(3, sendto(peer, Bytes("abc"), 3, 0, addr, addr.Length));
-        Assert.Equal(0, Dequeue(t, cq, 1)[0].Status);
-        Assert.All(buffer[32..], b => Assert.Equal(0, b));
-        closesocket(peer);
-        closesocket(s);
-    }
-
-    [Fact]
     public void RIOReceive_CompletionQueueClosed_WSAEINVAL()
     {
         var s = RioUdp(out _);
