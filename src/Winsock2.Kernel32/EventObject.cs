@@ -3,7 +3,7 @@ namespace Winsock2.Kernel;
 /// <summary>A manual-reset event (WSAEVENT's object). Waiting threads register their <see cref="Waiter"/>.</summary>
 internal sealed class EventObject
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly List<Waiter> _waiters = new(2);
     private volatile bool _signaled;
 

@@ -26,7 +26,7 @@ internal static class BlockingRequest
     /// completed meanwhile (<paramref name="takeBack"/> finds nothing), 0. A static <paramref name="takeBack"/>
     /// keeps the wait free of allocations.
     /// </summary>
-    public static int Wait<TQueue>(IoRequest r, int timeoutMs, object gate, TQueue queue, Func<TQueue, IoRequest, bool> takeBack)
+    public static int Wait<TQueue>(IoRequest r, int timeoutMs, Lock gate, TQueue queue, Func<TQueue, IoRequest, bool> takeBack)
     {
         int rc = Waits.BlockingWait(r, static r => r.Done, timeoutMs);
         if (rc == 0) return 0;

@@ -6,7 +6,7 @@ namespace Winsock2.Providers.Core;
 internal interface IEventSelectable
 {
     /// <summary>The lock that guards the socket's state and its <see cref="Events"/>.</summary>
-    object Gate { get; }
+    Lock Gate { get; }
     /// <summary>True once closesocket ran (read under <see cref="Gate"/>).</summary>
     bool IsClosed { get; }
     /// <summary>The socket's event selection and record.</summary>

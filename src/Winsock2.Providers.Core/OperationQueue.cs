@@ -22,7 +22,7 @@ namespace Winsock2.Providers.Core;
 /// The list is intrusive (the links are in <see cref="IoRequest"/>): queueing, taking back and cancelling are O(1) and
 /// allocate nothing; the attempts are static delegates over a state argument, so no call makes a closure.
 /// </summary>
-internal sealed class OperationQueue(object gate, Completion completion)
+internal sealed class OperationQueue(Lock gate, Completion completion)
 {
     /// <summary>Most overlapped requests one direction may have outstanding; one more is WSAEWOULDBLOCK.</summary>
     public const int MaxOutstanding = 4096;

@@ -6,7 +6,7 @@ namespace Winsock2.Providers.Core;
 /// The threads waiting for a socket's readiness to change (select, and a provider's blocking accept, connect, join
 /// or send). <see cref="Add"/> and <see cref="Remove"/> take the socket's lock; the rest is called under it.
 /// </summary>
-internal sealed class ReadyWaiters(object gate)
+internal sealed class ReadyWaiters(Lock gate)
 {
     private readonly List<ThreadContext> _waiters = new();
 

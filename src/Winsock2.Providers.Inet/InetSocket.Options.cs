@@ -206,7 +206,7 @@ internal sealed partial class InetSocket
     public int BytesAvailable() => _listening ? 0 : SocketCalls.BytesAvailable(_handle);
 
     // WSPEventSelect / WSPAsyncSelect / WSPEnumNetworkEvents: EventSelection, on the lock that guards everything here.
-    object IEventSelectable.Gate => Gate;
+    Lock IEventSelectable.Gate => Gate;
 
     /// <summary>The socket-level BOOL options a length of 0 may set (the ones this socket's type has).</summary>
     private bool IsBoolSocketOption(int optname) => optname switch

@@ -18,7 +18,7 @@ internal sealed partial class InetSocket : IReadyHandler, IProviderSocket, IList
 
     private enum ConnState { None, Connecting, Connected, Failed }
 
-    public readonly object Gate = new();
+    public readonly Lock Gate = new();
     private readonly WSPUPCALLTABLE _upcalls;
     private readonly Socket _os;
     /// <summary>The descriptor number, only as the reactor's key (registered while open); calls go through <see cref="_handle"/>.</summary>

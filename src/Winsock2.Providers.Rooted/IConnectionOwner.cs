@@ -6,7 +6,7 @@ namespace Winsock2.Providers.Rooted;
 internal interface IConnectionOwner
 {
     /// <summary>The session lock the owner and the connection share.</summary>
-    object Gate { get; }
+    Lock Gate { get; }
 
     /// <summary>The root's shared stream the connection writes from (null on a leaf).</summary>
     FanOutStream? Stream { get; }

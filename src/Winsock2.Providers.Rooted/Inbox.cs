@@ -19,7 +19,7 @@ namespace Winsock2.Providers.Rooted;
 /// receives that may take it. While a receive is posted the fast path stands aside, so posting order holds.
 /// </para>
 /// </summary>
-internal sealed class Inbox(Completion completion, object gate)
+internal sealed class Inbox(Completion completion, Lock gate)
 {
     private readonly InboxQueue _messages = new();
     private readonly InboxStore _store = new();

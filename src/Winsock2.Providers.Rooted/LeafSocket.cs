@@ -25,8 +25,8 @@ internal sealed class LeafSocket : RootedSocket, IConnectionOwner, IReadyHandler
     private WSABUF? _calleeOut;
     private int _joinError;
 
-    public LeafSocket(RootedProvider provider, WSAPROTOCOL_INFOW info, uint flags, object? gate = null, MpOptions? options = null)
-        : base(provider, info, flags, gate ?? new object(), options ?? new MpOptions())
+    public LeafSocket(RootedProvider provider, WSAPROTOCOL_INFOW info, uint flags, Lock? gate = null, MpOptions? options = null)
+        : base(provider, info, flags, gate ?? new Lock(), options ?? new MpOptions())
     {
         Inbox = new Inbox(Completion, Gate);
     }

@@ -27,7 +27,7 @@ internal sealed partial class RootSocket : RootedSocket, IConnectionOwner, IRead
     private ulong _reserved;
 
     public RootSocket(RootedProvider provider, WSAPROTOCOL_INFOW info, uint flags)
-        : base(provider, info, flags, new object(), new MpOptions())
+        : base(provider, info, flags, new Lock(), new MpOptions())
     {
         Inbox = new Inbox(Completion, Gate);
     }

@@ -54,9 +54,9 @@ internal abstract partial class RootedSocket
     {
         int seen = _qosAnswers;
         int rc;
-        Monitor.Exit(Gate);
+        Gate.Exit();
         try { rc = WaitFor(() => { lock (Gate) return _qosAnswers != seen || !Joined || Closed; }, Options.JoinTimeoutMs); }
-        finally { Monitor.Enter(Gate); }
+        finally { Gate.Enter(); }
         if (Closed) return Ws2Spi.WSAENOTSOCK;
         if (_qosAnswers == seen) return !Joined ? Ws2Spi.WSAENOTCONN : rc != 0 ? rc : Ws2Spi.WSAETIMEDOUT;
         return Flowspecs.Differs(Qos, asked) ? Ws2Spi.WSAEOPNOTSUPP : 0;

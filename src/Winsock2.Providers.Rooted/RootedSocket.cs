@@ -12,7 +12,7 @@ namespace Winsock2.Providers.Rooted;
 /// </summary>
 internal abstract partial class RootedSocket : IProviderSocket, IListeningSocket<Connection>
 {
-    protected RootedSocket(RootedProvider provider, WSAPROTOCOL_INFOW info, uint flags, object gate, MpOptions options)
+    protected RootedSocket(RootedProvider provider, WSAPROTOCOL_INFOW info, uint flags, Lock gate, MpOptions options)
     {
         Provider = provider;
         Info = info;
@@ -27,7 +27,7 @@ internal abstract partial class RootedSocket : IProviderSocket, IListeningSocket
     public RootedProvider Provider { get; }
     public WSAPROTOCOL_INFOW Info { get; }
     public uint Flags { get; }
-    public object Gate { get; }
+    public Lock Gate { get; }
     public MpOptions Options { get; }
     public NetworkEventRecord Events { get; }
     public Completion Completion { get; }

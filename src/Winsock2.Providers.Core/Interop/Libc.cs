@@ -59,11 +59,11 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)] public static partial int epoll_ctl(int epfd, int op, int fd, void* ev);
     [LibraryImport("libc", SetLastError = true)] public static partial int epoll_wait(int epfd, void* events, int maxevents, int timeout);
     [LibraryImport("libc", SetLastError = true)] public static partial int poll(pollfd* fds, nuint nfds, int timeout);
-    [LibraryImport("libc", SetLastError = true)] public static partial nint recvmsg(int fd, msghdr* msg, int flags);
-    [LibraryImport("libc", SetLastError = true)] public static partial nint recv(int fd, void* buf, nuint len, int flags);
-    [LibraryImport("libc", SetLastError = true)] public static partial nint sendmsg(int fd, msghdr* msg, int flags);
-    [LibraryImport("libc", SetLastError = true)] public static partial int recvmmsg(int fd, mmsghdr* msgvec, uint vlen, int flags, void* timeout);
-    [LibraryImport("libc", SetLastError = true)] public static partial int sendmmsg(int fd, mmsghdr* msgvec, uint vlen, int flags);
+    [LibraryImport("libc")] public static partial nint recvmsg(int fd, msghdr* msg, int flags);
+    [LibraryImport("libc")] public static partial nint recv(int fd, void* buf, nuint len, int flags);
+    [LibraryImport("libc")] public static partial nint sendmsg(int fd, msghdr* msg, int flags);
+    [LibraryImport("libc")] public static partial int recvmmsg(int fd, mmsghdr* msgvec, uint vlen, int flags, void* timeout);
+    [LibraryImport("libc")] public static partial int sendmmsg(int fd, mmsghdr* msgvec, uint vlen, int flags);
     [LibraryImport("libc", SetLastError = true)] public static partial int connect(int fd, void* addr, uint addrlen);
     [LibraryImport("libc", SetLastError = true)] public static partial int getsockname(int fd, void* addr, uint* addrlen);
     [LibraryImport("libc", SetLastError = true)] public static partial int getpeername(int fd, void* addr, uint* addrlen);
@@ -76,6 +76,13 @@ internal static unsafe partial class Libc
     [LibraryImport("libc", SetLastError = true)] public static partial int getsockopt(int fd, int level, int optname, void* optval, uint* optlen);
 
     public static int Errno => Marshal.GetLastPInvokeError();
+
+    /// <summary>
+    /// errno itself, read right after a call imported without SetLastError (the data calls: recv, recvmsg, sendmsg,
+    /// recvmmsg, sendmmsg), as the generated stub of a SetLastError import reads it — without storing it for
+    /// <see cref="Marshal.GetLastPInvokeError"/> first, which costs every call two runtime calls whether it failed or not.
+    /// </summary>
+    public static int SystemErrno => Marshal.GetLastSystemError();
 
     /// <summary>poll(2) on one descriptor with a zero timeout; returns revents (POLLNVAL when the fd is gone).</summary>
     public static short PollNow(int fd, short events)

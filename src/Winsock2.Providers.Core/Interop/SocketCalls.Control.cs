@@ -21,7 +21,7 @@ internal static unsafe partial class SocketCalls
             msg_controllen = controlCapacity,
         };
         using var held = new Held(s);
-        nint n = Checked(Libc.recvmsg(held.Fd, &msg, flags), out errno);
+        nint n = CheckedNow(Libc.recvmsg(held.Fd, &msg, flags), out errno);
         nameLength = msg.msg_namelen;
         msgFlags = msg.msg_flags;
         controlLength = n < 0 ? 0 : (int)msg.msg_controllen;
@@ -45,6 +45,6 @@ internal static unsafe partial class SocketCalls
             msg_controllen = controlLength,
         };
         using var held = new Held(s);
-        return Checked(Libc.sendmsg(held.Fd, &msg, flags), out errno);
+        return CheckedNow(Libc.sendmsg(held.Fd, &msg, flags), out errno);
     }
 }

@@ -30,7 +30,7 @@ internal static unsafe partial class SocketCalls
             msg_iovlen = (nuint)iovCount,
         };
         using var held = new Held(s);
-        nint n = Checked(Libc.recvmsg(held.Fd, &msg, flags), out errno);
+        nint n = CheckedNow(Libc.recvmsg(held.Fd, &msg, flags), out errno);
         nameLength = msg.msg_namelen;
         msgFlags = msg.msg_flags;
         return n;
@@ -43,21 +43,21 @@ internal static unsafe partial class SocketCalls
     public static int RecvMmsg(SafeSocketHandle s, Libc.mmsghdr* messages, int count, int flags, out int errno)
     {
         using var held = new Held(s);
-        return (int)Checked(Libc.recvmmsg(held.Fd, messages, (uint)count, flags, null), out errno);
+        return (int)CheckedNow(Libc.recvmmsg(held.Fd, messages, (uint)count, flags, null), out errno);
     }
 
     /// <summary>sendmmsg(2): up to <paramref name="count"/> messages; the number sent (each header's msg_len set) or -1 with errno.</summary>
     public static int SendMmsg(SafeSocketHandle s, Libc.mmsghdr* messages, int count, int flags, out int errno)
     {
         using var held = new Held(s);
-        return (int)Checked(Libc.sendmmsg(held.Fd, messages, (uint)count, flags), out errno);
+        return (int)CheckedNow(Libc.sendmmsg(held.Fd, messages, (uint)count, flags), out errno);
     }
 
     /// <summary>recv(2) into one buffer.</summary>
     public static nint Recv(SafeSocketHandle s, void* buffer, nuint length, int flags, out int errno)
     {
         using var held = new Held(s);
-        return Checked(Libc.recv(held.Fd, buffer, length, flags), out errno);
+        return CheckedNow(Libc.recv(held.Fd, buffer, length, flags), out errno);
     }
 
     /// <summary>
@@ -74,7 +74,7 @@ internal static unsafe partial class SocketCalls
             msg_iovlen = (nuint)iovCount,
         };
         using var held = new Held(s);
-        return Checked(Libc.sendmsg(held.Fd, &msg, flags), out errno);
+        return CheckedNow(Libc.sendmsg(held.Fd, &msg, flags), out errno);
     }
 
     /// <summary>connect(2) to a Linux sockaddr (<see cref="LinuxSockAddr.ToLinux"/>), retried while it is interrupted (EINTR).</summary>
@@ -159,6 +159,13 @@ internal static unsafe partial class SocketCalls
     private static nint Checked(nint rc, out int errno)
     {
         errno = rc < 0 ? Libc.Errno : 0;
+        return rc;
+    }
+
+    /// <summary>As <see cref="Checked"/> for the data calls imported without SetLastError: errno read directly.</summary>
+    private static nint CheckedNow(nint rc, out int errno)
+    {
+        errno = rc < 0 ? Libc.SystemErrno : 0;
         return rc;
     }
 

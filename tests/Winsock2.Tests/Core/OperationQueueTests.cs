@@ -12,7 +12,7 @@ namespace Winsock2.Tests.Core;
 /// </summary>
 public class OperationQueueTests
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly OperationQueue _queue;
 
     public OperationQueueTests()

@@ -73,8 +73,8 @@ public class LivenessTests : RootedTest
         {
             SendText(root, "second");
             Assert.True(reading.Wait(10_000), "the reader did not read the second message");
-            Assert.True(Monitor.TryEnter(socket.Gate, 0), "the reader holds the session lock across its read");
-            Monitor.Exit(socket.Gate);
+            Assert.True(socket.Gate.TryEnter(0), "the reader holds the session lock across its read");
+            socket.Gate.Exit();
             Assert.Equal("queued", RecvText(leaf)); // the application is not held up by the reader
         }
         finally
