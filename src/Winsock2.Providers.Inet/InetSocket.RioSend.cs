@@ -155,8 +155,8 @@ internal sealed partial class InetSocket
         }
         // RIOSendEx's control records (packet information, as WSASendMsg takes them) go along as Linux control messages.
         var records = IsDatagram && r.ControlContext.IsPresent ? RioControl.SentRecords(r.ControlContext.Span) : default;
-        Span<byte> linux = stackalloc byte[records.IsEmpty ? 0 : 2 * records.Length <= 512 ? 2 * records.Length : 0];
-        if (!records.IsEmpty && linux.IsEmpty) linux = new byte[2 * records.Length];
+        int capacity = 2 * records.Length; // each Windows record becomes at most twice its size, as for WSASendMsg
+        Span<byte> linux = capacity <= 512 ? stackalloc byte[capacity] : new byte[capacity];
         int controlLength = 0;
         if (!records.IsEmpty && TranslateControl(records, linux, out controlLength) != 0)
         {
