@@ -142,11 +142,12 @@ public sealed partial class RioFunctions
             if (err == 0 && controlBuf.BufferId is not null && (err = RioBuffer.Resolve(controlBuf, out c)) == 0 && c.Length < sizeof(uint))
                 err = Ws2Spi.WSAEFAULT;
             if (err != 0) return ExtensionFunctions.Result(err);
+            // Before the request is posted: once it is, a commit from another thread may let the transport fill it.
+            if (receive && c.IsPresent) RioControl.WriteEmpty(c.Span);
             err = r.IsPresent || l.IsPresent || f.IsPresent || c.IsPresent
                 ? ring.Post(d, (ulong)(long)context, flags, r, l, f, c)
                 : ring.Post(d, (ulong)(long)context, flags);
             if (err != 0) return ExtensionFunctions.Result(err);
-            if (receive && c.IsPresent) RioControl.WriteEmpty(c.Span);
             if ((flags & Ws2Spi.RIO_MSG_DEFER) == 0 && ring.Commit()) Posted(rq, receive);
             return true;
         }
