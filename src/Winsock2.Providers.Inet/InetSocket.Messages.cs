@@ -20,6 +20,12 @@ internal sealed partial class InetSocket
     private const int CmsgHeader = 16;
 
     /// <summary>
+    /// The kernel's control messages one receive takes (WSARecvMsg's, or a RIOReceiveEx's with a control slice): its
+    /// packet information.
+    /// </summary>
+    private const int ControlCapacity = 256;
+
+    /// <summary>
     /// WSARecvMsg: WSAEFAULT for a null message, invalid buffers or control buffer, or a name shorter than its namelen;
     /// WSAEINVAL on a stream socket (the function is for datagrams). Then as WSARecvFrom.
     /// </summary>
@@ -140,8 +146,8 @@ internal sealed partial class InetSocket
     {
         if (r.Message is not { } msg || !IsDatagram)
             return SocketCalls.RecvMsg(_handle, iov, iovCount, IsDatagram ? name : null, 128, linuxFlags, out nameLength, out msgFlags, out err);
-        byte* control = stackalloc byte[256];
-        nint n = SocketCalls.RecvMsgControl(_handle, iov, iovCount, name, 128, control, 256, linuxFlags,
+        byte* control = stackalloc byte[ControlCapacity];
+        nint n = SocketCalls.RecvMsgControl(_handle, iov, iovCount, name, 128, control, ControlCapacity, linuxFlags,
             out nameLength, out msgFlags, out int controlLength, out err);
         if (n >= 0) FillMessage(msg, new ReadOnlySpan<byte>(control, controlLength), msgFlags);
         return n;

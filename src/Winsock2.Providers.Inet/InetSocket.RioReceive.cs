@@ -17,9 +17,6 @@ internal sealed partial class InetSocket
     private bool _rioEof;     // the peer's FIN was read: every later receive completes with 0 bytes
     private int _rioRecvError; // the connection's sticky error for later receives
 
-    /// <summary>The kernel's control messages one RIOReceiveEx with a control slice takes (its packet information).</summary>
-    private const int ControlCapacity = 256;
-
     /// <summary>Most receives one read fills (a readv over their slices).</summary>
     private const int RioBatch = 16;
 
@@ -211,11 +208,11 @@ internal sealed partial class InetSocket
         bytes = 0;
         byte* name = stackalloc byte[128];
         byte* dummy = stackalloc byte[1];
-        byte* control = stackalloc byte[ControlCapacity];
+        bool withControl = r.ControlContext.IsPresent;
+        byte* control = stackalloc byte[withControl ? ControlCapacity : 1]; // a plain receive zeroes no control buffer
         nint n;
         int err, msgFlags, controlLength = 0;
         uint nameLength;
-        bool withControl = r.ControlContext.IsPresent;
         fixed (byte* array = r.Array)
         {
             var iov = new Libc.iovec { iov_base = r.Length == 0 ? dummy : array + r.Offset, iov_len = (nuint)r.Length };

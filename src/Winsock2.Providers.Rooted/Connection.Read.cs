@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Net.Sockets;
 using Winsock2.Interop;
 using Winsock2.Providers.Rooted.Wire;
@@ -11,8 +12,9 @@ namespace Winsock2.Providers.Rooted;
 /// One reader at a time per connection (<see cref="RequestRead"/>); the read and the decoding run without the
 /// session lock, which is taken only to hand the decoded frames over. A reading turn is bounded
 /// (<see cref="RootedLimits.ReadTurnBytes"/>) and continues on the thread pool, so one busy connection never
-/// holds the reactor (unless the owner reads it on its own thread: Connection.Deferred.cs). Reading stops while the owner's receive buffer is full (<see cref="IConnectionOwner.MayRead"/>)
-/// and resumes when the application drains it (<see cref="ResumeReading"/>).
+/// holds the reactor (unless the owner reads it on its own thread: Connection.Deferred.cs). Reading stops while the
+/// owner's receive buffer is full (<see cref="IConnectionOwner.MayRead"/>) and resumes when the application drains it
+/// (<see cref="ResumeReading"/>).
 /// </summary>
 internal sealed partial class Connection
 {
@@ -231,7 +233,7 @@ internal sealed partial class Connection
             lock (Owner.Gate)
             {
                 bool anyData = false;
-                foreach (ref readonly var f in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frames)) // not changed meanwhile: this thread's list
+                foreach (ref readonly var f in CollectionsMarshal.AsSpan(frames)) // this thread's list, unchanged meanwhile
                 {
                     if (IsTerminated || _decoder.Failed) break;
                     if (f.Piece != PieceOf.None)

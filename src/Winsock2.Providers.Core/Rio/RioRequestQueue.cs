@@ -146,7 +146,6 @@ public sealed class RioRequestQueue : RIO_RQ
         }
     }
 
-    /// <summary>RIODequeueCompletion found a completion queue of this queue empty.</summary>
     /// <summary>
     /// True while the application polls the receive completion queue itself: it has no notification, or RIONotify is
     /// not armed on it (so the application will dequeue again without being told). False once it is closed.
