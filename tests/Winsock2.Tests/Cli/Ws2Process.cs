@@ -49,20 +49,36 @@ internal sealed partial class Ws2Process : IDisposable
         foreach (var a in args) psi.ArgumentList.Add(a);
         var process = new Process { StartInfo = psi };
         var p = new Ws2Process(process);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null) p._lines.CompleteAdding();
-            else p._lines.Add(e.Data);
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null) lock (p._stderr) p._stderr.AppendLine(e.Data);
-        };
         Assert.True(process.Start(), "ws2 did not start");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // Each stream is read by a thread of its own, not by the thread pool's asynchronous reads: the pool is shared
+        // with the providers under test in this process, and a pool busy or short of threads would hold back lines the
+        // child printed long before — a wait here would then fail although the child was on time.
+        p._readers =
+        [
+            Reader(process.StandardOutput, p._lines.Add, p._lines.CompleteAdding, "ws2 stdout"),
+            Reader(process.StandardError, line => { lock (p._stderr) p._stderr.AppendLine(line); }, static () => { }, "ws2 stderr"),
+        ];
         return p;
     }
+
+    /// <summary>A background thread that hands each line of <paramref name="stream"/> on until the stream ends.</summary>
+    private static Thread Reader(StreamReader stream, Action<string> line, Action ended, string name)
+    {
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                while (stream.ReadLine() is { } l) line(l);
+            }
+            catch (IOException) { } // the pipe broke: the child is gone
+            catch (ObjectDisposedException) { } // disposed while reading
+            finally { ended(); }
+        }) { IsBackground = true, Name = name };
+        thread.Start();
+        return thread;
+    }
+
+    private Thread[] _readers = [];
 
     /// <summary>Runs ws2 to its end with stdin closed: exit code, stdout lines, stderr.</summary>
     public static (int Exit, List<string> Lines, string Stderr) Run(params string[] args) => Run(null, args);
@@ -113,7 +129,7 @@ internal sealed partial class Ws2Process : IDisposable
     public int WaitExit()
     {
         Assert.True(_process.WaitForExit((int)Wait.TotalMilliseconds), $"ws2 did not exit; stderr: {Stderr}");
-        _process.WaitForExit(); // the output is drained
+        foreach (var reader in _readers) Assert.True(reader.Join(Wait), "ws2's output did not end after it exited");
         return _process.ExitCode;
     }
 
