@@ -17,9 +17,15 @@ internal sealed class Waiter
 
     /// <summary>
     /// What ends a sleep the thread takes elsewhere (<see cref="BeginSleepElsewhere"/>), e.g. a write to a descriptor
-    /// the thread polls besides a socket. Set once by the thread itself before its first such sleep.
+    /// the thread polls besides a socket. Set by the thread itself before each such sleep (the descriptor is lent for
+    /// that sleep only); a wake that read the previous one makes another sleeper return early, which looks again.
     /// </summary>
-    public Action? WakeElsewhere { get; set; }
+    public Action? WakeElsewhere
+    {
+        get => Volatile.Read(ref _wakeElsewhere);
+        set => Volatile.Write(ref _wakeElsewhere, value);
+    }
+    private Action? _wakeElsewhere;
 
     /// <summary>Wakes the thread if it sleeps, or makes its next sleep return at once.</summary>
     public void Wake()

@@ -5,14 +5,23 @@ using Winsock2.Kernel;
 namespace Winsock2.Providers.Core;
 
 /// <summary>
-/// A blocking call's sleep on its own socket: poll(2) on the socket's descriptor and on the thread's wake descriptor
-/// (an eventfd its <see cref="Waiter"/> writes when woken), so the call does its socket's work itself when it wakes,
-/// while closesocket, WSACancelBlockingCall and APCs still end the sleep as they end <see cref="Waiter.Sleep"/>.
+/// A blocking call's sleep on its own socket: poll(2) on the socket's descriptor and on a wake descriptor (an eventfd
+/// the thread's <see cref="Waiter"/> writes when woken), so the call does its socket's work itself when it wakes, while
+/// closesocket, WSACancelBlockingCall and APCs still end the sleep as they end <see cref="Waiter.Sleep"/>. Wake
+/// descriptors are lent for one sleep from a process-wide pool and given back after it, so they number at most the
+/// threads that ever slept at once — a thread that exits holds none (a program that runs each blocking call on a new
+/// thread does not gather descriptors until a collection). A wake meant for the previous borrower may reach the next
+/// one: its sleep returns early and its caller looks again, as after any wake.
 /// </summary>
 internal static unsafe class SocketWait
 {
-    /// <summary>The calling thread's wake descriptor (made on its first socket sleep; closed when the thread's state is collected).</summary>
-    [ThreadStatic] private static WakeDescriptor? t_wake;
+    /// <summary>Wake descriptors not lent out (made as sleeps need them; kept for the next), and its lock.</summary>
+    private static readonly Stack<WakeDescriptor> Spare = new();
+    private static readonly Lock SpareGate = new();
+
+    /// <summary>Wake descriptors made so far (tests and diagnostics): the most that slept at once.</summary>
+    public static int Made => Volatile.Read(ref _made);
+    private static int _made;
 
     /// <summary>
     /// Sleeps until <paramref name="fd"/> reports one of <paramref name="events"/> (or an error or hang-up), the
@@ -34,7 +43,8 @@ internal static unsafe class SocketWait
     public static void Sleep(Waiter waiter, Span<Libc.pollfd> sockets, int milliseconds)
     {
         foreach (ref var s in sockets) s.revents = 0;
-        var wake = t_wake;
+        WakeDescriptor? wake;
+        lock (SpareGate) Spare.TryPop(out wake);
         if (wake is null)
         {
             wake = WakeDescriptor.Create();
@@ -43,26 +53,40 @@ internal static unsafe class SocketWait
                 waiter.Sleep(milliseconds); // no descriptor to spare: sleep as any blocking call does
                 return;
             }
-            t_wake = wake;
-            waiter.WakeElsewhere = wake.Signal;
+            Interlocked.Increment(ref _made);
         }
-        if (!waiter.BeginSleepElsewhere()) return;
-        int n = sockets.Length + 1;
-        var fds = n <= 32 ? stackalloc Libc.pollfd[n] : new Libc.pollfd[n];
-        sockets.CopyTo(fds);
-        fds[^1] = new Libc.pollfd { fd = wake.Fd, events = Libc.POLLIN };
-        int rc;
-        fixed (Libc.pollfd* p = fds) rc = Libc.poll(p, (nuint)n, milliseconds);
-        waiter.EndSleepElsewhere();
-        if (rc <= 0) return; // timed out, or EINTR: the caller looks again
-        if ((fds[^1].revents & Libc.POLLIN) != 0) wake.Drain();
-        fds[..^1].CopyTo(sockets);
+        try
+        {
+            waiter.WakeElsewhere = wake.SignalAction; // before the sleep is announced (BeginSleepElsewhere fences)
+            if (!waiter.BeginSleepElsewhere()) return;
+            int n = sockets.Length + 1;
+            var fds = n <= 32 ? stackalloc Libc.pollfd[n] : new Libc.pollfd[n];
+            sockets.CopyTo(fds);
+            fds[^1] = new Libc.pollfd { fd = wake.Fd, events = Libc.POLLIN };
+            int rc;
+            fixed (Libc.pollfd* p = fds) rc = Libc.poll(p, (nuint)n, milliseconds);
+            waiter.EndSleepElsewhere();
+            if (rc <= 0) return; // timed out, or EINTR: the caller looks again
+            if ((fds[^1].revents & Libc.POLLIN) != 0) wake.Drain();
+            fds[..^1].CopyTo(sockets);
+        }
+        finally
+        {
+            lock (SpareGate) Spare.Push(wake);
+        }
     }
 
     /// <summary>One thread's eventfd: written by whoever wakes the thread, drained by the thread.</summary>
     private sealed class WakeDescriptor : SafeHandleZeroOrMinusOneIsInvalid
     {
-        private WakeDescriptor(int fd) : base(ownsHandle: true) => SetHandle(fd);
+        private WakeDescriptor(int fd) : base(ownsHandle: true)
+        {
+            SetHandle(fd);
+            SignalAction = Signal;
+        }
+
+        /// <summary><see cref="Signal"/> as the waiter's wake action (made once, not per sleep).</summary>
+        public Action SignalAction { get; }
 
         public int Fd => (int)handle;
 
