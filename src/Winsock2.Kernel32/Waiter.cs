@@ -52,8 +52,12 @@ internal sealed class Waiter
         return false;
     }
 
-    /// <summary>The sleep <see cref="BeginSleepElsewhere"/> began is over: a wake that came meanwhile is consumed.</summary>
-    public void EndSleepElsewhere() => Volatile.Write(ref _state, Idle);
+    /// <summary>
+    /// The sleep <see cref="BeginSleepElsewhere"/> began is over: a wake that came meanwhile is consumed. A full fence:
+    /// the caller's next look at its condition comes after it, so a waker that set the condition before its wake was
+    /// consumed here is seen.
+    /// </summary>
+    public void EndSleepElsewhere() => Interlocked.Exchange(ref _state, Idle);
 
     /// <summary>Sleeps until woken or until <paramref name="milliseconds"/> pass (-1 = forever).</summary>
     public void Sleep(int milliseconds)

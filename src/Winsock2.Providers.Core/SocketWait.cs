@@ -8,16 +8,29 @@ namespace Winsock2.Providers.Core;
 /// A blocking call's sleep on its own socket: poll(2) on the socket's descriptor and on a wake descriptor (an eventfd
 /// the thread's <see cref="Waiter"/> writes when woken), so the call does its socket's work itself when it wakes, while
 /// closesocket, WSACancelBlockingCall and APCs still end the sleep as they end <see cref="Waiter.Sleep"/>. Wake
-/// descriptors are lent for one sleep from a process-wide pool and given back after it, so they number at most the
-/// threads that ever slept at once — a thread that exits holds none (a program that runs each blocking call on a new
-/// thread does not gather descriptors until a collection). A wake meant for the previous borrower may reach the next
-/// one: its sleep returns early and its caller looks again, as after any wake.
+/// descriptors are lent for one sleep from a process-wide pool and given back after it: they number at most the
+/// threads asleep at once, and at most <see cref="MaxSpare"/> stay open between sleeps. A thread that exits holds none,
+/// so a program that runs each blocking call on a new thread does not gather descriptors until a collection. A wake
+/// meant for the previous borrower may reach the next one: its sleep returns early and its caller looks again, as after
+/// any wake.
 /// </summary>
 internal static unsafe class SocketWait
 {
     /// <summary>Wake descriptors not lent out (made as sleeps need them; kept for the next), and its lock.</summary>
     private static readonly Stack<WakeDescriptor> Spare = new();
     private static readonly Lock SpareGate = new();
+
+    /// <summary>The most wake descriptors kept for reuse: one given back while this many wait is closed.</summary>
+    public const int MaxSpare = 64;
+
+    /// <summary>Wake descriptors kept for reuse now (tests and diagnostics).</summary>
+    public static int Kept
+    {
+        get
+        {
+            lock (SpareGate) return Spare.Count;
+        }
+    }
 
     /// <summary>Wake descriptors made so far (tests and diagnostics): the most that slept at once.</summary>
     public static int Made => Volatile.Read(ref _made);
@@ -57,14 +70,17 @@ internal static unsafe class SocketWait
         }
         try
         {
-            waiter.WakeElsewhere = wake.SignalAction; // before the sleep is announced (BeginSleepElsewhere fences)
-            if (!waiter.BeginSleepElsewhere()) return;
             int n = sockets.Length + 1;
-            var fds = n <= 32 ? stackalloc Libc.pollfd[n] : new Libc.pollfd[n];
+            var fds = n <= 32 ? stackalloc Libc.pollfd[n] : new Libc.pollfd[n]; // before the sleep is announced: nothing throws inside it
             sockets.CopyTo(fds);
             fds[^1] = new Libc.pollfd { fd = wake.Fd, events = Libc.POLLIN };
+            waiter.WakeElsewhere = wake.SignalAction; // before the sleep is announced (BeginSleepElsewhere fences)
+            if (!waiter.BeginSleepElsewhere()) return;
             int rc;
             fixed (Libc.pollfd* p = fds) rc = Libc.poll(p, (nuint)n, milliseconds);
+            // A wake that raced the poll's return may still be on its way to this descriptor, perhaps after the next
+            // borrower has it: the state it set is consumed here (a full fence), and every caller looks at its condition
+            // again before it sleeps again, so the wake is not lost; the next borrower at worst returns early.
             waiter.EndSleepElsewhere();
             if (rc <= 0) return; // timed out, or EINTR: the caller looks again
             if ((fds[^1].revents & Libc.POLLIN) != 0) wake.Drain();
@@ -72,11 +88,17 @@ internal static unsafe class SocketWait
         }
         finally
         {
-            lock (SpareGate) Spare.Push(wake);
+            bool kept;
+            lock (SpareGate)
+            {
+                kept = Spare.Count < MaxSpare;
+                if (kept) Spare.Push(wake);
+            }
+            if (!kept) wake.Dispose(); // a late wake finds it closed and does nothing
         }
     }
 
-    /// <summary>One thread's eventfd: written by whoever wakes the thread, drained by the thread.</summary>
+    /// <summary>A wake eventfd: written by whoever wakes the thread that borrowed it, drained by that thread.</summary>
     private sealed class WakeDescriptor : SafeHandleZeroOrMinusOneIsInvalid
     {
         private WakeDescriptor(int fd) : base(ownsHandle: true)
@@ -113,7 +135,7 @@ internal static unsafe class SocketWait
             }
         }
 
-        /// <summary>Reads the count back to 0 (the owning thread, after a poll reported it).</summary>
+        /// <summary>Reads the count back to 0 (the borrowing thread, after a poll reported it).</summary>
         public void Drain()
         {
             ulong count;

@@ -86,7 +86,7 @@ internal sealed partial class InetSocket
     /// <summary>
     /// A blocking receive on a quiet stream found no data: instead of restoring the watch and waiting for the reactor to
     /// hand the data over (a wake-up of the reactor, then of this thread), it sleeps in poll(2) on its own socket and on
-    /// its thread's wake descriptor (<see cref="SocketWait"/>) and completes the queued receives itself when it wakes,
+    /// a wake descriptor (<see cref="SocketWait"/>) and completes the queued receives itself when it wakes,
     /// as the baseline's blocking socket sleeps in the kernel's recv. Its request stays queued, so posting order holds:
     /// whoever completes the queue (this thread, or the reactor once another call restored the watch) completes it
     /// first. closesocket and WSACancelBlockingCall wake the thread as they wake any blocking call; SO_RCVTIMEO applies.

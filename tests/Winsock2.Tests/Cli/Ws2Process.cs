@@ -50,32 +50,12 @@ internal sealed partial class Ws2Process : IDisposable
         var process = new Process { StartInfo = psi };
         var p = new Ws2Process(process);
         Assert.True(process.Start(), "ws2 did not start");
-        // Each stream is read by a thread of its own, not by the thread pool's asynchronous reads: the pool is shared
-        // with the providers under test in this process, and a pool busy or short of threads would hold back lines the
-        // child printed long before — a wait here would then fail although the child was on time.
         p._readers =
         [
-            Reader(process.StandardOutput, p._lines.Add, p._lines.CompleteAdding, "ws2 stdout"),
-            Reader(process.StandardError, line => { lock (p._stderr) p._stderr.AppendLine(line); }, static () => { }, "ws2 stderr"),
+            ChildLines.Start(process.StandardOutput, p._lines.Add, p._lines.CompleteAdding, "ws2 stdout"),
+            ChildLines.Start(process.StandardError, line => { lock (p._stderr) p._stderr.AppendLine(line); }, static () => { }, "ws2 stderr"),
         ];
         return p;
-    }
-
-    /// <summary>A background thread that hands each line of <paramref name="stream"/> on until the stream ends.</summary>
-    private static Thread Reader(StreamReader stream, Action<string> line, Action ended, string name)
-    {
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                while (stream.ReadLine() is { } l) line(l);
-            }
-            catch (IOException) { } // the pipe broke: the child is gone
-            catch (ObjectDisposedException) { } // disposed while reading
-            finally { ended(); }
-        }) { IsBackground = true, Name = name };
-        thread.Start();
-        return thread;
     }
 
     private Thread[] _readers = [];

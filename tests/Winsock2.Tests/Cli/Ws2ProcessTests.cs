@@ -12,7 +12,7 @@ public class Ws2ProcessTests
     [Fact]
     public void Expect_ThreadPoolHeldUp_TheChildsLineStillArrives()
     {
-        using var release = new ManualResetEventSlim();
+        var release = new ManualResetEventSlim(); // not disposed: a blocker that never started must not find it gone
         int started = 0, finished = 0;
         for (int i = 0; i < Blockers; i++)
             ThreadPool.UnsafeQueueUserWorkItem(_ =>

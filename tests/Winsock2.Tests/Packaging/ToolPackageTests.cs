@@ -56,19 +56,22 @@ public static class Dotnet
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = psi };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
         process.Start();
         process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        Action<string> add = line => { lock (output) output.AppendLine(line); };
+        Thread[] readers =
+        [
+            ChildLines.Start(process.StandardOutput, add, static () => { }, "child stdout"),
+            ChildLines.Start(process.StandardError, add, static () => { }, "child stderr"),
+        ];
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
+            foreach (var r in readers) r.Join(TimeSpan.FromSeconds(10));
             lock (output) return (-1, $"timed out after {timeout}: {fileName} {string.Join(' ', args)}\n{output}");
         }
-        process.WaitForExit(); // drains the redirected streams
+        foreach (var r in readers) r.Join(TimeSpan.FromSeconds(30)); // the output is drained
         lock (output) return (process.ExitCode, output.ToString());
     }
 }

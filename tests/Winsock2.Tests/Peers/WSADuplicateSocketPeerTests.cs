@@ -193,16 +193,10 @@ public sealed class WSADuplicateSocketPeerTests : WinsockTest
         return Process.Start(psi) ?? throw new InvalidOperationException("the child did not start");
     }
 
-    /// <summary>
-    /// The child's next line, read by a thread of its own (bounded wait): not an asynchronous read, whose completion
-    /// would wait for the thread pool this process shares with the providers under test.
-    /// </summary>
+    /// <summary>The child's next line (bounded wait), read by a thread of its own (<see cref="ChildLines"/>).</summary>
     private static string ReadLine(Process child)
     {
-        string? line = null;
-        var reader = new Thread(() => line = child.StandardOutput.ReadLine()) { IsBackground = true, Name = "child stdout" };
-        reader.Start();
-        Assert.True(reader.Join(ChildWait), "the child said nothing");
+        Assert.True(ChildLines.TryReadLine(child.StandardOutput, ChildWait, out var line), "the child said nothing");
         return line ?? "(end of output) " + child.StandardError.ReadToEnd();
     }
 }

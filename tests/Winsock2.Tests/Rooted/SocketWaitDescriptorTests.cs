@@ -28,6 +28,36 @@ public class SocketWaitDescriptorTests : RootedTest
         Assert.True(grown <= made, $"{grown} more eventfd descriptors open after {Threads} threads each slept once and exited ({made} made for the pool)");
     }
 
+    /// <summary>
+    /// More threads asleep at once than the pool keeps: all are woken (as closesocket or WSACancelBlockingCall wakes a
+    /// blocking call), and afterwards no more than <see cref="SocketWait.MaxSpare"/> descriptors stay open.
+    /// </summary>
+    [Fact]
+    public void SocketWait_MoreSleepersThanThePoolKeeps_EachWokenAndTheRestClosed()
+    {
+        const int sleepers = SocketWait.MaxSpare + 16;
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork,
+            System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        listener.Listen(); // nothing connects: never readable
+        int fd = (int)listener.Handle;
+        int before = OpenEventDescriptors(), keptBefore = SocketWait.Kept; // spares from earlier sleeps are lent first
+        var waiters = new Winsock2.Kernel.Waiter[sleepers];
+        var threads = new Worker[sleepers];
+        for (int i = 0; i < sleepers; i++)
+        {
+            var waiter = waiters[i] = new Winsock2.Kernel.Waiter();
+            threads[i] = Run(() => Assert.Equal(0, SocketWait.Sleep(waiter, fd, Winsock2.Interop.Libc.POLLIN, 30_000)));
+        }
+        Eventually(() => waiters.All(w => w.Asleep), "every thread to sleep", 10_000);
+        Assert.True(OpenEventDescriptors() - before + keptBefore >= sleepers, "the sleepers did not each hold a wake descriptor");
+        foreach (var w in waiters) w.Wake();
+        foreach (var t in threads) Assert.True(t.Join(10_000), "a sleeper was not woken");
+        Assert.True(SocketWait.Kept <= SocketWait.MaxSpare, $"{SocketWait.Kept} wake descriptors kept");
+        int left = OpenEventDescriptors() - before;
+        Assert.True(left <= SocketWait.MaxSpare - keptBefore, $"{left} more eventfd descriptors open after {sleepers} sleepers were woken ({keptBefore} kept before)");
+    }
+
     /// <summary>A blocking accept on a thread of its own, asleep on the root's listener until a leaf joins; then the thread ends.</summary>
     private void AcceptOnANewThread(SOCKET root, byte[] addr)
     {
