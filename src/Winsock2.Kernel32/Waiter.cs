@@ -27,6 +27,12 @@ internal sealed class Waiter
     }
     private Action? _wakeElsewhere;
 
+    /// <summary>
+    /// A wake came while the thread was awake (its next sleep would return at once): consumed, true. For a thread that
+    /// waits without sleeping on this waiter.
+    /// </summary>
+    public bool TakePendingWake() => Interlocked.CompareExchange(ref _state, Idle, Woken) == Woken;
+
     /// <summary>Wakes the thread if it sleeps, or makes its next sleep return at once.</summary>
     public void Wake()
     {

@@ -60,10 +60,10 @@ internal static unsafe class SocketWait
         lock (SpareGate) Spare.TryPop(out wake);
         if (wake is null)
         {
-            wake = WakeDescriptor.Create();
+            wake = NoDescriptors ? null : WakeDescriptor.Create();
             if (wake is null)
             {
-                waiter.Sleep(milliseconds); // no descriptor to spare: sleep as any blocking call does
+                SleepWithoutWakeDescriptor(waiter, sockets, milliseconds);
                 return;
             }
             Interlocked.Increment(ref _made);
@@ -96,6 +96,27 @@ internal static unsafe class SocketWait
             }
             if (!kept) wake.Dispose(); // a late wake finds it closed and does nothing
         }
+    }
+
+    /// <summary>Test seam: behave as if no eventfd could be made (the process is out of descriptors).</summary>
+    internal static bool NoDescriptors;
+
+    /// <summary>The longest poll of <see cref="SleepWithoutWakeDescriptor"/>: how late a wake may be seen then.</summary>
+    public const int NoDescriptorSliceMs = 50;
+
+    /// <summary>
+    /// No eventfd could be made (the process is out of descriptors): the sockets are polled alone, in slices of at most
+    /// <see cref="NoDescriptorSliceMs"/>, so their readiness is still seen and a wake (closesocket,
+    /// WSACancelBlockingCall, an APC) is seen when the slice ends — the caller looks again after each — instead of a
+    /// sleep that watches nothing while the reactor has left the sockets to this thread.
+    /// </summary>
+    private static void SleepWithoutWakeDescriptor(Waiter waiter, Span<Libc.pollfd> sockets, int milliseconds)
+    {
+        if (waiter.TakePendingWake()) return; // a wake came before the sleep: the caller looks again at once
+        int slice = milliseconds < 0 || milliseconds > NoDescriptorSliceMs ? NoDescriptorSliceMs : milliseconds;
+        int rc;
+        fixed (Libc.pollfd* p = sockets) rc = Libc.poll(p, (nuint)sockets.Length, slice);
+        if (rc <= 0) foreach (ref var s in sockets) s.revents = 0;
     }
 
     /// <summary>A wake eventfd: written by whoever wakes the thread that borrowed it, drained by that thread.</summary>

@@ -123,6 +123,9 @@ public abstract class WinsockTest : IDisposable
         public bool Sleeping => (_thread.ThreadState & (ThreadState.WaitSleepJoin | ThreadState.Stopped)) != 0
                                 || _context?.Waiter.Asleep == true;
 
+        /// <summary>The thread is inside a blocking Winsock call (asleep in it or not).</summary>
+        public bool InBlockingCall => _context is { BlockingDepth: > 0 };
+
         /// <summary>Waits for it to finish; rethrows its exception.</summary>
         public void Join() => Join(Timeout.Infinite);
 

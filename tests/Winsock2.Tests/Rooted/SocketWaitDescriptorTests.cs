@@ -58,6 +58,54 @@ public class SocketWaitDescriptorTests : RootedTest
         Assert.True(left <= SocketWait.MaxSpare - keptBefore, $"{left} more eventfd descriptors open after {sleepers} sleepers were woken ({keptBefore} kept before)");
     }
 
+    /// <summary>
+    /// The process is out of descriptors, so no wake eventfd can be made: a blocking accept, which the reactor leaves to
+    /// the accepting thread, still takes the join (its socket is still polled).
+    /// </summary>
+    [Fact]
+    public void accept_NoWakeDescriptorToSpare_TheJoinIsStillTaken()
+    {
+        var (root, addr) = ListeningRoot();
+        SocketWait.NoDescriptors = true;
+        try
+        {
+            SOCKET handle = SOCKET.Invalid;
+            var acceptor = Run(() => handle = accept(root));
+            Eventually(() => acceptor.InBlockingCall, "the blocking accept to wait", 10_000);
+            var leaf = NewLeaf();
+            Assert.True(WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH).IsValid, $"join failed with {WSAGetLastError()}");
+            Assert.True(acceptor.Join(10_000), "accept did not return");
+            Assert.True(handle.IsValid, "accept failed");
+            Track(handle);
+        }
+        finally { SocketWait.NoDescriptors = false; }
+    }
+
+    /// <summary>Out of descriptors as above: closesocket from another thread still ends the blocked accept (WSAEINTR).</summary>
+    [Fact]
+    public void accept_NoWakeDescriptorToSpare_ClosedByAnotherThread_WSAEINTR()
+    {
+        var (root, _) = ListeningRoot();
+        SocketWait.NoDescriptors = true;
+        try
+        {
+            int error = 0;
+            bool valid = true;
+            var acceptor = Run(() =>
+            {
+                var h = accept(root);
+                valid = h.IsValid;
+                error = valid ? 0 : WSAGetLastError();
+            });
+            Eventually(() => acceptor.InBlockingCall, "the blocking accept to wait", 10_000);
+            Ok(closesocket(root));
+            Assert.True(acceptor.Join(10_000), "accept did not return after closesocket");
+            Assert.False(valid);
+            Assert.Equal(WSAEINTR, error);
+        }
+        finally { SocketWait.NoDescriptors = false; }
+    }
+
     /// <summary>A blocking accept on a thread of its own, asleep on the root's listener until a leaf joins; then the thread ends.</summary>
     private void AcceptOnANewThread(SOCKET root, byte[] addr)
     {
