@@ -15,8 +15,24 @@ public sealed class ChildProcess : IDisposable
 {
     public const string Flag = "--child";
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.BlockingCollection<string> _lines = new();
 
-    private ChildProcess(Process process) => _process = process;
+    private ChildProcess(Process process)
+    {
+        _process = process;
+        // The child's lines are read by a thread of its own, not by the thread pool's asynchronous reads: this process's
+        // pool is shared with the providers being measured, and a busy pool would hold back a line the child printed.
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                while (process.StandardOutput.ReadLine() is { } line) _lines.Add(line);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException) { } // the child is gone
+            finally { _lines.CompleteAdding(); }
+        }) { IsBackground = true, Name = "bench child stdout" };
+        reader.Start();
+    }
 
     public static ChildProcess Start(string role, IPEndPoint target, int count, params string[] extra)
     {
@@ -29,18 +45,10 @@ public sealed class ChildProcess : IDisposable
     }
 
     /// <summary>True once the child reported "ready" within the timeout.</summary>
-    public bool WaitReady(TimeSpan timeout)
-    {
-        var line = _process.StandardOutput.ReadLineAsync();
-        return line.Wait(timeout) && line.Result == "ready";
-    }
+    public bool WaitReady(TimeSpan timeout) => ReadLine(timeout) == "ready";
 
-    /// <summary>The child's next line of output, or null when none came within the timeout.</summary>
-    public string? ReadLine(TimeSpan timeout)
-    {
-        var line = _process.StandardOutput.ReadLineAsync();
-        return line.Wait(timeout) ? line.Result : null;
-    }
+    /// <summary>The child's next line of output, or null when none came within the timeout (or its output ended).</summary>
+    public string? ReadLine(TimeSpan timeout) => _lines.TryTake(out var line, timeout) ? line : null;
 
     public void Dispose()
     {
