@@ -78,19 +78,12 @@ public class JoinWaitTests : RootedTest
     public void accept_BlockedAcceptorClosedByAnotherThread_WSAEINTR()
     {
         var (root, _) = ListeningRoot();
-        int error = 0;
-        bool valid = true;
-        var acceptor = Run(() =>
-        {
-            var h = accept(root);
-            valid = h.IsValid;
-            error = valid ? 0 : WSAGetLastError();
-        });
-        Eventually(() => acceptor.Sleeping, "the acceptor asleep in accept");
+        var acceptor = new BlockingAccept(root);
+        Eventually(() => acceptor.Worker.Sleeping, "the acceptor asleep in accept");
         Ok(closesocket(root));
-        Assert.True(acceptor.Join(10_000));
-        Assert.False(valid);
-        Assert.Equal(WSAEINTR, error);
+        Assert.True(acceptor.Worker.Join(10_000));
+        Assert.False(acceptor.Handle.IsValid);
+        Assert.Equal(WSAEINTR, acceptor.Error);
     }
 
     [Fact]

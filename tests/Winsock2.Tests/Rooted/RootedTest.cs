@@ -55,6 +55,26 @@ public abstract class RootedTest : WinsockTest
         return (leaf, af == AF_INET ? Loopback(PortOf(leaf)) : Loopback6(PortOf(leaf)));
     }
 
+    /// <summary>A blocking accept on a thread of its own, and what it returned once it did.</summary>
+    protected sealed class BlockingAccept
+    {
+        public BlockingAccept(SOCKET root) => Worker = Run(() =>
+        {
+            var h = accept(root);
+            Error = h.IsValid ? 0 : WSAGetLastError();
+            Handle = h;
+        });
+
+        /// <summary>The accepting thread.</summary>
+        public Worker Worker { get; }
+
+        /// <summary>The accepted socket (invalid until accept returned one).</summary>
+        public SOCKET Handle { get; private set; } = SOCKET.Invalid;
+
+        /// <summary>WSAGetLastError after a failed accept, 0 otherwise.</summary>
+        public int Error { get; private set; }
+    }
+
     /// <summary>A blocking leaf-initiated join that the root accepts on another thread; returns (leaf, the root's handle for it).</summary>
     protected (SOCKET Leaf, SOCKET Handle) JoinAccepted(SOCKET root, byte[] rootAddr, uint jl = JL_BOTH, string callerData = "")
     {

@@ -66,19 +66,7 @@ public class SocketWaitDescriptorTests : RootedTest
     public void accept_NoWakeDescriptorToSpare_TheJoinIsStillTaken()
     {
         var (root, addr) = ListeningRoot();
-        SocketWait.NoDescriptors = true;
-        try
-        {
-            SOCKET handle = SOCKET.Invalid;
-            var acceptor = Run(() => handle = accept(root));
-            Eventually(() => acceptor.InBlockingCall, "the blocking accept to wait", 10_000);
-            var leaf = NewLeaf();
-            Assert.True(WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH).IsValid, $"join failed with {WSAGetLastError()}");
-            Assert.True(acceptor.Join(10_000), "accept did not return");
-            Assert.True(handle.IsValid, "accept failed");
-            Track(handle);
-        }
-        finally { SocketWait.NoDescriptors = false; }
+        WithoutWakeDescriptors(() => AcceptOnANewThread(root, addr, asleep: false));
     }
 
     /// <summary>Out of descriptors as above: closesocket from another thread still ends the blocked accept (WSAEINTR).</summary>
@@ -86,37 +74,39 @@ public class SocketWaitDescriptorTests : RootedTest
     public void accept_NoWakeDescriptorToSpare_ClosedByAnotherThread_WSAEINTR()
     {
         var (root, _) = ListeningRoot();
-        SocketWait.NoDescriptors = true;
-        try
+        WithoutWakeDescriptors(() =>
         {
-            int error = 0;
-            bool valid = true;
-            var acceptor = Run(() =>
-            {
-                var h = accept(root);
-                valid = h.IsValid;
-                error = valid ? 0 : WSAGetLastError();
-            });
-            Eventually(() => acceptor.InBlockingCall, "the blocking accept to wait", 10_000);
+            var acceptor = new BlockingAccept(root);
+            Eventually(() => acceptor.Worker.InBlockingCall, "the blocking accept to wait", 10_000);
             Ok(closesocket(root));
-            Assert.True(acceptor.Join(10_000), "accept did not return after closesocket");
-            Assert.False(valid);
-            Assert.Equal(WSAEINTR, error);
-        }
+            Assert.True(acceptor.Worker.Join(10_000), "accept did not return after closesocket");
+            Assert.False(acceptor.Handle.IsValid);
+            Assert.Equal(WSAEINTR, acceptor.Error);
+        });
+    }
+
+    /// <summary>Runs <paramref name="body"/> as if the process could make no eventfd (SocketWait's seam), then restores it.</summary>
+    private static void WithoutWakeDescriptors(Action body)
+    {
+        SocketWait.NoDescriptors = true;
+        try { body(); }
         finally { SocketWait.NoDescriptors = false; }
     }
 
-    /// <summary>A blocking accept on a thread of its own, asleep on the root's listener until a leaf joins; then the thread ends.</summary>
-    private void AcceptOnANewThread(SOCKET root, byte[] addr)
+    /// <summary>
+    /// A blocking accept on a thread of its own, waiting on the root's listener until a leaf joins — asleep in it when
+    /// <paramref name="asleep"/> (else only inside the call) before the leaf joins; then the thread ends.
+    /// </summary>
+    private void AcceptOnANewThread(SOCKET root, byte[] addr, bool asleep = true)
     {
-        SOCKET handle = SOCKET.Invalid;
-        var acceptor = Run(() => handle = accept(root));
-        Eventually(() => acceptor.Sleeping, "the blocking accept to sleep", 10_000);
+        var acceptor = new BlockingAccept(root);
+        if (asleep) Eventually(() => acceptor.Worker.Sleeping, "the blocking accept to sleep", 10_000);
+        else Eventually(() => acceptor.Worker.InBlockingCall, "the blocking accept to wait", 10_000);
         var leaf = NewLeaf();
         Assert.True(WSAJoinLeaf(leaf, addr, addr.Length, null, null, null, null, JL_BOTH).IsValid, $"join failed with {WSAGetLastError()}");
-        Assert.True(acceptor.Join(10_000), "accept did not return");
-        Assert.True(handle.IsValid, "accept failed");
-        Track(handle);
+        Assert.True(acceptor.Worker.Join(10_000), "accept did not return");
+        Assert.True(acceptor.Handle.IsValid, "accept failed");
+        Track(acceptor.Handle);
     }
 
     /// <summary>The eventfd descriptors open in this process (/proc/self/fd).</summary>
