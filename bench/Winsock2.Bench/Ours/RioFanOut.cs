@@ -33,8 +33,11 @@ public sealed class RioFanOut : IFanOutSide
     /// </summary>
     private static uint Limit(int slots) => (uint)slots;
 
-    /// <summary>The completion queue: the request queue's limits in both directions (the other direction's is 1).</summary>
-    private static uint CqSize(int slots) => Limit(slots) + 1;
+    /// <summary>
+    /// The completion queue: the request queue's limit (the other direction's is 0: a leaf never sends through RIO, the
+    /// root never receives, so the one posting direction may reserve its completion entries a batch at a time).
+    /// </summary>
+    private static uint CqSize(int slots) => Limit(slots);
 
     public LeafReport RunLeaf(IPEndPoint root, int messageSize, Action ready)
     {
@@ -54,7 +57,7 @@ public sealed class RioFanOut : IFanOutSide
             var buffer = new byte[slots * frame];
             id = t.RIORegisterBuffer!(buffer, (uint)buffer.Length) ?? throw Rooted.Failed("RIORegisterBuffer");
             cq = Rio.CompletionQueue(t, CqSize(slots), ev);
-            var rq = t.RIOCreateRequestQueue!(s, Limit(slots), 1, 1, 1, cq, cq, 0) ?? throw Rooted.Failed("RIOCreateRequestQueue");
+            var rq = t.RIOCreateRequestQueue!(s, Limit(slots), 1, 0, 1, cq, cq, 0) ?? throw Rooted.Failed("RIOCreateRequestQueue");
             for (int i = 0; i < slots; i++) Post(t, rq, id, i, frame, RIO_MSG_DEFER);
             Commit(t, rq);
             ready();
@@ -123,7 +126,7 @@ public sealed class RioFanOut : IFanOutSide
             _buffer = new byte[_slots * frame];
             _id = t.RIORegisterBuffer!(_buffer, (uint)_buffer.Length) ?? throw Rooted.Failed("RIORegisterBuffer");
             _cq = Rio.CompletionQueue(t, CqSize(_slots), _event);
-            _rq = t.RIOCreateRequestQueue!(RootSocket, 1, 1, Limit(_slots), 1, _cq, _cq, 0) ?? throw Rooted.Failed("RIOCreateRequestQueue");
+            _rq = t.RIOCreateRequestQueue!(RootSocket, 0, 1, Limit(_slots), 1, _cq, _cq, 0) ?? throw Rooted.Failed("RIOCreateRequestQueue");
             return null;
         }
 

@@ -54,7 +54,7 @@ public sealed class FanOutSuite : ISuite
                                     "queue; each leaf keeps up to 16,384 RIOReceive slots posted (2 MiB at most: 31 for 64 KiB messages), " +
                                     "dequeues up to 1,024 completions per RIODequeueCompletion, verifies and reposts them with one commit; " +
                                     "an empty completion queue is waited on through RIONotify and an event; each request queue's limit is exactly " +
-                                    "the slots its side keeps posted, and its completion queue holds that plus the other direction's 1",
+                                    "the slots its side keeps posted (the other direction's 0), and its completion queue holds exactly that",
                         Ours = rio is null ? Run(FanOutSides.Rio) : null,
                         OursUnavailable = rio,
                         Extra =

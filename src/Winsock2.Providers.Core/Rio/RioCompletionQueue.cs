@@ -4,7 +4,8 @@ namespace Winsock2.Providers.Core;
 /// A Registered I/O completion queue: a bounded ring of RIORESULT. Producers are the transports publishing a batch
 /// (<see cref="Publish"/>, one lock per batch); the consumer is the application (RIODequeueCompletion, one thread at a
 /// time — a second at once is RIO_CORRUPT_CQ). It never overflows: each posted request reserves its entry
-/// (<see cref="Reserve"/>) until its result is published, and a post that finds no room is WSAENOBUFS. The request
+/// (<see cref="Reserve"/>) until its result is dequeued, and a post that finds no room is WSAENOBUFS. While a single
+/// direction of a single request queue can post into it, that direction reserves a batch at a time. The request
 /// queues on it commit their outstanding limits (their sum stays within the size, as Windows requires). The ring's
 /// memory follows use: it starts small and grows (up to the size, rounded up to a power of two so an index is a mask)
 /// when reservations need it.
@@ -37,18 +38,100 @@ public sealed class RioCompletionQueue : RIO_CQ
     /// <summary>Results published and not yet dequeued.</summary>
     public int Count => (int)(Volatile.Read(ref _c.Tail) - Volatile.Read(ref _c.Head));
 
+    /// <summary>Entries taken: results not yet dequeued, requests posted, and credits held (<see cref="Reserve"/>).</summary>
+    internal long Reserved => Volatile.Read(ref _c.Used);
+
     /// <summary>RIOCloseCompletionQueue closed it.</summary>
     public bool IsClosed => _closed;
 
     internal RioNotifier? Notifier => _notifier;
 
-    /// <summary>Reserves the entry of one posted request: false when the queue has no room (WSAENOBUFS).</summary>
-    internal bool Reserve()
+    /// <summary>Reserves the entry of one request <paramref name="ring"/> posts: false when the queue has no room (WSAENOBUFS).</summary>
+    internal bool Reserve(RioRing ring)
+    {
+        if (Volatile.Read(ref _credited) == ring && ring.TryUseCredit()) return true;
+        if (TryReserveOne()) return true;
+        // A revocation under way (it holds the lock) has not given the credits back yet: wait it out, then look again.
+        lock (_gate) return TryReserveOne();
+    }
+
+    /// <summary>One entry, with one interlocked operation: false when the queue has no room.</summary>
+    private bool TryReserveOne()
     {
         long used = Interlocked.Increment(ref _c.Used);
         if (used <= Size && (used <= Volatile.Read(ref _ring).Length || Grow(used))) return true;
         Interlocked.Decrement(ref _c.Used);
         return false;
+    }
+
+    /// <summary>
+    /// The one direction posting into this queue (the only attached ring with a nonzero outstanding limit), which
+    /// reserves entries a batch at a time (<see cref="RioRing.TryUseCredit"/>); null while several may post. Credits
+    /// count as used, so they can only make the direction holding them wait, never another: a second direction that
+    /// attaches, a resize of this queue, or the direction leaving first revokes them (<see cref="SetCredited"/>).
+    /// </summary>
+    private RioRing? _credited;
+
+    /// <summary>Most entries one batch of credits takes.</summary>
+    private const int CreditBatch = 64;
+
+    /// <summary>The credited direction's posting thread, after announcing its use: whether it still may use credits.</summary>
+    internal bool IsCredited(RioRing ring) => Volatile.Read(ref _credited) == ring;
+
+    /// <summary>
+    /// The credited direction's posting thread: reserves up to <see cref="CreditBatch"/> entries at once, within the
+    /// size and the ring's present capacity (growing the ring takes the lock, which a revocation holds while it waits
+    /// for this thread); 0 when there is no room that way.
+    /// </summary>
+    internal int TakeCredits()
+    {
+        while (true)
+        {
+            long used = Volatile.Read(ref _c.Used);
+            long room = Math.Min(Size, Volatile.Read(ref _ring).Length) - used;
+            if (room <= 0) return 0;
+            int k = (int)Math.Min(CreditBatch, room);
+            if (Interlocked.CompareExchange(ref _c.Used, used + k, used) == used) return k;
+        }
+    }
+
+    /// <summary>
+    /// Under the lock: the direction that may hold credits becomes <paramref name="ring"/>. The one holding them before
+    /// stops first: it is told (its next use sees null), every thread's writes are made visible
+    /// (<see cref="Interlocked.MemoryBarrierProcessWide"/>: the posting thread's announcement, or the revocation, is
+    /// seen by the other side), a use in progress is waited out, and the credits left are given back.
+    /// </summary>
+    private void SetCredited(RioRing? ring)
+    {
+        var old = _credited;
+        if (old == ring) return;
+        if (old is not null)
+        {
+            Volatile.Write(ref _credited, null);
+            Interlocked.MemoryBarrierProcessWide();
+            int left = old.RevokeCredits();
+            if (left != 0) Interlocked.Add(ref _c.Used, -left);
+        }
+        Volatile.Write(ref _credited, ring);
+    }
+
+    /// <summary>Under the lock: credits go to the only attached direction with a nonzero limit, if there is exactly one.</summary>
+    private void RefreshCredited()
+    {
+        RioRing? only = null;
+        int posting = 0;
+        foreach (var rq in _queues)
+        {
+            if (rq.Receives.Cq == this && rq.Receives.Max > 0) { only = rq.Receives; posting++; }
+            if (rq.Sends.Cq == this && rq.Sends.Max > 0) { only = rq.Sends; posting++; }
+        }
+        SetCredited(posting == 1 ? only : null);
+    }
+
+    /// <summary>A request queue on this queue changed its limits (RIOResizeRequestQueue): who may hold credits is judged again.</summary>
+    internal void LimitsChanged()
+    {
+        lock (_gate) RefreshCredited();
     }
 
     /// <summary>Makes the ring hold <paramref name="needed"/> entries (doubling, up to the size): false without the memory.</summary>
@@ -109,6 +192,7 @@ public sealed class RioCompletionQueue : RIO_CQ
             if (_committed + need > Size) return false;
             _committed += need;
             if (Array.IndexOf(_queues, rq) < 0) _queues = [.. _queues, rq];
+            RefreshCredited();
             return true;
         }
     }
@@ -132,6 +216,7 @@ public sealed class RioCompletionQueue : RIO_CQ
             _committed -= committed;
             int i = Array.IndexOf(_queues, rq);
             if (i >= 0) _queues = [.. _queues[..i], .. _queues[(i + 1)..]];
+            RefreshCredited();
         }
     }
 
@@ -226,12 +311,18 @@ public sealed class RioCompletionQueue : RIO_CQ
     {
         lock (_gate)
         {
-            long used = Volatile.Read(ref _c.Used);
-            if (size < used || size < _committed) return Ws2Spi.WSAETOOMANYREFS;
-            int capacity = Pow2((int)Math.Min(size, Math.Max(used, Math.Min(_ring.Length, InitialCapacity))));
-            if (capacity != _ring.Length && !Reallocate(capacity)) return Ws2Spi.WSAENOBUFS;
-            Size = size;
-            return 0;
+            var credited = _credited;
+            SetCredited(null); // credits held count as used: given back first, and none taken while the size changes
+            try
+            {
+                long used = Volatile.Read(ref _c.Used);
+                if (size < used || size < _committed) return Ws2Spi.WSAETOOMANYREFS;
+                int capacity = Pow2((int)Math.Min(size, Math.Max(used, Math.Min(_ring.Length, InitialCapacity))));
+                if (capacity != _ring.Length && !Reallocate(capacity)) return Ws2Spi.WSAENOBUFS;
+                Size = size;
+                return 0;
+            }
+            finally { SetCredited(credited); }
         }
     }
 

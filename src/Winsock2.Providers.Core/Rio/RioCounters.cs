@@ -4,8 +4,8 @@ namespace Winsock2.Providers.Core;
 
 /// <summary>
 /// The four counters of a <see cref="RioRing"/>, in two groups each on its own cache lines: what the application's
-/// posting thread writes (<see cref="Tail"/>, <see cref="Committed"/>, and its cached copy of
-/// <see cref="Released"/>), and what the transport's and the publisher's threads write (<see cref="Head"/>,
+/// posting thread writes (<see cref="Tail"/>, <see cref="Committed"/>, its cached copy of <see cref="Released"/> and
+/// its completion-queue credits), and what the transport's and the publisher's threads write (<see cref="Head"/>,
 /// <see cref="Released"/>, and the transport's cached copy of <see cref="Committed"/>). A post then dirties no line
 /// the transport reads per request, and the reverse: the two threads meet only when a cached copy runs out.
 /// </summary>
@@ -20,6 +20,13 @@ internal struct RioRingCounters
     [FieldOffset(CacheLine + 8)] public long Committed;
     /// <summary>The posting thread's last look at <see cref="Released"/> (never ahead of it).</summary>
     [FieldOffset(CacheLine + 16)] public long ReleasedSeen;
+    /// <summary>
+    /// Completion-queue entries this direction reserved ahead and has not used yet (only while it is its completion
+    /// queue's one posting direction: <see cref="RioCompletionQueue"/>).
+    /// </summary>
+    [FieldOffset(CacheLine + 24)] public int Credits;
+    /// <summary>Nonzero while the posting thread uses or takes <see cref="Credits"/> (what a revocation waits out).</summary>
+    [FieldOffset(CacheLine + 28)] public int UsingCredits;
 
     /// <summary>Completed by the transport.</summary>
     [FieldOffset(2 * CacheLine)] public long Head;
@@ -40,7 +47,10 @@ internal struct RioQueueCounters
 {
     private const int CacheLine = 64;
 
-    /// <summary>Entries taken: results in the ring, and posted requests whose results are not yet published.</summary>
+    /// <summary>
+    /// Entries taken: results in the ring, posted requests whose results are not yet published, and credits a posting
+    /// direction holds.
+    /// </summary>
     [FieldOffset(CacheLine)] public long Used;
     /// <summary>Dequeued by the application.</summary>
     [FieldOffset(CacheLine + 8)] public long Head;

@@ -85,6 +85,8 @@ public sealed partial class RioFunctions
                     s.Cq.Recommit(-ds);
                 }
             }
+            r.Cq.LimitsChanged(); // a direction's limit to or from 0 changes which one may reserve ahead
+            if (s.Cq != r.Cq) s.Cq.LimitsChanged();
             return err;
         });
 

@@ -82,7 +82,36 @@ internal sealed class RioRing
         tail = _c.Tail;
         if (Cq.IsClosed) return Ws2Spi.WSAEINVAL;
         if (tail - _c.ReleasedSeen >= Max && tail - (_c.ReleasedSeen = Volatile.Read(ref _c.Released)) >= Max) return Ws2Spi.WSAENOBUFS;
-        return Cq.Reserve() ? 0 : Ws2Spi.WSAENOBUFS;
+        return Cq.Reserve(this) ? 0 : Ws2Spi.WSAENOBUFS;
+    }
+
+    /// <summary>
+    /// The posting thread, while this direction is its completion queue's one posting direction: takes one of the entries
+    /// it reserved ahead, reserving the next batch when none is left (one interlocked operation per batch instead of per
+    /// request). False when the queue stopped granting credits or has no room; the caller then reserves the usual way.
+    /// The flag raised around the use is what <see cref="Cq"/>'s revocation waits out: it either sees the flag, or this
+    /// thread sees the revocation (<see cref="RioCompletionQueue.IsCredited"/>).
+    /// </summary>
+    internal bool TryUseCredit()
+    {
+        Volatile.Write(ref _c.UsingCredits, 1);
+        bool ok = Cq.IsCredited(this) && (_c.Credits > 0 || (_c.Credits = Cq.TakeCredits()) > 0);
+        if (ok) _c.Credits--;
+        Volatile.Write(ref _c.UsingCredits, 0);
+        return ok;
+    }
+
+    /// <summary>
+    /// The completion queue revokes this direction's credits (under its lock, after it stopped granting them and made
+    /// every thread's writes visible): waits out a use in progress, then hands back the credits left.
+    /// </summary>
+    internal int RevokeCredits()
+    {
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _c.UsingCredits) != 0) spin.SpinOnce();
+        int left = _c.Credits;
+        _c.Credits = 0;
+        return left;
     }
 
     /// <summary>As <see cref="Post(in RioSlice, ulong, uint)"/>, for a request with address or flags slices (RIOReceiveEx / RIOSendEx).</summary>

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using Winsock2.Providers.Core;
+using static Winsock2.Ws2_32;
+
+namespace Winsock2.Tests.Rio;
+
+/// <summary>
+/// A completion queue with one posting direction lets it reserve its entries a batch at a time. What a batch reserved
+/// ahead must never cost anyone else: a full queue still refuses exactly when its results and requests fill it, a second
+/// request queue, a resize and a queue reused after its socket closed each find every entry that is really free.
+/// </summary>
+public class RioCompletionCreditTests : RioTest
+{
+    [Fact]
+    public void RIOReceive_OnlyPostingDirection_ResultsFillTheQueue_WSAENOBUFSUntilOneIsDequeued()
+    {
+        var s = RioUdp(out var addr);
+        var peer = PlainUdp(out _);
+        var t = Table(s);
+        var cq = Cq(t, 2);
+        var rq = Rq(t, s, cq, maxReceives: 2, maxSends: 0);
+        var id = Register(t, new byte[16]);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 4), 1, 0, 1));
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 4, 4), 1, 0, 2));
+        Assert.Equal(3, sendto(peer, Bytes("one"), 3, 0, addr, addr.Length));
+        Assert.Equal(3, sendto(peer, Bytes("two"), 3, 0, addr, addr.Length));
+        WaitForResults(cq, 2); // both receives completed; the queue holds two results nobody dequeued
+        FailsWith(WSAENOBUFS, t.RIOReceive!(rq, new RIO_BUF(id, 8, 4), 1, 0, 3)); // no entry left for its result
+        Assert.Equal(1ul, Dequeue(t, cq, 1)[0].RequestContext);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 8, 4), 1, 0, 3));
+        Assert.Equal(2ul, Dequeue(t, cq, 1)[0].RequestContext);
+        closesocket(peer);
+        closesocket(s);
+    }
+
+    [Fact]
+    public void RIOCreateRequestQueue_SecondQueueWhileTheFirstHoldsEntriesAhead_GetsEveryFreeEntry()
+    {
+        var a = RioUdp(out _);
+        var b = RioUdp(out _);
+        var t = Table(a);
+        var cq = Cq(t, 8);
+        var id = Register(t, new byte[64]);
+        var rqa = Rq(t, a, cq, maxReceives: 4, maxSends: 0);
+        Assert.True(t.RIOReceive!(rqa, new RIO_BUF(id, 0, 4), 1, 0, 1)); // the only posting direction: reserves ahead
+        var rqb = Rq(t, b, cq, maxReceives: 4, maxSends: 0);
+        for (int i = 0; i < 4; i++) Assert.True(t.RIOReceive!(rqb, new RIO_BUF(id, (uint)(8 + 4 * i), 4), 1, 0, 10 + i), $"receive {i} of the second queue");
+        for (int i = 1; i < 4; i++) Assert.True(t.RIOReceive!(rqa, new RIO_BUF(id, (uint)(32 + 4 * i), 4), 1, 0, 1 + i), $"receive {i} of the first queue");
+        Assert.Equal(8, ((RioCompletionQueue)cq).Reserved); // exactly the eight requests posted
+        closesocket(a);
+        closesocket(b);
+        Assert.Equal(8, Dequeue(t, cq, 8).Count(r => r.Status == WSA_OPERATION_ABORTED));
+        Assert.Equal(0, ((RioCompletionQueue)cq).Reserved);
+    }
+
+    [Fact]
+    public void RIOResizeCompletionQueue_AfterTheOnlyDirectionReservedAhead_ShrinksToWhatIsReallyUsed()
+    {
+        var s = RioUdp(out _);
+        var t = Table(s);
+        var cq = Cq(t, 64);
+        var id = Register(t, new byte[64]);
+        var rq = Rq(t, s, cq, maxReceives: 8, maxSends: 0);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 4), 1, 0, 1));
+        Assert.True(t.RIOResizeCompletionQueue!(cq, 8), $"RIOResizeCompletionQueue failed with {WSAGetLastError()}"); // one request, eight committed
+        for (int i = 1; i < 8; i++) Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, (uint)(4 * i), 4), 1, 0, 1 + i), $"receive {i}");
+        Assert.Equal(8, ((RioCompletionQueue)cq).Reserved);
+        closesocket(s);
+        Assert.Equal(8, Dequeue(t, cq, 8).Length);
+    }
+
+    [Fact]
+    public void RIOCreateRequestQueue_QueueReusedAfterItsOnlySocketClosed_EveryEntryFree()
+    {
+        var a = RioUdp(out _);
+        var t = Table(a);
+        var cq = Cq(t, 8);
+        var id = Register(t, new byte[64]);
+        var rqa = Rq(t, a, cq, maxReceives: 8, maxSends: 0);
+        Assert.True(t.RIOReceive!(rqa, new RIO_BUF(id, 0, 4), 1, 0, 1));
+        closesocket(a); // its receive completes aborted; the entries it held ahead go back
+        Assert.Equal(WSA_OPERATION_ABORTED, Dequeue(t, cq, 1)[0].Status);
+        Assert.Equal(0, ((RioCompletionQueue)cq).Reserved);
+        var b = RioUdp(out _);
+        var rqb = Rq(t, b, cq, maxReceives: 8, maxSends: 0);
+        for (int i = 0; i < 8; i++) Assert.True(t.RIOReceive!(rqb, new RIO_BUF(id, (uint)(4 * i), 4), 1, 0, i), $"receive {i}");
+        closesocket(b);
+        Assert.Equal(8, Dequeue(t, cq, 8).Length);
+    }
+
+    [Fact]
+    public void RIOReceive_SecondQueueAttachesWhileTheFirstPostsOnAnotherThread_NoEntryOverbookedOrLost()
+    {
+        // The first queue's thread posts (reserving ahead) while this thread attaches a second queue, which revokes
+        // what the first holds ahead; repeated, so the attach lands at different points of the first thread's posts.
+        const int Rounds = 200, PerQueue = 24;
+        var failures = new List<string>();
+        for (int round = 0; round < Rounds && failures.Count == 0; round++)
+        {
+            var a = RioUdp(out _);
+            var b = RioUdp(out _);
+            var t = Table(a);
+            var cq = Cq(t, 2 * PerQueue);
+            var id = Register(t, new byte[2 * PerQueue * 4]);
+            var rqa = Rq(t, a, cq, maxReceives: PerQueue, maxSends: 0);
+            int refusedA = -1;
+            using var go = new ManualResetEventSlim();
+            var poster = new Thread(() =>
+            {
+                go.Wait();
+                for (int i = 0; i < PerQueue; i++)
+                    if (!t.RIOReceive!(rqa, new RIO_BUF(id, (uint)(4 * i), 4), 1, RIO_MSG_DEFER, i)) { refusedA = WSAGetLastError(); return; }
+            }) { IsBackground = true };
+            poster.Start();
+            go.Set();
+            var rqb = Rq(t, b, cq, maxReceives: PerQueue, maxSends: 0);
+            for (int i = 0; i < PerQueue; i++)
+                if (!t.RIOReceive!(rqb, new RIO_BUF(id, (uint)(4 * (PerQueue + i)), 4), 1, RIO_MSG_DEFER, 100 + i))
+                {
+                    failures.Add($"round {round}: the second queue's receive {i} refused with {WSAGetLastError()}");
+                    break;
+                }
+            Assert.True(poster.Join(TimeSpan.FromSeconds(20)), "the first queue's thread did not finish");
+            if (refusedA >= 0) failures.Add($"round {round}: the first queue's receive refused with {refusedA}");
+            long reserved = ((RioCompletionQueue)cq).Reserved;
+            if (failures.Count == 0 && reserved != 2 * PerQueue) failures.Add($"round {round}: {reserved} entries taken for {2 * PerQueue} requests");
+            closesocket(a);
+            closesocket(b);
+            int results = Dequeue(t, cq, failures.Count == 0 ? 2 * PerQueue : 0).Length;
+            if (failures.Count == 0 && ((RioCompletionQueue)cq).Reserved != 0) failures.Add($"round {round}: {((RioCompletionQueue)cq).Reserved} entries still taken after all {results} results were dequeued");
+            t.RIOCloseCompletionQueue!(cq);
+            t.RIODeregisterBuffer!(id);
+        }
+        Assert.True(failures.Count == 0, string.Join("; ", failures));
+    }
+
+    /// <summary>Waits until <paramref name="cq"/> holds <paramref name="count"/> results (the deadline only fails a stuck test).</summary>
+    private static void WaitForResults(RIO_CQ cq, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        while (((RioCompletionQueue)cq).Count < count)
+        {
+            Assert.True(clock.ElapsedMilliseconds < 20_000, $"only {((RioCompletionQueue)cq).Count} of {count} results arrived");
+            Thread.Sleep(1);
+        }
+    }
+}
