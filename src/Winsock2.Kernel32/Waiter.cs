@@ -54,7 +54,7 @@ internal sealed class Waiter
     public bool BeginSleepElsewhere()
     {
         if (Interlocked.CompareExchange(ref _state, SleepingElsewhere, Idle) != Woken) return true;
-        Volatile.Write(ref _state, Idle); // consume the pending wake
+        Consume();
         return false;
     }
 
@@ -63,20 +63,28 @@ internal sealed class Waiter
     /// the caller's next look at its condition comes after it, so a waker that set the condition before its wake was
     /// consumed here is seen.
     /// </summary>
-    public void EndSleepElsewhere() => Interlocked.Exchange(ref _state, Idle);
+    public void EndSleepElsewhere() => Consume();
 
     /// <summary>Sleeps until woken or until <paramref name="milliseconds"/> pass (-1 = forever).</summary>
     public void Sleep(int milliseconds)
     {
         if (milliseconds == 0 || Interlocked.CompareExchange(ref _state, Sleeping, Idle) == Woken)
         {
-            Volatile.Write(ref _state, Idle); // consume a pending wake
+            Consume(); // a pending wake
             return;
         }
         lock (_gate)
         {
             if (Volatile.Read(ref _state) == Sleeping) Monitor.Wait(_gate, milliseconds);
         }
-        Volatile.Write(ref _state, Idle); // woken, timed out, or spurious: every case consumes the wake
+        Consume(); // woken, timed out, or spurious: every case consumes the wake
     }
+
+    /// <summary>
+    /// The thread takes the wake that ended (or cut short) its sleep and will look at its condition next. A full fence,
+    /// never a plain store: with a plain one, the caller's next look could be made before the store reached memory, and
+    /// a waker that set the condition and found the state still Woken in between (so it skipped the pulse) would have
+    /// its wake erased while the look missed its condition — the thread would sleep on through a wake that was sent.
+    /// </summary>
+    private void Consume() => Interlocked.Exchange(ref _state, Idle);
 }
