@@ -50,10 +50,15 @@ public sealed class RioCompletionQueue : RIO_CQ
     internal bool Reserve(RioRing ring)
     {
         if (Volatile.Read(ref _credited) == ring && ring.TryUseCredit()) return true;
+        int revocations = Volatile.Read(ref _revocations);
         if (TryReserveOne()) return true;
-        // A revocation under way (it holds the lock) has not given the credits back yet: wait it out, then look again.
+        if (revocations == Volatile.Read(ref _revocations) && (revocations & 1) == 0) return false;
+        // A revocation under way (it holds the lock) had not given the credits back yet: wait it out, then look again.
         lock (_gate) return TryReserveOne();
     }
+
+    /// <summary>Counts revocations of credits, twice each: odd while one is under way.</summary>
+    private int _revocations;
 
     /// <summary>One entry, with one interlocked operation: false when the queue has no room.</summary>
     private bool TryReserveOne()
@@ -107,10 +112,12 @@ public sealed class RioCompletionQueue : RIO_CQ
         if (old == ring) return;
         if (old is not null)
         {
+            Volatile.Write(ref _revocations, _revocations + 1); // odd before anyone can see the direction uncredited
             Volatile.Write(ref _credited, null);
             Interlocked.MemoryBarrierProcessWide();
             int left = old.RevokeCredits();
             if (left != 0) Interlocked.Add(ref _c.Used, -left);
+            Volatile.Write(ref _revocations, _revocations + 1);
         }
         Volatile.Write(ref _credited, ring);
     }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Winsock2.Providers.Core;
 
 /// <summary>
-/// The four counters of a <see cref="RioRing"/>, in two groups each on its own cache lines: what the application's
+/// The counters of a <see cref="RioRing"/>, in two groups each on its own cache lines: what the application's
 /// posting thread writes (<see cref="Tail"/>, <see cref="Committed"/>, its cached copy of <see cref="Released"/> and
 /// its completion-queue credits), and what the transport's and the publisher's threads write (<see cref="Head"/>,
 /// <see cref="Released"/>, and the transport's cached copy of <see cref="Committed"/>). A post then dirties no line
@@ -25,7 +25,12 @@ internal struct RioRingCounters
     /// queue's one posting direction: <see cref="RioCompletionQueue"/>).
     /// </summary>
     [FieldOffset(CacheLine + 24)] public int Credits;
-    /// <summary>Nonzero while the posting thread uses or takes <see cref="Credits"/> (what a revocation waits out).</summary>
+    /// <summary>
+    /// Nonzero while the posting thread uses or takes <see cref="Credits"/> (what a revocation waits out). A flag, not a
+    /// count: it relies on one posting thread per direction at a time, which RIO requires of a request queue. Two threads
+    /// posting to one direction at once break that contract here as they do for <see cref="Tail"/>: they may lose requests
+    /// and overbook the completion queue, whose results then are the misusing queue's own.
+    /// </summary>
     [FieldOffset(CacheLine + 28)] public int UsingCredits;
 
     /// <summary>Completed by the transport.</summary>
@@ -38,7 +43,8 @@ internal struct RioRingCounters
 
 /// <summary>
 /// The counters of a <see cref="RioCompletionQueue"/>, in two groups each on its own cache lines: the application's
-/// (<see cref="Used"/>, changed by every post and every dequeue, and <see cref="Head"/>, by every dequeue) and the
+/// (<see cref="Used"/>, changed by every post — by a batch of posts for a direction holding credits — and every dequeue,
+/// and <see cref="Head"/>, by every dequeue) and the
 /// publishers' (<see cref="Tail"/>, once per published batch). A post's reservation then no longer contends with a
 /// transport publishing on another thread.
 /// </summary>

@@ -74,70 +74,95 @@ public sealed partial class RioFunctions
                 r.Cq.Recommit(-dr);
                 return Ws2Spi.WSAENOBUFS;
             }
-            int err = r.Resize((int)MaxOutstandingReceive);
-            if (err == 0 && (err = s.Resize((int)MaxOutstandingSend)) != 0) r.Resize(r.Max - (int)dr);
-            if (err != 0)
+            try
             {
-                if (r.Cq == s.Cq) r.Cq.Recommit(-(dr + ds));
-                else
+                int err = r.Resize((int)MaxOutstandingReceive);
+                if (err == 0 && (err = s.Resize((int)MaxOutstandingSend)) != 0) r.Resize(r.Max - (int)dr);
+                if (err != 0)
                 {
-                    r.Cq.Recommit(-dr);
-                    s.Cq.Recommit(-ds);
+                    if (r.Cq == s.Cq) r.Cq.Recommit(-(dr + ds));
+                    else
+                    {
+                        r.Cq.Recommit(-dr);
+                        s.Cq.Recommit(-ds);
+                    }
                 }
+                return err;
             }
-            r.Cq.LimitsChanged(); // a direction's limit to or from 0 changes which one may reserve ahead
-            if (s.Cq != r.Cq) s.Cq.LimitsChanged();
-            return err;
+            finally
+            {
+                // A direction's limit to or from 0 changes which one may reserve ahead — even if a resize threw halfway.
+                r.Cq.LimitsChanged();
+                if (s.Cq != r.Cq) s.Cq.LimitsChanged();
+            }
         });
 
     private bool Receive(RIO_RQ SocketQueue, in RIO_BUF pData, uint DataBufferCount, uint Flags, nint RequestContext) =>
-        Post(SocketQueue, pData, DataBufferCount, default, default, default, default, Flags, RequestContext, receive: true);
+        Post(SocketQueue, pData, DataBufferCount, Flags, RequestContext, receive: true);
 
     private int ReceiveEx(RIO_RQ SocketQueue, in RIO_BUF pData, uint DataBufferCount, in RIO_BUF pLocalAddress,
         in RIO_BUF pRemoteAddress, in RIO_BUF pControlContext, in RIO_BUF pFlags, uint Flags, nint RequestContext) =>
-        Post(SocketQueue, pData, DataBufferCount, pLocalAddress, pRemoteAddress, pFlags, pControlContext, Flags, RequestContext, receive: true) ? 1 : 0;
+        (NoSlices(pLocalAddress, pRemoteAddress, pControlContext, pFlags)
+            ? Post(SocketQueue, pData, DataBufferCount, Flags, RequestContext, receive: true)
+            : PostEx(SocketQueue, pData, DataBufferCount, pLocalAddress, pRemoteAddress, pFlags, pControlContext, Flags, RequestContext, receive: true)) ? 1 : 0;
 
     private bool Send(RIO_RQ SocketQueue, in RIO_BUF pData, uint DataBufferCount, uint Flags, nint RequestContext) =>
-        Post(SocketQueue, pData, DataBufferCount, default, default, default, default, Flags, RequestContext, receive: false);
+        Post(SocketQueue, pData, DataBufferCount, Flags, RequestContext, receive: false);
 
     private bool SendEx(RIO_RQ SocketQueue, in RIO_BUF pData, uint DataBufferCount, in RIO_BUF pLocalAddress,
         in RIO_BUF pRemoteAddress, in RIO_BUF pControlContext, in RIO_BUF pFlags, uint Flags, nint RequestContext) =>
-        Post(SocketQueue, pData, DataBufferCount, pLocalAddress, pRemoteAddress, pFlags, pControlContext, Flags, RequestContext, receive: false);
+        NoSlices(pLocalAddress, pRemoteAddress, pControlContext, pFlags)
+            ? Post(SocketQueue, pData, DataBufferCount, Flags, RequestContext, receive: false)
+            : PostEx(SocketQueue, pData, DataBufferCount, pLocalAddress, pRemoteAddress, pFlags, pControlContext, Flags, RequestContext, receive: false);
+
+    /// <summary>RIOReceiveEx / RIOSendEx given none of their four extra slices: the request is a plain one.</summary>
+    private static bool NoSlices(in RIO_BUF local, in RIO_BUF remote, in RIO_BUF control, in RIO_BUF flags) =>
+        local.BufferId is null && remote.BufferId is null && control.BufferId is null && flags.BufferId is null;
 
     /// <summary>The smallest address slice: SOCKADDR_INET (a SOCKADDR_IN6's 28 bytes).</summary>
     private const int AddressSliceSize = SockAddr.SizeIn6;
 
     /// <summary>
-    /// Posts one request: WSAEINVAL for an invalid or closed queue, flags the call does not take, RIO_MSG_COMMIT_ONLY with
-    /// another flag, data or a RequestContext, or a data-buffer count that does not match pData (0 with NULL, else 1);
-    /// WSAEFAULT for a slice outside its registered buffer, a deregistered or unknown buffer, or an address slice shorter
-    /// than SOCKADDR_INET, or a control-context slice shorter than its RIO_CMSG_BUFFER header (a ULONG); WSAENOBUFS at the
-    /// queue's outstanding limit or with its completion queue full. A receive's control-context slice starts out holding
-    /// no records (TotalLength = RIO_CMSG_BASE_SIZE): only a datagram's packet information adds any. Without
+    /// Posts one request without address, flags or control slices: WSAEINVAL for an invalid or closed queue, flags the
+    /// call does not take, RIO_MSG_COMMIT_ONLY with another flag, data or a RequestContext, or a data-buffer count that
+    /// does not match pData (0 with NULL, else 1); WSAEFAULT for a slice outside its registered buffer or a deregistered
+    /// or unknown buffer; WSAENOBUFS at the queue's outstanding limit or with its completion queue full. Without
     /// RIO_MSG_DEFER the request — and every deferred one before it — goes to the transport.
     /// </summary>
-    private static bool Post(RIO_RQ queue, in RIO_BUF data, uint count, in RIO_BUF local, in RIO_BUF remote, in RIO_BUF flagsBuf,
+    private static bool Post(RIO_RQ queue, in RIO_BUF data, uint count, uint flags, nint context, bool receive)
+    {
+        try
+        {
+            int err = Open(queue, flags, receive, out var rq, out var ring);
+            if (err != 0) return ExtensionFunctions.Result(err);
+            if ((flags & Ws2Spi.RIO_MSG_COMMIT_ONLY) != 0) return CommitOnly(rq!, ring!, data, count, flags, context, receive);
+            if ((err = DataSlice(data, count, out var d)) == 0 && (err = ring!.Post(d, (ulong)(long)context, flags)) == 0)
+                return Done(rq!, ring!, flags, receive);
+            return ExtensionFunctions.Result(err);
+        }
+        catch (Exception e)
+        {
+            return ExtensionFunctions.Result(ExtensionFunctions.Failed(e));
+        }
+    }
+
+    /// <summary>
+    /// Posts one RIOReceiveEx / RIOSendEx request that gives some of its extra slices: the errors of the plain post, and
+    /// WSAEINVAL with RIO_MSG_COMMIT_ONLY (which takes no slice); WSAEFAULT for an address slice shorter than
+    /// SOCKADDR_INET, or a flags or control-context slice shorter than a ULONG (the control context's RIO_CMSG_BUFFER
+    /// header). A receive's control-context slice starts out holding no records (TotalLength = RIO_CMSG_BASE_SIZE): only
+    /// a datagram's packet information adds any.
+    /// </summary>
+    private static bool PostEx(RIO_RQ queue, in RIO_BUF data, uint count, in RIO_BUF local, in RIO_BUF remote, in RIO_BUF flagsBuf,
         in RIO_BUF controlBuf, uint flags, nint context, bool receive)
     {
         try
         {
-            if (queue is not RioRequestQueue { IsClosed: false } rq) return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
-            if ((flags & ~(receive ? ReceiveFlags : SendFlags)) != 0) return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
-            var ring = receive ? rq.Receives : rq.Sends;
-            if ((flags & Ws2Spi.RIO_MSG_COMMIT_ONLY) != 0)
-            {
-                if (flags != Ws2Spi.RIO_MSG_COMMIT_ONLY || data.BufferId is not null || count != 0 || context != 0
-                    || local.BufferId is not null || remote.BufferId is not null || flagsBuf.BufferId is not null
-                    || controlBuf.BufferId is not null)
-                    return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
-                if (ring.Commit()) Posted(rq, receive);
-                return true;
-            }
-            if (count != (data.BufferId is null ? 0u : 1u)) return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
-            RioSlice d = default, l = default, r = default, f = default, c = default;
-            int err = 0;
-            if (data.BufferId is not null) err = RioBuffer.Resolve(data, out d);
-            if (err == 0 && local.BufferId is not null) err = AddressSlice(local, out l);
+            int err = Open(queue, flags, receive, out var rq, out var ring);
+            if (err == 0 && (flags & Ws2Spi.RIO_MSG_COMMIT_ONLY) != 0) err = Ws2Spi.WSAEINVAL;
+            if (err != 0 || (err = DataSlice(data, count, out var d)) != 0) return ExtensionFunctions.Result(err);
+            RioSlice l = default, r = default, f = default, c = default;
+            if (local.BufferId is not null) err = AddressSlice(local, out l);
             if (err == 0 && remote.BufferId is not null) err = AddressSlice(remote, out r);
             if (err == 0 && flagsBuf.BufferId is not null && (err = RioBuffer.Resolve(flagsBuf, out f)) == 0 && f.Length < sizeof(uint))
                 err = Ws2Spi.WSAEFAULT;
@@ -146,17 +171,47 @@ public sealed partial class RioFunctions
             if (err != 0) return ExtensionFunctions.Result(err);
             // Before the request is posted: once it is, a commit from another thread may let the transport fill it.
             if (receive && c.IsPresent) RioControl.WriteEmpty(c.Span);
-            err = r.IsPresent || l.IsPresent || f.IsPresent || c.IsPresent
-                ? ring.Post(d, (ulong)(long)context, flags, r, l, f, c)
-                : ring.Post(d, (ulong)(long)context, flags);
-            if (err != 0) return ExtensionFunctions.Result(err);
-            if ((flags & Ws2Spi.RIO_MSG_DEFER) == 0 && ring.Commit()) Posted(rq, receive);
-            return true;
+            err = ring!.Post(d, (ulong)(long)context, flags, r, l, f, c);
+            return err == 0 ? Done(rq!, ring, flags, receive) : ExtensionFunctions.Result(err);
         }
         catch (Exception e)
         {
             return ExtensionFunctions.Result(ExtensionFunctions.Failed(e));
         }
+    }
+
+    /// <summary>The checks every posting call starts with: 0 and the direction posted to, or WSAEINVAL (closed or invalid queue, flags the call does not take).</summary>
+    private static int Open(RIO_RQ queue, uint flags, bool receive, out RioRequestQueue? rq, out RioRing? ring)
+    {
+        rq = queue as RioRequestQueue;
+        ring = null;
+        if (rq is null || rq.IsClosed || (flags & ~(receive ? ReceiveFlags : SendFlags)) != 0) return Ws2Spi.WSAEINVAL;
+        ring = receive ? rq.Receives : rq.Sends;
+        return 0;
+    }
+
+    /// <summary>RIO_MSG_COMMIT_ONLY: alone, without data or RequestContext (else WSAEINVAL); the deferred requests go to the transport.</summary>
+    private static bool CommitOnly(RioRequestQueue rq, RioRing ring, in RIO_BUF data, uint count, uint flags, nint context, bool receive)
+    {
+        if (flags != Ws2Spi.RIO_MSG_COMMIT_ONLY || data.BufferId is not null || count != 0 || context != 0)
+            return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
+        if (ring.Commit()) Posted(rq, receive);
+        return true;
+    }
+
+    /// <summary>The data slice: WSAEINVAL when the count does not match pData (0 with NULL, else 1), WSAEFAULT when it does not resolve.</summary>
+    private static int DataSlice(in RIO_BUF data, uint count, out RioSlice d)
+    {
+        d = default;
+        if (count != (data.BufferId is null ? 0u : 1u)) return Ws2Spi.WSAEINVAL;
+        return data.BufferId is null ? 0 : RioBuffer.Resolve(data, out d);
+    }
+
+    /// <summary>A request was posted: without RIO_MSG_DEFER it — and every deferred one before it — goes to the transport.</summary>
+    private static bool Done(RioRequestQueue rq, RioRing ring, uint flags, bool receive)
+    {
+        if ((flags & Ws2Spi.RIO_MSG_DEFER) == 0 && ring.Commit()) Posted(rq, receive);
+        return true;
     }
 
     private static int AddressSlice(in RIO_BUF buf, out RioSlice slice)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Winsock2.Providers.Core;
 using static Winsock2.Ws2_32;
 
@@ -24,7 +23,7 @@ public class RioCompletionCreditTests : RioTest
         Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 4, 4), 1, 0, 2));
         Assert.Equal(3, sendto(peer, Bytes("one"), 3, 0, addr, addr.Length));
         Assert.Equal(3, sendto(peer, Bytes("two"), 3, 0, addr, addr.Length));
-        WaitForResults(cq, 2); // both receives completed; the queue holds two results nobody dequeued
+        Eventually(() => ((RioCompletionQueue)cq).Count == 2, "both receives completed"); // two results nobody dequeued
         FailsWith(WSAENOBUFS, t.RIOReceive!(rq, new RIO_BUF(id, 8, 4), 1, 0, 3)); // no entry left for its result
         Assert.Equal(1ul, Dequeue(t, cq, 1)[0].RequestContext);
         Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 8, 4), 1, 0, 3));
@@ -91,8 +90,9 @@ public class RioCompletionCreditTests : RioTest
     [Fact]
     public void RIOReceive_SecondQueueAttachesWhileTheFirstPostsOnAnotherThread_NoEntryOverbookedOrLost()
     {
-        // The first queue's thread posts (reserving ahead) while this thread attaches a second queue, which revokes
-        // what the first holds ahead; repeated, so the attach lands at different points of the first thread's posts.
+        // The first queue's thread posts (reserving ahead) while this thread attaches a second queue, which revokes what
+        // the first holds ahead. Each round the first thread has made a different number of posts when the attach
+        // starts (it waits for that many), so the attach lands at different points of its posting.
         const int Rounds = 200, PerQueue = 24;
         var failures = new List<string>();
         for (int round = 0; round < Rounds && failures.Count == 0; round++)
@@ -103,16 +103,16 @@ public class RioCompletionCreditTests : RioTest
             var cq = Cq(t, 2 * PerQueue);
             var id = Register(t, new byte[2 * PerQueue * 4]);
             var rqa = Rq(t, a, cq, maxReceives: PerQueue, maxSends: 0);
-            int refusedA = -1;
-            using var go = new ManualResetEventSlim();
-            var poster = new Thread(() =>
+            int before = round % PerQueue, posted = 0, refusedA = 0;
+            var poster = Run(() =>
             {
-                go.Wait();
                 for (int i = 0; i < PerQueue; i++)
+                {
                     if (!t.RIOReceive!(rqa, new RIO_BUF(id, (uint)(4 * i), 4), 1, RIO_MSG_DEFER, i)) { refusedA = WSAGetLastError(); return; }
-            }) { IsBackground = true };
-            poster.Start();
-            go.Set();
+                    Volatile.Write(ref posted, i + 1);
+                }
+            });
+            Eventually(() => Volatile.Read(ref posted) >= before || refusedA != 0, $"{before} posts of the first queue");
             var rqb = Rq(t, b, cq, maxReceives: PerQueue, maxSends: 0);
             for (int i = 0; i < PerQueue; i++)
                 if (!t.RIOReceive!(rqb, new RIO_BUF(id, (uint)(4 * (PerQueue + i)), 4), 1, RIO_MSG_DEFER, 100 + i))
@@ -120,8 +120,8 @@ public class RioCompletionCreditTests : RioTest
                     failures.Add($"round {round}: the second queue's receive {i} refused with {WSAGetLastError()}");
                     break;
                 }
-            Assert.True(poster.Join(TimeSpan.FromSeconds(20)), "the first queue's thread did not finish");
-            if (refusedA >= 0) failures.Add($"round {round}: the first queue's receive refused with {refusedA}");
+            Assert.True(poster.Join(20_000), "the first queue's thread did not finish");
+            if (refusedA != 0) failures.Add($"round {round}: the first queue's receive refused with {refusedA}");
             long reserved = ((RioCompletionQueue)cq).Reserved;
             if (failures.Count == 0 && reserved != 2 * PerQueue) failures.Add($"round {round}: {reserved} entries taken for {2 * PerQueue} requests");
             closesocket(a);
@@ -134,14 +134,36 @@ public class RioCompletionCreditTests : RioTest
         Assert.True(failures.Count == 0, string.Join("; ", failures));
     }
 
-    /// <summary>Waits until <paramref name="cq"/> holds <paramref name="count"/> results (the deadline only fails a stuck test).</summary>
-    private static void WaitForResults(RIO_CQ cq, int count)
+    [Fact]
+    public void RIOResizeRequestQueue_OtherDirectionGetsALimit_CreditsTakenBackAndEveryEntryFree()
     {
-        var clock = Stopwatch.StartNew();
-        while (((RioCompletionQueue)cq).Count < count)
-        {
-            Assert.True(clock.ElapsedMilliseconds < 20_000, $"only {((RioCompletionQueue)cq).Count} of {count} results arrived");
-            Thread.Sleep(1);
-        }
+        var s = RioUdp(out _);
+        var t = Table(s);
+        var cq = Cq(t, 16);
+        var id = Register(t, new byte[64]);
+        var rq = Rq(t, s, cq, maxReceives: 8, maxSends: 0);
+        Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 4), 1, RIO_MSG_DEFER, 1)); // the only posting direction: reserves ahead
+        Assert.True(t.RIOResizeRequestQueue!(rq, 8, 8), $"RIOResizeRequestQueue failed with {WSAGetLastError()}");
+        for (int i = 0; i < 8; i++) Assert.True(t.RIOSend!(rq, new RIO_BUF(id, (uint)(8 + 4 * i), 4), 1, RIO_MSG_DEFER, 10 + i), $"send {i}");
+        Assert.Equal(9, ((RioCompletionQueue)cq).Reserved); // the nine requests, no credit left over
+        closesocket(s);
+        Assert.Equal(9, Dequeue(t, cq, 9).Length);
+    }
+
+    [Fact]
+    public void RIOReceive_OnlyPostingDirectionBeyondTheRingsFirstCapacity_EveryRequestCompletesOnce()
+    {
+        const int Requests = 1024; // the completion queue's ring starts at 256 entries and grows as reservations need it
+        var s = RioUdp(out _);
+        var t = Table(s);
+        var cq = Cq(t, Requests);
+        var id = Register(t, new byte[Requests * 4]);
+        var rq = Rq(t, s, cq, maxReceives: Requests, maxSends: 0);
+        for (int i = 0; i < Requests; i++) Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, (uint)(4 * i), 4), 1, RIO_MSG_DEFER, i), $"receive {i}");
+        Assert.Equal(Requests, ((RioCompletionQueue)cq).Reserved);
+        closesocket(s);
+        var contexts = Dequeue(t, cq, Requests).Select(r => (int)r.RequestContext).Order();
+        Assert.Equal(Enumerable.Range(0, Requests), contexts);
+        Assert.Equal(0, ((RioCompletionQueue)cq).Reserved);
     }
 }
