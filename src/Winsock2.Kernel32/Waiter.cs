@@ -73,11 +73,19 @@ internal sealed class Waiter
             Consume(); // a pending wake
             return;
         }
-        lock (_gate)
+        try
         {
-            if (Volatile.Read(ref _state) == Sleeping) Monitor.Wait(_gate, milliseconds);
+            lock (_gate)
+            {
+                if (Volatile.Read(ref _state) == Sleeping) Monitor.Wait(_gate, milliseconds);
+            }
         }
-        Consume(); // woken, timed out, or spurious: every case consumes the wake
+        finally
+        {
+            // Woken, timed out, spurious, or interrupted (Thread.Interrupt): every case consumes the wake and never
+            // leaves the state Sleeping, which would send later wakes to the monitor instead of a sleep elsewhere.
+            Consume();
+        }
     }
 
     /// <summary>
