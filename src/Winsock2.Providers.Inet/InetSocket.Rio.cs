@@ -14,8 +14,24 @@ internal sealed partial class InetSocket : IRioSocket
 {
     private RioRequestQueue? _rq;
     private int _rioBusy, _rioAgain;
-    /// <summary>The kernel may have data (or room): cleared when a receive (send) would block, set by the reactor's edges.</summary>
+    /// <summary>
+    /// Nonzero while the kernel may have data (room): the reactor counts its readable (writable) edges here, and a
+    /// receive (send) that would block clears it only if no edge came since it looked before its system call
+    /// (<see cref="NotReadable"/>): an edge that arrives while a read meets EAGAIN is never erased.
+    /// </summary>
     private int _rioReadable = 1, _rioWritable = 1;
+
+    /// <summary>A receive met EAGAIN: the socket is not readable, unless an edge came after <paramref name="seen"/> was read.</summary>
+    private void NotReadable(int seen) => Interlocked.CompareExchange(ref _rioReadable, 0, seen);
+
+    /// <summary>A send met EAGAIN: the socket is not writable, unless an edge came after <paramref name="seen"/> was read.</summary>
+    private void NotWritable(int seen) => Interlocked.CompareExchange(ref _rioWritable, 0, seen);
+
+    /// <summary>One more readiness edge (never back to 0 when the count wraps).</summary>
+    private static void Edge(ref int count)
+    {
+        if (Interlocked.Increment(ref count) == 0) Interlocked.Increment(ref count);
+    }
 
     public int RioAttach(RioRequestQueue rq)
     {
@@ -52,24 +68,27 @@ internal sealed partial class InetSocket : IRioSocket
     {
         if (_rq is null) return;
         if ((events & (Interop.Libc.EPOLLIN | Interop.Libc.EPOLLERR | Interop.Libc.EPOLLHUP | Interop.Libc.EPOLLRDHUP)) != 0)
-            Interlocked.Exchange(ref _rioReadable, 1);
-        if ((events & (Interop.Libc.EPOLLOUT | Interop.Libc.EPOLLERR | Interop.Libc.EPOLLHUP)) != 0) Interlocked.Exchange(ref _rioWritable, 1);
+            Edge(ref _rioReadable);
+        if ((events & (Interop.Libc.EPOLLOUT | Interop.Libc.EPOLLERR | Interop.Libc.EPOLLHUP)) != 0) Edge(ref _rioWritable);
         RioDrain();
     }
 
     /// <summary>
     /// Consumes what can be done now, on this thread, unless another thread is at it — then that thread goes round once
-    /// more (the request is never lost). A closed socket's drain aborts whatever is still outstanding.
+    /// more (the request is never lost). A closed socket's drain aborts whatever is still outstanding. Both the drainer's
+    /// clearing of the again flag and its release of the busy flag are full fences: a plain store could land after the
+    /// looks that follow it (at the requests, at the again flag), so a request whose poster saw the drain busy could be
+    /// missed by both.
     /// </summary>
     private void RioDrain()
     {
         if (_rq is not { } rq) return;
-        Volatile.Write(ref _rioAgain, 1);
+        Volatile.Write(ref _rioAgain, 1); // ordered before the busy flag's compare-exchange, a full fence
         while (Interlocked.CompareExchange(ref _rioBusy, 1, 0) == 0)
         {
             try
             {
-                Volatile.Write(ref _rioAgain, 0);
+                Interlocked.Exchange(ref _rioAgain, 0);
                 if (_closed) rq.Abort(Ws2Spi.WSA_OPERATION_ABORTED);
                 else
                 {
@@ -80,7 +99,7 @@ internal sealed partial class InetSocket : IRioSocket
             }
             finally
             {
-                Volatile.Write(ref _rioBusy, 0);
+                Interlocked.Exchange(ref _rioBusy, 0);
             }
             if (Volatile.Read(ref _rioAgain) == 0) return;
         }

@@ -53,6 +53,7 @@ internal sealed partial class InetSocket
         int count = 0;
         nint n;
         int err;
+        int edges = Volatile.Read(ref _rioReadable); // the readable edges the read below answers for
         fixed (byte* array = head.Array)
         {
             iov[count++] = new Libc.iovec { iov_base = array + head.Offset, iov_len = (nuint)head.Length };
@@ -66,7 +67,7 @@ internal sealed partial class InetSocket
         {
             if (err == Errno.EAGAIN)
             {
-                Interlocked.Exchange(ref _rioReadable, 0);
+                NotReadable(edges);
                 return false;
             }
             int code = StreamReadCode(err);
@@ -104,6 +105,7 @@ internal sealed partial class InetSocket
         {
             nint n;
             int err;
+            int edges = Volatile.Read(ref _rioReadable); // the readable edges the read below answers for
             fixed (byte* p = &r.Array![r.Offset])
             {
                 do n = SocketCalls.Recv(_handle, p + _rioFilled, (nuint)(r.Length - _rioFilled), 0, out err);
@@ -113,7 +115,7 @@ internal sealed partial class InetSocket
             {
                 if (err == Errno.EAGAIN)
                 {
-                    Interlocked.Exchange(ref _rioReadable, 0);
+                    NotReadable(edges);
                     return false;
                 }
                 int code = StreamReadCode(err);
@@ -146,6 +148,7 @@ internal sealed partial class InetSocket
         byte* names = stackalloc byte[RioBatch * nameSize];
         byte* dummy = stackalloc byte[1];
         int count = 0, got, err;
+        int edges = Volatile.Read(ref _rioReadable); // the readable edges the read below answers for
         fixed (byte* array = head.Array)
         {
             for (; count < RioBatch; count++)
@@ -166,7 +169,7 @@ internal sealed partial class InetSocket
         {
             if (err == Errno.EAGAIN)
             {
-                Interlocked.Exchange(ref _rioReadable, 0);
+                NotReadable(edges);
                 return false;
             }
             rq.CompleteReceive(DatagramAware(err), 0);
@@ -213,6 +216,7 @@ internal sealed partial class InetSocket
         nint n;
         int err, msgFlags, controlLength = 0;
         uint nameLength;
+        int edges = Volatile.Read(ref _rioReadable); // the readable edges the read below answers for
         fixed (byte* array = r.Array)
         {
             var iov = new Libc.iovec { iov_base = r.Length == 0 ? dummy : array + r.Offset, iov_len = (nuint)r.Length };
@@ -225,7 +229,7 @@ internal sealed partial class InetSocket
         {
             if (err == Errno.EAGAIN)
             {
-                Interlocked.Exchange(ref _rioReadable, 0);
+                NotReadable(edges);
                 return false;
             }
             status = DatagramAware(err);

@@ -45,6 +45,7 @@ internal sealed partial class InetSocket
         int count = 0;
         nint n;
         int err;
+        int edges = Volatile.Read(ref _rioWritable); // the writable edges the write below answers for
         fixed (byte* array = head.Array)
         {
             iov[count++] = new Libc.iovec { iov_base = array + head.Offset, iov_len = (nuint)head.Length };
@@ -57,7 +58,7 @@ internal sealed partial class InetSocket
         {
             if (err == Errno.EAGAIN)
             {
-                Interlocked.Exchange(ref _rioWritable, 0);
+                NotWritable(edges);
                 return false;
             }
             rq.CompleteSend(DatagramAware(err), 0);
@@ -89,6 +90,7 @@ internal sealed partial class InetSocket
         byte* names = stackalloc byte[RioBatch * SockAddr.SizeIn6];
         byte* dummy = stackalloc byte[1];
         int count = 0, sent, err;
+        int edges = Volatile.Read(ref _rioWritable); // the writable edges the write below answers for
         fixed (byte* array = head.Array)
         {
             for (; count < RioBatch; count++)
@@ -113,7 +115,7 @@ internal sealed partial class InetSocket
         {
             if (err == Errno.EAGAIN)
             {
-                Interlocked.Exchange(ref _rioWritable, 0);
+                NotWritable(edges);
                 return false;
             }
             rq.CompleteSend(DatagramAware(err), 0);
@@ -168,6 +170,7 @@ internal sealed partial class InetSocket
         {
             nint n;
             int err;
+            int edges = Volatile.Read(ref _rioWritable); // the writable edges the write below answers for
             fixed (byte* array = r.Array)
             {
                 fixed (byte* control = linux)
@@ -183,7 +186,7 @@ internal sealed partial class InetSocket
             {
                 if (err == Errno.EAGAIN)
                 {
-                    Interlocked.Exchange(ref _rioWritable, 0);
+                    NotWritable(edges);
                     return false;
                 }
                 status = DatagramAware(err);
