@@ -22,7 +22,20 @@ internal sealed partial class InetSocket : IRioSocket
     private int _rioReadable = 1, _rioWritable = 1;
 
     /// <summary>A receive met EAGAIN: the socket is not readable, unless an edge came after <paramref name="seen"/> was read.</summary>
-    private void NotReadable(int seen) => Interlocked.CompareExchange(ref _rioReadable, 0, seen);
+    private void NotReadable(int seen)
+    {
+        RioReadWouldBlock?.Invoke();
+        Interlocked.CompareExchange(ref _rioReadable, 0, seen);
+    }
+
+    /// <summary>
+    /// Test seam: runs on the draining thread when a receive met EAGAIN, before the readable count is judged (the window
+    /// in which a new edge may arrive). Null outside tests.
+    /// </summary>
+    internal Action? RioReadWouldBlock;
+
+    /// <summary>The readable edge count (tests and diagnostics).</summary>
+    internal int RioReadableEdges => Volatile.Read(ref _rioReadable);
 
     /// <summary>A send met EAGAIN: the socket is not writable, unless an edge came after <paramref name="seen"/> was read.</summary>
     private void NotWritable(int seen) => Interlocked.CompareExchange(ref _rioWritable, 0, seen);
