@@ -138,6 +138,13 @@ public abstract class WinsockTest : IDisposable
         }
     }
 
+    /// <summary>The provider's socket object behind <paramref name="s"/> (tests look at its state).</summary>
+    protected static T ContextOf<T>(SOCKET s) where T : class
+    {
+        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
+        return (T)entry.Context!;
+    }
+
     /// <summary>Waits (bounded) until a condition holds; for conditions the test does not control the timing of.</summary>
     protected static void Eventually(Func<bool> condition, string what, int ms = 5000)
     {

@@ -15,8 +15,7 @@ public class RioReadinessTests : RioTest
         var rq = Rq(t, s, cq, maxReceives: 4, maxSends: 0);
         var buffer = new byte[16];
         var id = Register(t, buffer);
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        var socket = (InetSocket)entry.Context!;
+        var socket = ContextOf<InetSocket>(s);
         int calls = 0;
         socket.RioReadWouldBlock = () =>
         {

@@ -5,13 +5,6 @@ namespace Winsock2.Tests.Rooted;
 /// <summary>Helpers for rooted multipoint tests: roots, leaves, joins on loopback; everything made is closed.</summary>
 public abstract class RootedTest : WinsockTest
 {
-    /// <summary>The provider's socket object behind <paramref name="s"/> (tests look at its state).</summary>
-    protected static T ContextOf<T>(SOCKET s) where T : class
-    {
-        Assert.True(Runtime.ApiInstance.Sockets.TryGet(s.Value, out var entry));
-        return (T)entry.Context!;
-    }
-
     private readonly List<SOCKET> _sockets = new();
     private readonly List<WSAEVENT> _events = new();
 
