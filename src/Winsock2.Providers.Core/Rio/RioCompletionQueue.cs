@@ -49,7 +49,7 @@ public sealed class RioCompletionQueue : RIO_CQ
     /// <summary>Reserves the entry of one request <paramref name="ring"/> posts: false when the queue has no room (WSAENOBUFS).</summary>
     internal bool Reserve(RioRing ring)
     {
-        if (Volatile.Read(ref _credited) == ring && ring.TryUseCredit()) return true;
+        if (IsCredited(ring) && ring.TryUseCredit()) return true;
         int revocations = Volatile.Read(ref _revocations);
         if (TryReserveOne()) return true;
         if (revocations == Volatile.Read(ref _revocations) && (revocations & 1) == 0) return false;
@@ -318,7 +318,6 @@ public sealed class RioCompletionQueue : RIO_CQ
     {
         lock (_gate)
         {
-            var credited = _credited;
             SetCredited(null); // credits held count as used: given back first, and none taken while the size changes
             try
             {
@@ -329,7 +328,7 @@ public sealed class RioCompletionQueue : RIO_CQ
                 Size = size;
                 return 0;
             }
-            finally { SetCredited(credited); }
+            finally { RefreshCredited(); }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Winsock2.Kernel;
 
 namespace Winsock2.Providers.Core;
@@ -133,11 +134,11 @@ public sealed partial class RioFunctions
     {
         try
         {
-            int err = Open(queue, flags, receive, out var rq, out var ring);
-            if (err != 0) return ExtensionFunctions.Result(err);
-            if ((flags & Ws2Spi.RIO_MSG_COMMIT_ONLY) != 0) return CommitOnly(rq!, ring!, data, count, flags, context, receive);
-            if ((err = DataSlice(data, count, out var d)) == 0 && (err = ring!.Post(d, (ulong)(long)context, flags)) == 0)
-                return Done(rq!, ring!, flags, receive);
+            if (!Open(queue, flags, receive, out var rq, out var ring)) return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
+            if ((flags & Ws2Spi.RIO_MSG_COMMIT_ONLY) != 0) return CommitOnly(rq, ring, data, count, flags, context, receive);
+            int err;
+            if ((err = DataSlice(data, count, out var d)) == 0 && (err = ring.Post(d, (ulong)(long)context, flags)) == 0)
+                return Done(rq, ring, flags, receive);
             return ExtensionFunctions.Result(err);
         }
         catch (Exception e)
@@ -158,9 +159,11 @@ public sealed partial class RioFunctions
     {
         try
         {
-            int err = Open(queue, flags, receive, out var rq, out var ring);
-            if (err == 0 && (flags & Ws2Spi.RIO_MSG_COMMIT_ONLY) != 0) err = Ws2Spi.WSAEINVAL;
-            if (err != 0 || (err = DataSlice(data, count, out var d)) != 0) return ExtensionFunctions.Result(err);
+            // RIO_MSG_COMMIT_ONLY takes no slice, and some are given here.
+            if (!Open(queue, flags, receive, out var rq, out var ring) || (flags & Ws2Spi.RIO_MSG_COMMIT_ONLY) != 0)
+                return ExtensionFunctions.Result(Ws2Spi.WSAEINVAL);
+            int err = DataSlice(data, count, out var d);
+            if (err != 0) return ExtensionFunctions.Result(err);
             RioSlice l = default, r = default, f = default, c = default;
             if (local.BufferId is not null) err = AddressSlice(local, out l);
             if (err == 0 && remote.BufferId is not null) err = AddressSlice(remote, out r);
@@ -171,8 +174,8 @@ public sealed partial class RioFunctions
             if (err != 0) return ExtensionFunctions.Result(err);
             // Before the request is posted: once it is, a commit from another thread may let the transport fill it.
             if (receive && c.IsPresent) RioControl.WriteEmpty(c.Span);
-            err = ring!.Post(d, (ulong)(long)context, flags, r, l, f, c);
-            return err == 0 ? Done(rq!, ring, flags, receive) : ExtensionFunctions.Result(err);
+            err = ring.Post(d, (ulong)(long)context, flags, r, l, f, c);
+            return err == 0 ? Done(rq, ring, flags, receive) : ExtensionFunctions.Result(err);
         }
         catch (Exception e)
         {
@@ -180,14 +183,18 @@ public sealed partial class RioFunctions
         }
     }
 
-    /// <summary>The checks every posting call starts with: 0 and the direction posted to, or WSAEINVAL (closed or invalid queue, flags the call does not take).</summary>
-    private static int Open(RIO_RQ queue, uint flags, bool receive, out RioRequestQueue? rq, out RioRing? ring)
+    /// <summary>
+    /// The checks every posting call starts with: the queue and the direction posted to, or false for WSAEINVAL (a closed
+    /// or invalid queue, flags the call does not take).
+    /// </summary>
+    private static bool Open(RIO_RQ queue, uint flags, bool receive, [NotNullWhen(true)] out RioRequestQueue? rq,
+        [NotNullWhen(true)] out RioRing? ring)
     {
         rq = queue as RioRequestQueue;
         ring = null;
-        if (rq is null || rq.IsClosed || (flags & ~(receive ? ReceiveFlags : SendFlags)) != 0) return Ws2Spi.WSAEINVAL;
+        if (rq is null || rq.IsClosed || (flags & ~(receive ? ReceiveFlags : SendFlags)) != 0) return false;
         ring = receive ? rq.Receives : rq.Sends;
-        return 0;
+        return true;
     }
 
     /// <summary>RIO_MSG_COMMIT_ONLY: alone, without data or RequestContext (else WSAEINVAL); the deferred requests go to the transport.</summary>

@@ -43,13 +43,13 @@ public class RioCompletionCreditTests : RioTest
         var rqa = Rq(t, a, cq, maxReceives: 4, maxSends: 0);
         Assert.True(t.RIOReceive!(rqa, new RIO_BUF(id, 0, 4), 1, 0, 1)); // the only posting direction: reserves ahead
         var rqb = Rq(t, b, cq, maxReceives: 4, maxSends: 0);
-        for (int i = 0; i < 4; i++) Assert.True(t.RIOReceive!(rqb, new RIO_BUF(id, (uint)(8 + 4 * i), 4), 1, 0, 10 + i), $"receive {i} of the second queue");
-        for (int i = 1; i < 4; i++) Assert.True(t.RIOReceive!(rqa, new RIO_BUF(id, (uint)(32 + 4 * i), 4), 1, 0, 1 + i), $"receive {i} of the first queue");
-        Assert.Equal(8, ((RioCompletionQueue)cq).Reserved); // exactly the eight requests posted
+        Receives(t, rqb, id, slot: 2, count: 4, context: 10); // the second queue's four
+        Receives(t, rqa, id, slot: 9, count: 3, context: 2); // the first queue's other three
+        Assert.Equal(8, Reserved(cq)); // exactly the eight requests posted
         closesocket(a);
         closesocket(b);
         Assert.Equal(8, Dequeue(t, cq, 8).Count(r => r.Status == WSA_OPERATION_ABORTED));
-        Assert.Equal(0, ((RioCompletionQueue)cq).Reserved);
+        Assert.Equal(0, Reserved(cq));
     }
 
     [Fact]
@@ -62,8 +62,8 @@ public class RioCompletionCreditTests : RioTest
         var rq = Rq(t, s, cq, maxReceives: 8, maxSends: 0);
         Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 4), 1, 0, 1));
         Assert.True(t.RIOResizeCompletionQueue!(cq, 8), $"RIOResizeCompletionQueue failed with {WSAGetLastError()}"); // one request, eight committed
-        for (int i = 1; i < 8; i++) Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, (uint)(4 * i), 4), 1, 0, 1 + i), $"receive {i}");
-        Assert.Equal(8, ((RioCompletionQueue)cq).Reserved);
+        Receives(t, rq, id, slot: 1, count: 7, context: 2);
+        Assert.Equal(8, Reserved(cq));
         closesocket(s);
         Assert.Equal(8, Dequeue(t, cq, 8).Length);
     }
@@ -79,10 +79,10 @@ public class RioCompletionCreditTests : RioTest
         Assert.True(t.RIOReceive!(rqa, new RIO_BUF(id, 0, 4), 1, 0, 1));
         closesocket(a); // its receive completes aborted; the entries it held ahead go back
         Assert.Equal(WSA_OPERATION_ABORTED, Dequeue(t, cq, 1)[0].Status);
-        Assert.Equal(0, ((RioCompletionQueue)cq).Reserved);
+        Assert.Equal(0, Reserved(cq));
         var b = RioUdp(out _);
         var rqb = Rq(t, b, cq, maxReceives: 8, maxSends: 0);
-        for (int i = 0; i < 8; i++) Assert.True(t.RIOReceive!(rqb, new RIO_BUF(id, (uint)(4 * i), 4), 1, 0, i), $"receive {i}");
+        Receives(t, rqb, id, slot: 0, count: 8, context: 0);
         closesocket(b);
         Assert.Equal(8, Dequeue(t, cq, 8).Length);
     }
@@ -122,12 +122,12 @@ public class RioCompletionCreditTests : RioTest
                 }
             Assert.True(poster.Join(20_000), "the first queue's thread did not finish");
             if (refusedA != 0) failures.Add($"round {round}: the first queue's receive refused with {refusedA}");
-            long reserved = ((RioCompletionQueue)cq).Reserved;
+            long reserved = Reserved(cq);
             if (failures.Count == 0 && reserved != 2 * PerQueue) failures.Add($"round {round}: {reserved} entries taken for {2 * PerQueue} requests");
             closesocket(a);
             closesocket(b);
             int results = Dequeue(t, cq, failures.Count == 0 ? 2 * PerQueue : 0).Length;
-            if (failures.Count == 0 && ((RioCompletionQueue)cq).Reserved != 0) failures.Add($"round {round}: {((RioCompletionQueue)cq).Reserved} entries still taken after all {results} results were dequeued");
+            if (failures.Count == 0 && Reserved(cq) != 0) failures.Add($"round {round}: {Reserved(cq)} entries still taken after all {results} results were dequeued");
             t.RIOCloseCompletionQueue!(cq);
             t.RIODeregisterBuffer!(id);
         }
@@ -145,7 +145,7 @@ public class RioCompletionCreditTests : RioTest
         Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 4), 1, RIO_MSG_DEFER, 1)); // the only posting direction: reserves ahead
         Assert.True(t.RIOResizeRequestQueue!(rq, 8, 8), $"RIOResizeRequestQueue failed with {WSAGetLastError()}");
         for (int i = 0; i < 8; i++) Assert.True(t.RIOSend!(rq, new RIO_BUF(id, (uint)(8 + 4 * i), 4), 1, RIO_MSG_DEFER, 10 + i), $"send {i}");
-        Assert.Equal(9, ((RioCompletionQueue)cq).Reserved); // the nine requests, no credit left over
+        Assert.Equal(9, Reserved(cq)); // the nine requests, no credit left over
         closesocket(s);
         Assert.Equal(9, Dequeue(t, cq, 9).Length);
     }
@@ -159,11 +159,25 @@ public class RioCompletionCreditTests : RioTest
         var cq = Cq(t, Requests);
         var id = Register(t, new byte[Requests * 4]);
         var rq = Rq(t, s, cq, maxReceives: Requests, maxSends: 0);
-        for (int i = 0; i < Requests; i++) Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, (uint)(4 * i), 4), 1, RIO_MSG_DEFER, i), $"receive {i}");
-        Assert.Equal(Requests, ((RioCompletionQueue)cq).Reserved);
+        Receives(t, rq, id, slot: 0, count: Requests, context: 0, RIO_MSG_DEFER);
+        Assert.Equal(Requests, Reserved(cq));
         closesocket(s);
         var contexts = Dequeue(t, cq, Requests).Select(r => (int)r.RequestContext).Order();
         Assert.Equal(Enumerable.Range(0, Requests), contexts);
-        Assert.Equal(0, ((RioCompletionQueue)cq).Reserved);
+        Assert.Equal(0, Reserved(cq));
+    }
+
+    /// <summary>Entries the completion queue has taken: results, requests and credits.</summary>
+    private static long Reserved(RIO_CQ cq) => ((RioCompletionQueue)cq).Reserved;
+
+    /// <summary>
+    /// Posts <paramref name="count"/> receives into the 4-byte slots from <paramref name="slot"/> on, with request contexts
+    /// from <paramref name="context"/> on; each must be accepted.
+    /// </summary>
+    private static void Receives(RIO_EXTENSION_FUNCTION_TABLE t, RIO_RQ rq, RIO_BUFFERID id, int slot, int count, int context, uint flags = 0)
+    {
+        for (int i = 0; i < count; i++)
+            Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, (uint)(4 * (slot + i)), 4), 1, flags, context + i),
+                $"receive {i} (context {context + i}) refused with {WSAGetLastError()}");
     }
 }
