@@ -15,10 +15,7 @@ public class RioCompletionCreditTests : RioTest
     {
         var s = RioUdp(out var addr);
         var peer = PlainUdp(out _);
-        var t = Table(s);
-        var cq = Cq(t, 2);
-        var rq = Rq(t, s, cq, maxReceives: 2, maxSends: 0);
-        var id = Register(t, new byte[16]);
+        var (t, cq, rq, _, id) = Rig(s, 16, cqSize: 2, maxReceives: 2, maxSends: 0);
         Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 4), 1, 0, 1));
         Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 4, 4), 1, 0, 2));
         Assert.Equal(3, sendto(peer, Bytes("one"), 3, 0, addr, addr.Length));
@@ -37,10 +34,7 @@ public class RioCompletionCreditTests : RioTest
     {
         var a = RioUdp(out _);
         var b = RioUdp(out _);
-        var t = Table(a);
-        var cq = Cq(t, 8);
-        var id = Register(t, new byte[64]);
-        var rqa = Rq(t, a, cq, maxReceives: 4, maxSends: 0);
+        var (t, cq, rqa, _, id) = Rig(a, 64, cqSize: 8, maxReceives: 4, maxSends: 0);
         Assert.True(t.RIOReceive!(rqa, new RIO_BUF(id, 0, 4), 1, 0, 1)); // the only posting direction: reserves ahead
         var rqb = Rq(t, b, cq, maxReceives: 4, maxSends: 0);
         Receives(t, rqb, id, slot: 2, count: 4, context: 10); // the second queue's four
@@ -56,10 +50,7 @@ public class RioCompletionCreditTests : RioTest
     public void RIOResizeCompletionQueue_AfterTheOnlyDirectionReservedAhead_ShrinksToWhatIsReallyUsed()
     {
         var s = RioUdp(out _);
-        var t = Table(s);
-        var cq = Cq(t, 64);
-        var id = Register(t, new byte[64]);
-        var rq = Rq(t, s, cq, maxReceives: 8, maxSends: 0);
+        var (t, cq, rq, _, id) = Rig(s, 64, cqSize: 64, maxReceives: 8, maxSends: 0);
         Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 4), 1, 0, 1));
         Assert.True(t.RIOResizeCompletionQueue!(cq, 8), $"RIOResizeCompletionQueue failed with {WSAGetLastError()}"); // one request, eight committed
         Receives(t, rq, id, slot: 1, count: 7, context: 2);
@@ -72,10 +63,7 @@ public class RioCompletionCreditTests : RioTest
     public void RIOCreateRequestQueue_QueueReusedAfterItsOnlySocketClosed_EveryEntryFree()
     {
         var a = RioUdp(out _);
-        var t = Table(a);
-        var cq = Cq(t, 8);
-        var id = Register(t, new byte[64]);
-        var rqa = Rq(t, a, cq, maxReceives: 8, maxSends: 0);
+        var (t, cq, rqa, _, id) = Rig(a, 64, cqSize: 8, maxReceives: 8, maxSends: 0);
         Assert.True(t.RIOReceive!(rqa, new RIO_BUF(id, 0, 4), 1, 0, 1));
         closesocket(a); // its receive completes aborted; the entries it held ahead go back
         Assert.Equal(WSA_OPERATION_ABORTED, Dequeue(t, cq, 1)[0].Status);
@@ -99,10 +87,7 @@ public class RioCompletionCreditTests : RioTest
         {
             var a = RioUdp(out _);
             var b = RioUdp(out _);
-            var t = Table(a);
-            var cq = Cq(t, 2 * PerQueue);
-            var id = Register(t, new byte[2 * PerQueue * 4]);
-            var rqa = Rq(t, a, cq, maxReceives: PerQueue, maxSends: 0);
+            var (t, cq, rqa, _, id) = Rig(a, 2 * PerQueue * 4, cqSize: 2 * PerQueue, maxReceives: PerQueue, maxSends: 0);
             int before = round % PerQueue, posted = 0, refusedA = 0;
             var poster = Run(() =>
             {
@@ -138,10 +123,7 @@ public class RioCompletionCreditTests : RioTest
     public void RIOResizeRequestQueue_OtherDirectionGetsALimit_CreditsTakenBackAndEveryEntryFree()
     {
         var s = RioUdp(out _);
-        var t = Table(s);
-        var cq = Cq(t, 16);
-        var id = Register(t, new byte[64]);
-        var rq = Rq(t, s, cq, maxReceives: 8, maxSends: 0);
+        var (t, cq, rq, _, id) = Rig(s, 64, cqSize: 16, maxReceives: 8, maxSends: 0);
         Assert.True(t.RIOReceive!(rq, new RIO_BUF(id, 0, 4), 1, RIO_MSG_DEFER, 1)); // the only posting direction: reserves ahead
         Assert.True(t.RIOResizeRequestQueue!(rq, 8, 8), $"RIOResizeRequestQueue failed with {WSAGetLastError()}");
         for (int i = 0; i < 8; i++) Assert.True(t.RIOSend!(rq, new RIO_BUF(id, (uint)(8 + 4 * i), 4), 1, RIO_MSG_DEFER, 10 + i), $"send {i}");
@@ -155,10 +137,7 @@ public class RioCompletionCreditTests : RioTest
     {
         const int Requests = 1024; // the completion queue's ring starts at 256 entries and grows as reservations need it
         var s = RioUdp(out _);
-        var t = Table(s);
-        var cq = Cq(t, Requests);
-        var id = Register(t, new byte[Requests * 4]);
-        var rq = Rq(t, s, cq, maxReceives: Requests, maxSends: 0);
+        var (t, cq, rq, _, id) = Rig(s, Requests * 4, cqSize: Requests, maxReceives: Requests, maxSends: 0);
         Receives(t, rq, id, slot: 0, count: Requests, context: 0, RIO_MSG_DEFER);
         Assert.Equal(Requests, Reserved(cq));
         closesocket(s);

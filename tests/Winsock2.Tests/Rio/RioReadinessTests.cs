@@ -10,11 +10,7 @@ public class RioReadinessTests : RioTest
     public void RIOReceive_DataArrivesWhileAReadMeetsEAGAIN_ALaterReceiveStillGetsTheRest()
     {
         var (c, s) = RioTcpPair();
-        var t = Table(s);
-        var cq = Cq(t);
-        var rq = Rq(t, s, cq, maxReceives: 4, maxSends: 0);
-        var buffer = new byte[16];
-        var id = Register(t, buffer);
+        var (t, cq, rq, buffer, id) = Rig(s, 16, maxReceives: 4, maxSends: 0);
         var socket = ContextOf<InetSocket>(s);
         int calls = 0;
         socket.RioReadWouldBlock = () =>

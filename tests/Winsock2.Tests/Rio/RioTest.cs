@@ -58,15 +58,17 @@ public abstract class RioTest : WinsockTest
     }
 
     /// <summary>
-    /// What most tests start with on <paramref name="s"/>: its provider's table, a polled completion queue, a request
-    /// queue on both, and a registered buffer of <paramref name="size"/> bytes.
+    /// What most tests start with on <paramref name="s"/>: its provider's table, a polled completion queue of
+    /// <paramref name="cqSize"/> entries, a request queue on it for both directions, and a registered buffer of
+    /// <paramref name="size"/> bytes.
     /// </summary>
-    protected static (RIO_EXTENSION_FUNCTION_TABLE T, RIO_CQ Cq, RIO_RQ Rq, byte[] Buffer, RIO_BUFFERID Id) Rig(SOCKET s, int size)
+    protected static (RIO_EXTENSION_FUNCTION_TABLE T, RIO_CQ Cq, RIO_RQ Rq, byte[] Buffer, RIO_BUFFERID Id) Rig(SOCKET s, int size,
+        uint cqSize = 64, uint maxReceives = 8, uint maxSends = 8)
     {
         var t = Table(s);
-        var cq = Cq(t);
+        var cq = Cq(t, cqSize);
         var buffer = new byte[size];
-        return (t, cq, Rq(t, s, cq), buffer, Register(t, buffer));
+        return (t, cq, Rq(t, s, cq, maxReceives, maxSends), buffer, Register(t, buffer));
     }
 
     /// <summary>A polled completion queue of <paramref name="size"/> entries, which must be made.</summary>
